@@ -1,0 +1,39 @@
+import * as vscode from 'vscode';
+
+/** The settings the extension reads, typed in one place so names are never mistyped. */
+export interface Settings {
+  modelPath: string;
+  drafterPath: string;
+  projectorPath: string;
+  serverPath: string;
+  contextSize: number;
+  gpuLayers: string;
+  threads: number;
+  draftEnabled: boolean;
+  draftMaxTokens: number;
+  draftMinProbability: number;
+  extraArgs: string[];
+  remoteUrl: string;
+  thinking: boolean;
+}
+
+export const RECOMMENDED_MODEL = 'hf:giladgd/gemma-4-12B-it-GGUF:Q4_K_M';
+
+export function readSettings(): Settings {
+  const c = vscode.workspace.getConfiguration('gemmaAgent');
+  return {
+    modelPath: c.get('model.path', '').trim(),
+    drafterPath: c.get('model.drafter', '').trim(),
+    projectorPath: c.get('model.projector', '').trim(),
+    serverPath: c.get('engine.serverPath', '').trim(),
+    contextSize: c.get('engine.contextSize', 16384),
+    gpuLayers: c.get('engine.gpuLayers', 'auto'),
+    threads: c.get('engine.threads', 0),
+    draftEnabled: c.get('engine.draft.enabled', true),
+    draftMaxTokens: c.get('engine.draft.maxTokens', 2),
+    draftMinProbability: c.get('engine.draft.minProbability', 0.75),
+    extraArgs: c.get('engine.extraArgs', []),
+    remoteUrl: c.get('engine.remoteUrl', '').trim(),
+    thinking: c.get('chat.thinking', true),
+  };
+}
