@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chatFrame, launchBrowser, runCommand, screenshot } from './support/browser';
-import { startCodeServer, type RunningCodeServer } from './support/codeServer';
+import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 
 const vsix = path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
 

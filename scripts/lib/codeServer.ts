@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const repoRoot = path.resolve(__dirname, '..', '..');
 
 export interface CodeServerInstall {
   node: string;
@@ -46,6 +46,9 @@ export interface RunningCodeServer {
 export interface StartOptions {
   vsix: string;
   workspace: string;
+  /** Keep user data and extensions here (npm start); tests use a fresh temp dir. */
+  stateDir?: string;
+  port?: number;
   /** User settings.json content. Workspace trust is off unless a test turns it on. */
   settings?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
@@ -58,20 +61,24 @@ export interface StartOptions {
  */
 export async function startCodeServer(options: StartOptions): Promise<RunningCodeServer> {
   const install = ensureCodeServer();
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-e2e-'));
+  const base = options.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-e2e-'));
+  const temporary = options.stateDir === undefined;
   const userDataDir = path.join(base, 'user-data');
   const extensionsDir = path.join(base, 'extensions');
   const config = path.join(base, 'config.yaml');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.writeFileSync(config, 'auth: none\ncert: false\n');
+  const settingsFile = path.join(userDataDir, 'User', 'settings.json');
+  const existing = fs.existsSync(settingsFile) ? (JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as Record<string, unknown>) : {};
   fs.writeFileSync(
-    path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', ...options.settings }, null, 2),
+    settingsFile,
+    JSON.stringify({
+      ...existing, 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', ...options.settings }, null, 2),
   );
   const common = ['--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
   execFileSync(install.node, [install.entry, ...common, '--install-extension', options.vsix], { stdio: 'pipe' });
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const args = [install.entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', options.workspace];
   const child: ChildProcess = spawn(install.node, args, {
     detached: true,
@@ -106,7 +113,7 @@ export async function startCodeServer(options: StartOptions): Promise<RunningCod
       const exited = await waitForExit(child, 5000);
       if (!exited) killGroup(child, 'SIGKILL');
       killStragglers(base);
-      fs.rmSync(base, { recursive: true, force: true });
+      if (temporary) fs.rmSync(base, { recursive: true, force: true });
     },
   };
 }
