@@ -1,0 +1,10 @@
+export * from './engineClient';
+export * from './errors';
+export type * from './chatEvents';
+export type { Timings } from './timings';
+export { timingsFromWire } from './timings';
+export type { AssembledToolCall } from './toolCallAssembler';
+export { ToolCallAssembler } from './toolCallAssembler';
+export * from './prometheus';
+export { SseParser, type SseEvent } from './sseParser';
+export { toStreamingWireRequest } from './wireRequest';
