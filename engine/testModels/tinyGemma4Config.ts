@@ -68,6 +68,19 @@ export const TINY_GEMMA4 = {
    * target scores one token or a batch of drafted ones.
    */
   logitGain: 3,
+  /**
+   * Weight of the target's post-attention and post-FFN norms. With tied embeddings a model
+   * whose residual stream is mostly the current token's embedding just repeats that token;
+   * larger block outputs make the next token depend on the context. At 16 replies repeat
+   * tokens in short runs and switch often: varied enough that greedy runs with and without
+   * the drafter can disagree if verification is wrong, repetitive enough that the drafter
+   * (which proposes the last token again) is accepted about a third of the time.
+   */
+  blockGain: 16,
+  /** The drafter's own layers only add a little to what its pre-projection passes through. */
+  drafterBlockGain: 0.05,
+  /** How much of the target's hidden state the drafter mixes into its input. */
+  drafterHiddenGain: 0.05,
 } as const;
 
 /** Keys shared by the target and the drafter; both read them with their own architecture prefix. */

@@ -28,25 +28,29 @@ function layerTensors(f: TensorFactory, il: number): GgufTensorSource[] {
     f.linear(b('attn_output'), [qDim, d.nEmbd]),
     f.constant(b('attn_q_norm'), [d.headDim], 1),
     f.constant(b('attn_k_norm'), [d.headDim], 1),
-    f.constant(b('post_attention_norm'), [d.nEmbd], 1),
+    f.constant(b('post_attention_norm'), [d.nEmbd], TINY_GEMMA4.blockGain),
     f.constant(b('layer_output_scale'), [1], 1),
     f.constant(b('ffn_norm'), [d.nEmbd], 1),
     f.linear(b('ffn_gate'), [d.nEmbd, d.nFf]),
     f.linear(b('ffn_up'), [d.nEmbd, d.nFf]),
     f.linear(b('ffn_down'), [d.nFf, d.nEmbd]),
-    f.constant(b('post_ffw_norm'), [d.nEmbd], 1),
+    f.constant(b('post_ffw_norm'), [d.nEmbd], TINY_GEMMA4.blockGain),
   ];
+}
+
+/** The target's token embedding, also its output projection; the drafter derives its own from it. */
+export function targetTokenEmbedding(seed: number, vocab: Gemma4Vocab): GgufTensorSource {
+  return new TensorFactory(seed).rows('token_embd.weight', [TINY_GEMMA4.target.nEmbd, vocab.tokens.length], (id) =>
+    isSpeakableToken(vocab, id) ? TINY_GEMMA4.loudRowStd : TINY_GEMMA4.quietRowStd,
+  );
 }
 
 /** The target model (arch "gemma4"); token_embd doubles as the output projection, as in Gemma 4. */
 export function tinyGemma4TargetSpec(seed: number, vocab: Gemma4Vocab, chatTemplate: string): GgufFileSpec {
   const d = TINY_GEMMA4.target;
   const f = new TensorFactory(seed);
-  const nVocab = vocab.tokens.length;
   const tensors: GgufTensorSource[] = [
-    f.rows('token_embd.weight', [d.nEmbd, nVocab], (id) =>
-      isSpeakableToken(vocab, id) ? TINY_GEMMA4.loudRowStd : TINY_GEMMA4.quietRowStd,
-    ),
+    targetTokenEmbedding(seed, vocab),
     f.fromValues('rope_freqs.weight', [d.headDim / 2], (pair) => ropeFreqFactor(pair, d.headDim)),
     f.constant('output_norm.weight', [d.nEmbd], TINY_GEMMA4.logitGain),
   ];

@@ -4,7 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { GgufFile, metadataValue, readF32Tensor, readGgufFile } from '../../engine/gguf/ggufReader';
 import { GEMMA4_SPECIAL_TOKENS } from '../../engine/testModels/gemma4Vocab';
-import { TINY_GEMMA4_FILES, TinyGemma4Set, writeTinyGemma4Set } from '../../engine/testModels/tinyGemma4';
+import {
+  TINY_GEMMA4_FILES,
+  TINY_GEMMA4_VERSION,
+  TinyGemma4Set,
+  ensureTinyGemma4Set,
+  writeTinyGemma4Set,
+} from '../../engine/testModels/tinyGemma4';
 
 const TEMPLATE = '{{ bos_token }}{% for m in messages %}{{ m.content }}{% endfor %}';
 
@@ -124,5 +130,17 @@ describe('tiny Gemma 4 set', () => {
     const template = metadataValue(readGgufFile(set.model), 'tokenizer.chat_template', 'string').value;
     assert.match(template, /<\|turn>/);
     assert.match(template, /<\|tool_call>/);
+  });
+
+  it('caches the set per generator version and reuses it', async function () {
+    this.timeout(120000);
+    const cache = path.join(root, 'cache');
+    const first = await ensureTinyGemma4Set(cache);
+    assert.equal(path.dirname(first.model), path.join(cache, 'test-models', `tiny-gemma4-v${TINY_GEMMA4_VERSION}`));
+    const written = fs.statSync(first.model).mtimeMs;
+    const second = await ensureTinyGemma4Set(cache);
+    assert.deepEqual(second, first);
+    assert.equal(fs.statSync(second.model).mtimeMs, written);
+    assert.deepEqual(fs.readdirSync(path.join(cache, 'test-models')), [`tiny-gemma4-v${TINY_GEMMA4_VERSION}`]);
   });
 });
