@@ -1,0 +1,74 @@
+import jpeg from 'jpeg-js';
+import { GifReader } from 'omggif';
+import { PNG } from 'pngjs';
+import { MediaError } from './errors';
+import { type ImageHeader, label, MAX_IMAGE_PIXELS } from './imageHeader';
+import { decodeWebp } from './webpDecoder';
+
+/** 8-bit RGBA, rows top to bottom, no padding. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** Decodes the image whose header was already checked; damaged data fails as 'corrupt'. */
+export function decodeImage(bytes: Buffer, header: ImageHeader): RgbaImage {
+  if (header.animated) {
+    throw new MediaError('unsupported-format', 'Animated WebP images are not supported. Save one frame as PNG and attach that.');
+  }
+  let image: RgbaImage | undefined;
+  try {
+    image = decodeByFormat(bytes, header);
+  } catch (err) {
+    if (err instanceof MediaError) throw err;
+    throw damaged(header, err);
+  }
+  if (!image) throw damaged(header);
+  if (image.width !== header.width || image.height !== header.height || image.data.length < image.width * image.height * 4) {
+    throw new MediaError(
+      'corrupt',
+      `The ${label(header.format)} image decoded to ${image.width}x${image.height} pixels but its header says ` +
+        `${header.width}x${header.height}: the file is damaged.`,
+    );
+  }
+  return image;
+}
+
+function decodeByFormat(bytes: Buffer, header: ImageHeader): RgbaImage | undefined {
+  switch (header.format) {
+    case 'png': {
+      const png = PNG.sync.read(bytes);
+      return { width: png.width, height: png.height, data: png.data };
+    }
+    case 'jpeg': {
+      // Without tolerantDecoding:false a truncated JPEG decodes "successfully" as grey rows.
+      const out = jpeg.decode(bytes, {
+        useTArray: true,
+        formatAsRGBA: true,
+        tolerantDecoding: false,
+        maxResolutionInMP: MAX_IMAGE_PIXELS / 1_000_000,
+        maxMemoryUsageInMB: 1024,
+      });
+      return { width: out.width, height: out.height, data: out.data };
+    }
+    case 'gif': {
+      const reader = new GifReader(bytes);
+      if (reader.numFrames() === 0) return undefined;
+      const data = new Uint8Array(reader.width * reader.height * 4);
+      reader.decodeAndBlitFrameRGBA(0, data);
+      return { width: reader.width, height: reader.height, data };
+    }
+    case 'webp':
+      return decodeWebp(bytes);
+  }
+}
+
+/** The decoder's own words stay in `cause`: they name its internals, not the user's problem. */
+function damaged(header: ImageHeader, cause?: unknown): MediaError {
+  return new MediaError(
+    'corrupt',
+    `The ${label(header.format)} image could not be decoded: the file is truncated or damaged. Capture or export it again.`,
+    { cause },
+  );
+}
