@@ -20,3 +20,19 @@ export {
 } from './imageTokens';
 export { fitImageToBudget, imageTokenRange, type ImageFit } from './imageFit';
 export { sniffImageFormat, MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS, type ImageFormat } from './imageHeader';
+export {
+  prepareAudio,
+  DEFAULT_AUDIO_MAX_SECONDS,
+  MAX_AUDIO_INPUT_SECONDS,
+  MIN_AUDIO_SECONDS,
+  MAX_AUDIO_BYTES,
+  type PreparedAudio,
+  type PrepareAudioOptions,
+} from './prepareAudio';
+export {
+  estimateAudioTokens,
+  audioTokensForSamples,
+  AUDIO_SAMPLE_RATE,
+  AUDIO_SAMPLES_PER_TOKEN,
+  AUDIO_WRAPPER_TOKENS,
+} from './audioTokens';
