@@ -103,17 +103,37 @@ export class EngineSupervisor {
     return this.launch(1);
   }
 
-  /** Resolves when the engine is ready again after a crash, or rejects if it gives up. */
-  waitUntilReady(): Promise<EngineEndpoint> {
-    if (this.state === 'ready' && this.current) return Promise.resolve(this.current);
+  /**
+   * Resolves when the engine serves requests: at once if it is healthy, else after the
+   * restart that follows a crash. A caller whose request just failed may ask before the
+   * exit was noticed, so a 'ready' engine is checked rather than trusted.
+   */
+  async waitUntilReady(): Promise<EngineEndpoint> {
+    if (this.state === 'ready' && this.current) {
+      const endpoint = this.current;
+      try {
+        const res = await fetch(`${endpoint.url}/health`, { signal: AbortSignal.timeout(2000) });
+        if (res.ok) return endpoint;
+      } catch {
+        // gone or hung: wait for the supervisor to notice and restart it
+      }
+    }
     if (this.starting) return this.starting;
-    if (this.state !== 'backoff') return Promise.reject(new EngineStartError('The engine is not running. Start it with "Gemma Agent: Start Engine".', this.logTail));
+    if (this.state === 'idle' || this.state === 'failed' || this.state === 'stopping') {
+      throw new EngineStartError('The engine is not running. Start it with "Gemma Agent: Start Engine".', this.logTail);
+    }
     return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new EngineStartError(`The engine did not come back within ${Math.round(this.options.startTimeoutMs / 1000)} s.`, this.logTail));
+      }, this.options.startTimeoutMs + Math.max(0, ...this.options.restartDelaysMs));
       const off = this.onEvent((event) => {
         if (event.type === 'ready') {
+          clearTimeout(timer);
           off();
           resolve(event.endpoint);
         } else if (event.type === 'failed' || event.type === 'stopped') {
+          clearTimeout(timer);
           off();
           reject(event.type === 'failed' ? event.error : new EngineStartError('The engine was stopped.', this.logTail));
         }

@@ -1,0 +1,118 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import { resolveServerBinary } from '../../engine/binary/resolveServerBinary';
+import { EngineClient, EngineAuthError, EngineError } from '../../engine/client';
+import { EngineSupervisor, type SupervisorEvent } from '../../engine/supervisor/engineSupervisor';
+import { ensureTinyGemma4Set, type TinyGemma4Set } from '../../engine/testModels/tinyGemma4';
+
+/*
+ * Engine tier: our supervisor runs the real llama-server on the tiny synthetic Gemma 4 set,
+ * and our client talks to it. Random weights: these tests prove plumbing, not answers.
+ */
+describe('engine: supervised llama-server on the synthetic set', function () {
+  this.timeout(120_000);
+  let models: TinyGemma4Set;
+  let binary: string;
+  let supervisor: EngineSupervisor;
+  const events: SupervisorEvent[] = [];
+
+  const client = (): EngineClient => {
+    const endpoint = supervisor.endpoint;
+    assert.ok(endpoint, 'engine is running');
+    return new EngineClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey });
+  };
+
+  before(async () => {
+    models = await ensureTinyGemma4Set();
+    binary = (await resolveServerBinary({ variant: 'cpu-native', allowBuild: false, envPath: '' })).path;
+    supervisor = new EngineSupervisor(
+      { binary, model: models.model, drafter: models.drafter, projector: models.projector, contextSize: 4096, gpuLayers: '0', draft: { maxTokens: 2, minProbability: 0 } },
+      { restartDelaysMs: [200, 400, 800], startTimeoutMs: 60_000 },
+    );
+    supervisor.onEvent((e) => e.type !== 'log' && events.push(e));
+  });
+
+  after(async () => {
+    await supervisor?.dispose();
+  });
+
+  it('starts, waits for /health and serves on loopback only', async () => {
+    const endpoint = await supervisor.start();
+    assert.match(endpoint.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const port = Number(new URL(endpoint.url).port);
+    // /proc/net/tcp lists listening sockets (state 0A) as hex ip:port; ours must be 127.0.0.1 only.
+    const listening = fs
+      .readFileSync('/proc/net/tcp', 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f.length > 3 && f[3] === '0A' && parseInt(f[1].split(':')[1], 16) === port);
+    assert.ok(listening.length > 0, 'the server socket is listed');
+    for (const fields of listening) assert.equal(fields[1].split(':')[0], '0100007F', 'bound to 127.0.0.1');
+    assert.equal(fs.readFileSync('/proc/net/tcp6', 'utf8').includes(`:${port.toString(16).toUpperCase().padStart(4, '0')} `), false, 'not on IPv6');
+    assert.equal(await client().health(), 'ok');
+  });
+
+  it('refuses requests without the key (401)', async () => {
+    const endpoint = supervisor.endpoint!;
+    const anonymous = new EngineClient({ baseUrl: endpoint.url });
+    await assert.rejects(anonymous.chat({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }), EngineAuthError);
+    const raw = await fetch(`${endpoint.url}/v1/models`);
+    assert.equal(raw.status, 401);
+  });
+
+  it('streams text with timings and drafts with the MTP drafter', async () => {
+    let text = '';
+    let done: Extract<import('../../engine/client').ChatEvent, { type: 'done' }> | undefined;
+    for await (const event of client().streamChat({ messages: [{ role: 'user', content: 'Write a line of code.' }], max_tokens: 24, temperature: 0, chat_template_kwargs: { enable_thinking: false } })) {
+      if (event.type === 'text') text += event.delta;
+      if (event.type === 'done') done = event;
+    }
+    assert.ok(text.length > 0, 'some text streamed');
+    assert.ok(done?.timings, 'timings arrive with the last chunk');
+    assert.ok(done.timings.predicted_n > 0);
+    assert.ok((done.timings.draft_n ?? 0) > 0, 'the drafter proposed tokens');
+  });
+
+  it('returns a forced tool call as a parsed call', async () => {
+    const tools = [{ type: 'function' as const, function: { name: 'read_file', description: 'Read a file', parameters: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } } }];
+    const result = await client().chat({ messages: [{ role: 'user', content: 'Read README.md' }], tools, tool_choice: 'required', max_tokens: 32, temperature: 0, chat_template_kwargs: { enable_thinking: false } });
+    // The grammar forces the call and its name; random weights never close the arguments,
+    // so the turn ends on the token limit with a call whose arguments are cut short.
+    assert.equal(result.toolCalls.length, 1);
+    assert.equal(result.toolCalls[0].name, 'read_file');
+    assert.match(result.toolCalls[0].arguments, /^\{/);
+    assert.equal(result.text, '', 'a forced call leaves no free text');
+    assert.ok(['tool_calls', 'length'].includes(result.finishReason), result.finishReason);
+  });
+
+  it('gives a typed error when the engine dies mid-stream, and the supervisor brings it back', async () => {
+    const before = supervisor.endpoint!;
+    const stream = client().streamChat({ messages: [{ role: 'user', content: 'Count to one thousand.' }], max_tokens: 2000, temperature: 0, chat_template_kwargs: { enable_thinking: false } });
+    let received = 0;
+    await assert.rejects(
+      (async () => {
+        for await (const event of stream) {
+          if (event.type === 'text' && ++received === 3) process.kill(before.pid, 'SIGKILL');
+        }
+      })(),
+      (err: unknown) => {
+        return err instanceof EngineError && err.retryable;
+      },
+    );
+    const after = await supervisor.waitUntilReady();
+    assert.notEqual(after.pid, before.pid);
+    assert.ok(events.some((e) => e.type === 'crashed'));
+    assert.equal(await client().health(), 'ok');
+  });
+
+  it('stops cleanly and restarts on request', async () => {
+    const { pid } = supervisor.endpoint!;
+    const restarted = await supervisor.restart();
+    assert.notEqual(restarted.pid, pid);
+    assert.throws(() => process.kill(pid, 0), 'the old process is gone');
+    await supervisor.stop();
+    assert.equal(supervisor.endpoint, undefined);
+    assert.throws(() => process.kill(restarted.pid, 0), 'stopped process is gone');
+  });
+});
