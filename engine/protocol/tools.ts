@@ -1,6 +1,10 @@
 /** The JSON Schema subset tool parameters are written in; extra keywords pass through untouched. */
 export interface JsonSchema {
-  type?: 'object' | 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'null' | Array<'object' | 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'null'>;
+  /**
+   * 'object', 'string', 'number', 'integer', 'boolean', 'array' or 'null'. Typed as string
+   * so schemas kept in plain objects or JSON files fit without `as const`.
+   */
+  type?: string | string[];
   description?: string;
   properties?: Record<string, JsonSchema>;
   required?: string[];
