@@ -1,8 +1,9 @@
 /**
  * A stand-in for llama-server on 127.0.0.1 that replays scripted turns, for tests of the
  * engine client and of the agent loop. Each POST /v1/chat/completions consumes the next
- * step. Replies are shaped like llama-server's own (chunk layout, key order, `timings`,
- * `usage`, error bodies), so code that works here works against the real server.
+ * step. Replies are laid out like llama-server's own, down to the key order (compare
+ * streams/llama-server-tool-call.sse, taken from the real server), so code that works
+ * here works against the real server.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,9 +44,10 @@ export interface ReplyStep extends StreamContent, Pacing {
 }
 
 /**
- * The tool-call parser rejects the model's output. 'http' answers HTTP 500 before any
- * byte of stream (what a non-streamed request gets); 'stream' sends the partial content
- * first and then the error event, which is how a streamed request sees it.
+ * The tool-call parser rejects the model's output. A streamed request already has its
+ * headers when the final parse fails, so llama-server sends the partial content and then
+ * a `data: {"error":...}` event (the default for streamed requests); a non-streamed one
+ * gets HTTP 500. delivery: 'http' forces the HTTP 500 for a streamed request too.
  */
 export interface ParseErrorStep extends StreamContent, Pacing {
   kind: 'parse-error';
@@ -137,7 +139,7 @@ export interface ScriptedEngineOptions {
   /** When set, every endpoint but /health requires `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
   steps?: ScriptEntry[];
-  /** Shown as `model` in replies (llama-server uses the model file name or alias). */
+  /** Shown as `model` in replies and /props (llama-server uses the model path or --alias). */
   model?: string;
   props?: {
     vision?: boolean;
@@ -181,7 +183,8 @@ export interface ScriptedEngine {
 }
 
 const BUILD_INFO = 'b1-de3ff81';
-const DEFAULT_MODEL = 'gemma-4-12B-it-Q4_K_M.gguf';
+// llama-server names the model by its file path unless started with --alias.
+const DEFAULT_MODEL = '/models/gemma-4-12B-it-Q4_K_M.gguf';
 const PEG_FORMAT = 'peg-gemma4';
 
 // ---------- step builders: short names for the common cases in tests ----------
@@ -288,6 +291,10 @@ class Engine implements ScriptedEngine {
 
   constructor(private readonly options: ScriptedEngineOptions) {
     this.script = [...(options.steps ?? [])];
+  }
+
+  private get model(): string {
+    return this.options.model ?? this.options.props?.modelPath ?? DEFAULT_MODEL;
   }
 
   get remainingSteps(): number {
@@ -446,7 +453,7 @@ class Engine implements ScriptedEngine {
       case 'raw':
         return this.raw(exchange, step);
       case 'parse-error':
-        if (step.delivery !== 'stream' || !stream) {
+        if (step.delivery === 'http' || !stream) {
           await this.sleep(step.startDelayMs);
           return sendJson(exchange.res, 500, errorBody(parseErrorMessage(step.format), 500, 'server_error'));
         }
@@ -477,14 +484,14 @@ class Engine implements ScriptedEngine {
     if (exchange.gone) return;
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Keep-Alive': 'timeout=5, max=100' });
     res.flushHeaders();
-    const meta = chunkMeta(this.options.model);
+    const meta = chunkMeta(this.model);
     const send = async (payload: object, pause = true): Promise<boolean> => {
       if (pause) await this.sleep(step.delayMs);
       if (exchange.gone) return false;
-      await write(res, `data: ${sortedJson(payload)}\n\n`);
+      await write(res, `data: ${JSON.stringify(payload)}\n\n`);
       return true;
     };
-    const delta = (d: object): object => ({ ...meta, choices: [{ delta: d, finish_reason: null, index: 0 }] });
+    const delta = (d: object): object => ({ choices: [{ finish_reason: null, index: 0, delta: d }], ...meta });
 
     if (!(await send(delta({ role: 'assistant', content: null }), false))) return;
     const size = Math.max(1, step.chunkSize ?? 6);
@@ -492,8 +499,11 @@ class Engine implements ScriptedEngine {
     for (const piece of pieces(step.text, size)) if (!(await send(delta({ content: piece })))) return;
     const calls = (step.toolCalls ?? []).map(normaliseCall);
     for (const [index, call] of calls.entries()) {
-      if (!(await send(delta({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name } }] })))) return;
-      for (const piece of pieces(call.arguments, size)) {
+      // The first fragment of the arguments rides along with the call's id and name.
+      const [first = '', ...rest] = pieces(call.arguments, size);
+      const header = { index, id: call.id, type: 'function', function: { name: call.name, arguments: first } };
+      if (!(await send(delta({ tool_calls: [header] })))) return;
+      for (const piece of rest) {
         if (!(await send(delta({ tool_calls: [{ index, function: { arguments: piece } }] })))) return;
       }
     }
@@ -515,11 +525,11 @@ class Engine implements ScriptedEngine {
       case 'reply': {
         const { timings, usage } = this.account(body, step, calls);
         const finishReason = step.finishReason ?? (calls.length > 0 ? 'tool_calls' : 'stop');
-        const finish: Record<string, unknown> = { ...meta, choices: [{ delta: {}, finish_reason: finishReason, index: 0 }] };
+        const finish: Record<string, unknown> = { choices: [{ finish_reason: finishReason, index: 0, delta: {} }], ...meta };
         const includeUsage = body.stream_options?.include_usage === true;
         if (!includeUsage) finish.timings = timings;
         if (!(await send(finish))) return;
-        if (includeUsage && !(await send({ ...meta, choices: [], usage, timings }, false))) return;
+        if (includeUsage && !(await send({ choices: [], ...meta, usage, timings }, false))) return;
         res.end('data: [DONE]\n\n');
         return;
       }
@@ -537,12 +547,15 @@ class Engine implements ScriptedEngine {
     if (calls.length > 0) {
       message.tool_calls = calls.map((call) => ({ type: 'function', function: { name: call.name, arguments: call.arguments }, id: call.id }));
     }
-    const meta = chunkMeta(this.options.model);
+    const { id, ...meta } = chunkMeta(this.model);
     sendJson(exchange.res, 200, {
-      ...meta,
-      object: 'chat.completion',
       choices: [{ finish_reason: step.finishReason ?? (calls.length > 0 ? 'tool_calls' : 'stop'), index: 0, message }],
+      created: meta.created,
+      model: meta.model,
+      system_fingerprint: meta.system_fingerprint,
+      object: 'chat.completion',
       usage,
+      id,
       timings,
     });
   }
@@ -647,8 +660,8 @@ class Engine implements ScriptedEngine {
     return {
       default_generation_settings: { params: { n_predict: -1, temperature: 1, top_k: 64, top_p: 0.95 }, n_ctx: nCtx },
       total_slots: p.totalSlots ?? 1,
-      model_alias: this.options.model ?? DEFAULT_MODEL,
-      model_path: p.modelPath ?? `/models/${this.options.model ?? DEFAULT_MODEL}`,
+      model_alias: this.model,
+      model_path: p.modelPath ?? this.model,
       modalities: { vision: p.vision ?? true, video: false, audio: p.audio ?? true },
       chat_template: p.chatTemplate ?? "{{ bos_token }}{%- for message in messages -%}<|turn>{{ message['role'] }}\n{{ message['content'] }}<turn|>\n{%- endfor -%}",
       bos_token: '<bos>',
@@ -728,13 +741,21 @@ function normaliseCall(call: ScriptedToolCall): NormalisedCall {
   };
 }
 
-function chunkMeta(model: string | undefined): Record<string, unknown> {
+interface ChunkMeta {
+  created: number;
+  id: string;
+  model: string;
+  system_fingerprint: string;
+  object: string;
+}
+
+function chunkMeta(model: string): ChunkMeta {
   return {
     created: Math.floor(Date.now() / 1000),
     id: `chatcmpl-${randomString()}`,
-    model: model ?? DEFAULT_MODEL,
-    object: 'chat.completion.chunk',
+    model,
     system_fingerprint: BUILD_INFO,
+    object: 'chat.completion.chunk',
   };
 }
 
@@ -765,18 +786,9 @@ function errorTypeFor(status: number): string {
   }
 }
 
-/** llama-server (nlohmann::json) writes object keys in sorted order. */
-function sortedJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) => {
-    if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return inner;
-    const record = inner as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]]));
-  });
-}
-
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   if (res.headersSent || res.destroyed) return;
-  const text = sortedJson(body);
+  const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }

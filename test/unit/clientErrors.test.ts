@@ -91,7 +91,7 @@ describe('EngineClient errors', () => {
   });
 
   it('HTTP 500 "does not match the expected peg-gemma4 format" is an EngineOutputParseError', async () => {
-    engine.push(parseError());
+    engine.push(parseError({ delivery: 'http' }));
     const { error, events } = await run(client.streamChat(hello));
     assert.ok(error instanceof EngineOutputParseError, String(error));
     assert.equal(error.format, 'peg-gemma4');
@@ -101,7 +101,8 @@ describe('EngineClient errors', () => {
   });
 
   it('the same parse failure inside a started stream ends it with an EngineOutputParseError', async () => {
-    engine.push(parseError({ delivery: 'stream', text: 'Let me call ' }));
+    // How a streamed request meets it: the headers are out before the final parse fails.
+    engine.push(parseError({ text: 'Let me call ' }));
     const { error, events } = await run(client.streamChat(hello));
     assert.ok(error instanceof EngineOutputParseError, String(error));
     assert.equal(textOf(events), 'Let me call ');

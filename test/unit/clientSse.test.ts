@@ -4,7 +4,12 @@ import * as path from 'node:path';
 import { EngineClient, SseParser, type ChatEvent, type SseEvent } from '../../engine/client';
 
 const encoder = new TextEncoder();
-const recorded = readFileSync(path.join(__dirname, '../support/streams/tool-calls.sse'));
+// Written in llama-server's exact layout, with what the tiny test model cannot produce:
+// thinking, multi-byte text, two parallel calls, a keepalive comment.
+const recorded = readFileSync(path.join(__dirname, '../support/streams/parallel-tool-calls.sse'));
+// Taken verbatim from llama-server (build b1-de3ff81) serving the tiny random test model
+// with return_progress and include_usage: progress chunks, a required tool call cut off by max_tokens.
+const captured = readFileSync(path.join(__dirname, '../support/streams/llama-server-tool-call.sse'));
 
 function parseAll(parts: Uint8Array[]): SseEvent[] {
   const parser = new SseParser();
@@ -58,7 +63,7 @@ describe('SseParser', () => {
 
   it('gives the same events for the recorded stream split at every byte', () => {
     const whole = parseAll([recorded]);
-    assert.equal(whole.length, 16);
+    assert.equal(whole.length, 14);
     assert.equal(whole.at(-1)?.data, '[DONE]');
     for (let cut = 1; cut < recorded.length; cut++) {
       const split = parseAll([recorded.subarray(0, cut), recorded.subarray(cut)]);
@@ -69,7 +74,7 @@ describe('SseParser', () => {
   it('gives the same events with CRLF line endings split at every byte', () => {
     const crlf = encoder.encode(recorded.toString('utf8').replace(/\n/g, '\r\n'));
     const whole = parseAll([crlf]);
-    assert.equal(whole.length, 16);
+    assert.equal(whole.length, 14);
     for (let cut = 1; cut < crlf.length; cut++) {
       assert.deepEqual(parseAll([crlf.subarray(0, cut), crlf.subarray(cut)]), whole, `split at byte ${cut}`);
     }
@@ -111,6 +116,26 @@ describe('EngineClient reading a recorded stream', () => {
     assert.ok(Math.abs((done.timings?.tokensPerSecond ?? 0) - 25.4324479) < 1e-6);
     assert.equal(done.timings?.draftAcceptance, 35 / 48);
     assert.equal(done.timings?.cacheHitRate, 993 / 1026);
+  });
+
+  it('reads a stream captured from llama-server', async () => {
+    const client = new EngineClient({ baseUrl: 'http://127.0.0.1:9', fetch: fetchServing([captured]) });
+    const events = await collect(client.streamChat(request));
+    const progress = events.filter((event) => event.type === 'prompt-progress');
+    assert.ok(progress.length >= 1);
+    const deltas = events.filter((event) => event.type === 'tool-call-delta');
+    assert.equal(deltas[0]?.name, 'read_file');
+    assert.ok(deltas[0]?.id && deltas[0].id.length === 32);
+    const calls = events.find((event) => event.type === 'tool-calls');
+    assert.ok(calls?.type === 'tool-calls');
+    assert.equal(calls.calls.length, 1);
+    assert.equal(calls.calls[0]?.arguments, deltas.map((delta) => delta.argumentsDelta).join(''));
+    const done = events.at(-1);
+    assert.ok(done?.type === 'done');
+    assert.equal(done.finishReason, 'length');
+    assert.equal(done.usage?.completion_tokens, done.timings?.predicted_n);
+    assert.equal(done.usage?.prompt_tokens, (done.timings?.prompt_n ?? 0) + (done.timings?.cache_n ?? 0));
+    assert.ok((done.timings?.draft_n ?? 0) > 0);
   });
 
   it('gives identical events whatever byte the network splits at', async () => {
