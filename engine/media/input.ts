@@ -24,7 +24,7 @@ export async function readMediaInput(input: MediaInput, maxBytes: number, kind: 
     size = stat.size;
   } catch (err) {
     if (err instanceof MediaError) throw err;
-    throw new MediaError('unreadable', `Cannot read the ${kind} ${file}: ${describe(err)}. Check the path and its permissions.`, { cause: err });
+    throw new MediaError('unreadable', `Cannot read the ${kind} ${file}: ${reason(err)}. Check the path and its permissions.`, { cause: err });
   }
   checkSize(size, maxBytes, kind, file);
   try {
@@ -33,7 +33,7 @@ export async function readMediaInput(input: MediaInput, maxBytes: number, kind: 
     return bytes;
   } catch (err) {
     if (err instanceof MediaError) throw err;
-    throw new MediaError('unreadable', `Cannot read the ${kind} ${file}: ${describe(err)}.`, { cause: err });
+    throw new MediaError('unreadable', `Cannot read the ${kind} ${file}: ${reason(err)}.`, { cause: err });
   }
 }
 
@@ -55,7 +55,7 @@ export function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
-function describe(err: unknown): string {
+function reason(err: unknown): string {
   if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') {
     const code = err.code;
     if (code === 'ENOENT') return 'no such file';
