@@ -13,6 +13,12 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts used as stand-in processes by tests.
+    files: ['**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { setTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Layering: only extension/ may talk to VS Code; engine, agent and webview stay portable.
     files: ['engine/**', 'agent/**', 'webview/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only extension/ may import vscode (see the layers in the README).' }] }] },

@@ -1,18 +1,47 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { BinaryNotFoundError } from '../engine/binary/resolveServerBinary';
+import { EngineClient } from '../engine/client';
+import { planLaunch, type LaunchPlan } from '../engine/launchPlan';
+import { DraftAcceptanceWatch, draftCountersFromMetrics } from '../engine/supervisor/draftAcceptance';
+import { EngineSupervisor, type SupervisorEvent } from '../engine/supervisor/engineSupervisor';
 import type { EngineStateView } from '../webview/protocol';
 import { RECOMMENDED_MODEL, readSettings } from './settings';
 
+export const REMOTE_KEY_SECRET = 'gemmaAgent.remoteApiKey';
+
+export interface EngineCapabilities {
+  vision: boolean;
+  audio: boolean;
+  tools: boolean;
+}
+
+/** A client for whichever engine is live, local or remote, with what it can take. */
+export interface EngineConnection {
+  client: EngineClient;
+  capabilities: EngineCapabilities;
+}
+
 /**
- * Owns the engine for this window: its state as the UI shows it, and start/stop/restart.
- * Nothing starts at activation; the engine starts on the user's first request or command.
+ * Owns the engine for this window: start (local or remote), stop, restart, its state as the
+ * UI shows it, crash notices and the drafter watch. Nothing starts at activation; the first
+ * request or an explicit command starts it.
  */
 export class EngineController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<EngineStateView>();
   readonly onDidChangeState = this.changed.event;
   private current: EngineStateView;
+  private supervisor: EngineSupervisor | undefined;
+  private plan: LaunchPlan | undefined;
+  private remote: EngineConnection | undefined;
+  private starting: Promise<EngineConnection> | undefined;
+  private metricsTimer: NodeJS.Timeout | undefined;
+  private readonly draftWatch = new DraftAcceptanceWatch();
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.current = this.idleState();
   }
 
@@ -20,44 +49,222 @@ export class EngineController implements vscode.Disposable {
     return this.current;
   }
 
-  /** Settings changed: recompute the idle state unless an engine is running. */
+  /** Settings changed: show the new idle state unless an engine is running. */
   refresh(): void {
-    if (this.current.status === 'starting' || this.current.status === 'ready') return;
+    if (this.supervisor || this.remote || this.starting) return;
     this.setState(this.idleState());
   }
 
-  async start(): Promise<void> {
-    const idle = this.idleState();
-    if (idle.status === 'not-configured') {
-      this.setState(idle);
-      void vscode.window.showWarningMessage(`Gemma Agent has no model configured. Set "gemmaAgent.model.path" to a .gguf file or ${RECOMMENDED_MODEL}.`, 'Open Settings').then((pick) => {
-        if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'gemmaAgent.model');
-      });
-      return;
+  /** The live engine, starting it first when needed. */
+  connection(): Promise<EngineConnection> {
+    if (this.remote) return Promise.resolve(this.remote);
+    const endpoint = this.supervisor?.endpoint;
+    if (endpoint && this.plan) return Promise.resolve(this.localConnection(endpoint.url, endpoint.apiKey, this.plan));
+    if (this.supervisor) {
+      // Restarting after a crash: wait for it rather than start a second engine.
+      const plan = this.plan;
+      return this.supervisor.waitUntilReady().then((e) => this.localConnection(e.url, e.apiKey, plan!));
     }
-    this.log.info('Engine start requested');
-    this.setState({ ...idle, status: 'failed', detail: 'The local engine is not available in this build yet.' });
+    return this.start();
+  }
+
+  start(): Promise<EngineConnection> {
+    this.starting ??= this.startNow().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.metricsTimer);
+    const supervisor = this.supervisor;
+    this.supervisor = undefined;
+    this.plan = undefined;
+    this.remote = undefined;
+    await supervisor?.dispose();
     this.setState(this.idleState());
   }
 
-  async restart(): Promise<void> {
+  async restart(): Promise<EngineConnection> {
     await this.stop();
-    await this.start();
+    return this.start();
+  }
+
+  private async startNow(): Promise<EngineConnection> {
+    const settings = readSettings();
+    if (settings.remoteUrl) return this.connectRemote(settings.remoteUrl);
+    if (!settings.modelPath) {
+      this.setState(this.idleState());
+      throw new Error(`No model is configured. Set "gemmaAgent.model.path" to a Gemma 4 12B .gguf file or ${RECOMMENDED_MODEL}.`);
+    }
+    const modelName = path.basename(settings.modelPath);
+    this.setState({ status: 'starting', model: modelName, detail: 'Preparing the engine' });
+    try {
+      return await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Gemma Agent', cancellable: true },
+        async (progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          const report = (detail: string, fraction?: number): void => {
+            progress.report({ message: detail });
+            this.setState({ status: 'starting', model: modelName, detail, progress: fraction });
+          };
+          const request = {
+            model: settings.modelPath,
+            drafter: settings.drafterPath,
+            projector: settings.projectorPath,
+            serverPath: settings.serverPath,
+            contextSize: settings.contextSize,
+            gpuLayers: settings.gpuLayers,
+            threads: settings.threads,
+            draft: { enabled: settings.draftEnabled, maxTokens: settings.draftMaxTokens, minProbability: settings.draftMinProbability },
+            extraArgs: settings.extraArgs,
+          };
+          const options = {
+            modelsDir: vscode.Uri.joinPath(this.context.globalStorageUri, 'models').fsPath,
+            extensionRoot: this.context.extensionUri.fsPath,
+            signal: abort.signal,
+            onDownload: (role: string, p: { receivedBytes: number; totalBytes?: number }) =>
+              report(`Downloading the ${role}: ${(p.receivedBytes / 1e9).toFixed(2)}${p.totalBytes ? ` of ${(p.totalBytes / 1e9).toFixed(2)}` : ''} GB`, p.totalBytes ? p.receivedBytes / p.totalBytes : undefined),
+          };
+          let plan: LaunchPlan;
+          try {
+            plan = await planLaunch(request, { ...options, allowBuild: false });
+          } catch (err) {
+            if (!(err instanceof BinaryNotFoundError && err.problem === 'not-built')) throw err;
+            const pick = await vscode.window.showInformationMessage('llama-server is not built yet. Build it now from the bundled llama.cpp source? It takes about 10 minutes on 2 cores, once.', 'Build', 'Choose a Binary…');
+            if (pick === 'Choose a Binary…') await vscode.commands.executeCommand('workbench.action.openSettings', 'gemmaAgent.engine.serverPath');
+            if (pick !== 'Build') throw err;
+            plan = await planLaunch(request, {
+              ...options,
+              allowBuild: true,
+              binary: { onBuildProgress: (p) => report(p.message, p.fraction), onBuildLog: (line) => this.log.trace(line) },
+            });
+          }
+          for (const note of plan.notes) {
+            this.log.warn(note);
+            void vscode.window.showWarningMessage(`Gemma Agent: ${note}`);
+          }
+          this.log.info(`llama-server ${plan.binary.version} (${plan.binary.source}): ${plan.binary.path}`);
+          report('Loading the model');
+          const supervisor = new EngineSupervisor(plan.config);
+          supervisor.onEvent((event) => this.onSupervisorEvent(event, modelName, plan));
+          this.supervisor = supervisor;
+          this.plan = plan;
+          const endpoint = await supervisor.start();
+          this.draftWatch.reset();
+          this.watchMetrics(endpoint.url, endpoint.apiKey, plan);
+          return this.localConnection(endpoint.url, endpoint.apiKey, plan);
+        },
+      );
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await this.supervisor?.dispose();
+      this.supervisor = undefined;
+      this.plan = undefined;
+      this.log.error(`Engine start failed: ${message}`);
+      const tail = (err as { logTail?: string }).logTail;
+      if (tail) this.log.error(tail);
+      this.setState({ status: 'failed', model: modelName, detail: message });
+      void vscode.window.showErrorMessage(`Gemma Agent: ${message}`, 'Open Log', 'Settings').then((pick) => {
+        if (pick === 'Open Log') this.log.show();
+        if (pick === 'Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'gemmaAgent');
+      });
+      throw err;
+    }
+  }
+
+  private async connectRemote(url: string): Promise<EngineConnection> {
+    this.setState({ status: 'starting', model: url, detail: 'Connecting to the remote engine' });
+    try {
+      const apiKey = await this.context.secrets.get(REMOTE_KEY_SECRET);
+      const client = new EngineClient({ baseUrl: url, apiKey: apiKey || undefined });
+      const fallback = vscode.workspace.getConfiguration('gemmaAgent').get<string[]>('engine.remoteCapabilities', ['tools']);
+      let capabilities: EngineCapabilities = { vision: fallback.includes('vision'), audio: fallback.includes('audio'), tools: fallback.includes('tools') };
+      try {
+        // llama-server says what it can take; vLLM and SGLang have no /props, so settings decide.
+        const props = await client.props();
+        if (props.modalities) capabilities = { ...capabilities, vision: !!props.modalities.vision, audio: !!props.modalities.audio };
+      } catch (err) {
+        this.log.info(`The remote engine has no /props (${(err as Error).message}); using gemmaAgent.engine.remoteCapabilities.`);
+      }
+      this.remote = { client, capabilities };
+      this.setState({ status: 'remote', model: url, detail: describeCapabilities(capabilities) });
+      return this.remote;
+    } catch (err) {
+      const message = `Could not reach the remote engine at ${url}: ${(err as Error).message}`;
+      this.setState({ status: 'failed', model: url, detail: message });
+      throw new Error(message, { cause: err });
+    }
+  }
+
+  private localConnection(url: string, apiKey: string, plan: LaunchPlan): EngineConnection {
+    return { client: new EngineClient({ baseUrl: url, apiKey }), capabilities: { vision: plan.capabilities.vision, audio: plan.capabilities.audio, tools: true } };
+  }
+
+  private onSupervisorEvent(event: SupervisorEvent, modelName: string, plan: LaunchPlan): void {
+    switch (event.type) {
+      case 'log':
+        this.log.trace(event.line);
+        break;
+      case 'loading':
+        this.setState({ status: 'starting', model: modelName, detail: event.message });
+        break;
+      case 'ready': {
+        const seconds = (event.loadMs / 1000).toFixed(1);
+        this.log.info(`Engine ready at ${event.endpoint.url} in ${seconds} s (pid ${event.endpoint.pid})`);
+        this.setState({ status: 'ready', model: modelName, detail: `Context ${plan.config.contextSize} tokens · ${describeCapabilities({ ...plan.capabilities, tools: true })}${plan.capabilities.drafting ? ' · MTP drafting' : ''} · loaded in ${seconds} s` });
+        break;
+      }
+      case 'crashed':
+        this.log.error(`The engine stopped unexpectedly (${event.signal ?? `exit code ${event.code}`}):\n${event.logTail}`);
+        void vscode.window.showWarningMessage('Gemma Agent: the engine stopped unexpectedly and is being restarted.', 'Open Log').then((pick) => pick && this.log.show());
+        break;
+      case 'restarting':
+        this.setState({ status: 'starting', model: modelName, detail: `Restarting after a crash (attempt ${event.attempt})` });
+        break;
+      case 'failed':
+        this.setState({ status: 'failed', model: modelName, detail: event.error.message });
+        break;
+      case 'starting':
+      case 'stopped':
+        break;
+    }
+  }
+
+  /** Polls /metrics while the engine runs; a drafter that is mostly wrong slows decoding. */
+  private watchMetrics(url: string, apiKey: string, plan: LaunchPlan): void {
+    clearInterval(this.metricsTimer);
+    if (!plan.capabilities.drafting) return;
+    const client = new EngineClient({ baseUrl: url, apiKey });
+    this.metricsTimer = setInterval(async () => {
+      try {
+        const counters = draftCountersFromMetrics(await client.metrics());
+        const verdict = counters && this.draftWatch.observe(counters);
+        if (!verdict) return;
+        const percent = Math.round(verdict.acceptance * 100);
+        this.log.warn(`Drafter acceptance is ${percent}% over ${verdict.drafted} drafted tokens.`);
+        const pick = await vscode.window.showWarningMessage(`Gemma Agent: the drafter's guesses are accepted only ${percent}% of the time, which makes replies slower than without it. Turn drafting off?`, 'Turn Off Drafting', 'Keep');
+        if (pick === 'Turn Off Drafting') {
+          await vscode.workspace.getConfiguration('gemmaAgent').update('engine.draft.enabled', false, vscode.ConfigurationTarget.Global);
+          await this.restart();
+        }
+      } catch {
+        // metrics are advisory; a restart or a busy engine is not worth a message
+      }
+    }, 20_000);
   }
 
   private idleState(): EngineStateView {
     const s = readSettings();
-    if (s.remoteUrl) return { status: 'remote', model: s.remoteUrl };
+    if (s.remoteUrl) return { status: 'stopped', model: s.remoteUrl, detail: 'Remote engine; connects on first use.' };
     if (!s.modelPath) {
       return {
         status: 'not-configured',
         detail: `Choose a Gemma 4 12B model file, or download the recommended one (${RECOMMENDED_MODEL}, about 7 GB). Everything runs on this machine.`,
       };
     }
-    return { status: 'stopped', model: path.basename(s.modelPath) };
+    return { status: 'stopped', model: path.basename(s.modelPath), detail: 'Starts with your first message.' };
   }
 
   private setState(state: EngineStateView): void {
@@ -66,6 +273,16 @@ export class EngineController implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearInterval(this.metricsTimer);
+    void this.supervisor?.dispose();
     this.changed.dispose();
   }
+}
+
+function describeCapabilities(c: EngineCapabilities): string {
+  const parts = ['text'];
+  if (c.vision) parts.push('images');
+  if (c.audio) parts.push('voice');
+  if (c.tools) parts.push('tools');
+  return parts.join(', ');
 }

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import type { WebviewMessage } from '../webview/protocol';
+import { ChatSession } from './chatSession';
 import { ChatViewProvider, CHAT_VIEW_ID } from './chatViewProvider';
-import { EngineController } from './engineController';
+import { EngineController, REMOTE_KEY_SECRET } from './engineController';
 import { createLog } from './log';
+import { readSettings } from './settings';
 
 /**
  * Activation stays cheap: no engine, no model files read, no network. Everything heavy
@@ -11,29 +13,33 @@ import { createLog } from './log';
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = createLog();
-  const engine = new EngineController(log);
+  const engine = new EngineController(context, log);
 
   const onMessage = (message: WebviewMessage): void => {
     switch (message.type) {
+      case 'ready':
+        chat.post('restore', { messages: session.views });
+        break;
       case 'send':
-        chat.post('appendMessage', { id: `u${Date.now()}`, role: 'user', text: message.payload.text });
-        if (engine.state.status !== 'ready' && engine.state.status !== 'remote') {
-          chat.post('appendMessage', { id: `e${Date.now()}`, role: 'error', text: `The engine is not ready (${engine.state.detail ?? engine.state.status}).` });
-        }
+        void session.send(message.payload.text);
+        break;
+      case 'stop':
+        session.stop();
         break;
       case 'action':
         if (message.payload.action === 'openLog') log.show();
         if (message.payload.action === 'openSettings' || message.payload.action === 'downloadRecommended') {
           void vscode.commands.executeCommand('workbench.action.openSettings', 'gemmaAgent.model');
         }
-        if (message.payload.action === 'startEngine') void engine.start();
-        break;
-      case 'ready':
-      case 'stop':
+        if (message.payload.action === 'startEngine') void engine.start().catch(() => undefined);
         break;
     }
   };
   const chat = new ChatViewProvider(context.extensionUri, onMessage, () => engine.state);
+  const session = new ChatSession(context.workspaceState, engine, (type, payload) => chat.post(type, payload), () => readSettings().thinking);
+
+  // Failures are shown by the controller (state, notification, log); commands need not rethrow.
+  const quietly = (run: () => Promise<unknown>) => () => run().catch(() => undefined);
 
   context.subscriptions.push(
     log,
@@ -47,12 +53,19 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('gemmaAgent.openChat', () => chat.reveal()),
     vscode.commands.registerCommand('gemmaAgent.newChat', async () => {
       await chat.reveal();
-      chat.post('clear', {});
+      await session.clear();
     }),
-    vscode.commands.registerCommand('gemmaAgent.engine.start', () => engine.start()),
+    vscode.commands.registerCommand('gemmaAgent.engine.start', quietly(() => engine.start())),
     vscode.commands.registerCommand('gemmaAgent.engine.stop', () => engine.stop()),
-    vscode.commands.registerCommand('gemmaAgent.engine.restart', () => engine.restart()),
+    vscode.commands.registerCommand('gemmaAgent.engine.restart', quietly(() => engine.restart())),
     vscode.commands.registerCommand('gemmaAgent.engine.showLog', () => log.show()),
+    vscode.commands.registerCommand('gemmaAgent.setRemoteApiKey', async () => {
+      const key = await vscode.window.showInputBox({ prompt: 'API key of the remote engine (stored in VS Code Secret Storage)', password: true, ignoreFocusOut: true });
+      if (key === undefined) return;
+      if (key) await context.secrets.store(REMOTE_KEY_SECRET, key);
+      else await context.secrets.delete(REMOTE_KEY_SECRET);
+      void vscode.window.showInformationMessage(key ? 'Gemma Agent: remote API key saved.' : 'Gemma Agent: remote API key removed.');
+    }),
   );
 
   log.info(`Gemma Agent activated in ${(performance.now() - started).toFixed(1)} ms`);

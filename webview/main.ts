@@ -37,7 +37,11 @@ input.placeholder = 'Ask Gemma Agent… (Enter to send, Shift+Enter for a new li
 input.setAttribute('aria-label', 'Message');
 const send = el('button', 'composer-send', 'Send');
 send.type = 'submit';
-form.append(input, send);
+const stop = el('button', 'composer-stop', 'Stop');
+stop.type = 'button';
+stop.hidden = true;
+stop.addEventListener('click', () => api.postMessage({ type: 'stop', payload: {} }));
+form.append(input, send, stop);
 root.append(status, log, form);
 
 const messages = new Map<string, HTMLElement>();
@@ -100,6 +104,10 @@ function handle(message: HostMessage): void {
     }
     case 'endMessage':
       messages.get(message.payload.id)?.classList.add('done');
+      break;
+    case 'busy':
+      send.hidden = message.payload.busy;
+      stop.hidden = !message.payload.busy;
       break;
     case 'clear':
       log.replaceChildren();

@@ -30,6 +30,8 @@ export interface HostToWebview {
   appendMessage: ChatMessageView;
   appendDelta: { id: string; delta: string };
   endMessage: { id: string };
+  /** True while a reply streams: the view swaps Send for Stop. */
+  busy: { busy: boolean };
   clear: Record<string, never>;
 }
 

@@ -16,8 +16,14 @@ export interface ResolvedBinary {
   version: string;
 }
 
+/** Why no binary could be used; 'not-built' means building from the bundled source would fix it. */
+export type BinaryProblem = 'bad-setting' | 'does-not-run' | 'not-built' | 'too-old' | 'not-found';
+
 export class BinaryNotFoundError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly problem: BinaryProblem,
+  ) {
     super(message);
     this.name = 'BinaryNotFoundError';
   }
@@ -52,7 +58,7 @@ export async function serverVersion(binary: string): Promise<string> {
     const match = /version:\s*(.+)/.exec(stderr + stdout);
     return match ? match[1].trim() : 'unknown';
   } catch (err) {
-    throw new BinaryNotFoundError(`${binary} did not run (${(err as Error).message.split('\n')[0]}). Check that it is a llama-server built for this machine, with its shared libraries beside it.`);
+    throw new BinaryNotFoundError(`${binary} did not run (${(err as Error).message.split('\n')[0]}). Check that it is a llama-server built for this machine, with its shared libraries beside it.`, 'does-not-run');
   }
 }
 
@@ -83,7 +89,7 @@ function findOnPath(envPath: string | undefined): string | undefined {
 export async function resolveServerBinary(options: ResolveOptions = {}): Promise<ResolvedBinary> {
   if (options.configuredPath) {
     if (!fs.existsSync(options.configuredPath)) {
-      throw new BinaryNotFoundError(`The configured llama-server "${options.configuredPath}" does not exist. Fix "gemmaAgent.engine.serverPath" or clear it to use the built-in engine.`);
+      throw new BinaryNotFoundError(`The configured llama-server "${options.configuredPath}" does not exist. Fix "gemmaAgent.engine.serverPath" or clear it to use the built-in engine.`, 'bad-setting');
     }
     return { path: options.configuredPath, source: 'setting', version: await serverVersion(options.configuredPath) };
   }
@@ -109,11 +115,12 @@ export async function resolveServerBinary(options: ResolveOptions = {}): Promise
   const onPath = findOnPath(options.envPath ?? process.env.PATH);
   if (onPath) {
     if (await supportsGemma4Drafting(onPath)) return { path: onPath, source: 'path', version: await serverVersion(onPath) };
-    throw new BinaryNotFoundError(`${onPath} is too old for Gemma 4 (it lacks "--spec-type draft-mtp"). Update llama.cpp, or set "gemmaAgent.engine.serverPath" to a newer llama-server.`);
+    throw new BinaryNotFoundError(`${onPath} is too old for Gemma 4 (it lacks "--spec-type draft-mtp"). Update llama.cpp, or set "gemmaAgent.engine.serverPath" to a newer llama-server.`, 'too-old');
   }
   throw new BinaryNotFoundError(
     sourcePresent
       ? 'llama-server has not been built yet. Run "Gemma Agent: Start Engine" to build it (about 10 minutes), or "npm run engine:build".'
       : 'No llama-server found. Set "gemmaAgent.engine.serverPath" to a llama-server binary (llama.cpp with Gemma 4 support), or put one on PATH.',
+    sourcePresent ? 'not-built' : 'not-found',
   );
 }

@@ -29,7 +29,11 @@ export function serverArgs(config: EngineLaunchConfig, apiKey: string): string[]
   args.push('-ngl', config.gpuLayers.trim() || 'auto');
   args.push('-np', String(config.parallel ?? 1));
   if (config.threads && config.threads > 0) args.push('-t', String(config.threads));
-  if (config.projector) args.push('--mmproj', config.projector);
+  if (config.projector) {
+    // Image patches are decoded non-causally in one micro-batch: the server aborts on an image
+    // with more patches than -ub (default 512). 2048 covers the projector's 1120-patch maximum.
+    args.push('--mmproj', config.projector, '-b', '2048', '-ub', '2048');
+  }
   if (config.drafter && config.draft) {
     // The type must be explicit: auto-detection does not recognise a local Gemma 4 drafter.
     args.push('-md', config.drafter, '--spec-type', 'draft-mtp', '--spec-draft-n-max', String(config.draft.maxTokens), '--spec-draft-p-min', String(config.draft.minProbability));

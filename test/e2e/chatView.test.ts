@@ -55,7 +55,7 @@ describe('e2e: the packaged extension in code-server', function () {
     // The host answers: no engine is configured, so it says so instead of hanging.
     const error = frame.locator('.message-error .message-text').first();
     await error.waitFor({ timeout: 20_000 });
-    assert.match((await error.textContent()) ?? '', /engine is not ready/);
+    assert.match((await error.textContent()) ?? '', /No model is configured/);
     assert.equal(await input.inputValue(), '');
     await screenshot(page, '03-chat-message');
   });

@@ -3,7 +3,29 @@ import * as fs from 'node:fs';
 import { resolveServerBinary } from '../../engine/binary/resolveServerBinary';
 import { EngineClient, EngineAuthError, EngineError } from '../../engine/client';
 import { EngineSupervisor, type SupervisorEvent } from '../../engine/supervisor/engineSupervisor';
+import { prepareAudio, prepareImage } from '../../engine/media';
 import { ensureTinyGemma4Set, type TinyGemma4Set } from '../../engine/testModels/tinyGemma4';
+import { pngBytes, raster } from '../fixtures/media/synth';
+
+/** A 16-bit mono WAV of a tone, as a recorder would write it. */
+function toneWav(seconds: number, rate = 44_100): Buffer {
+  const samples = Math.round(seconds * rate);
+  const buf = Buffer.alloc(44 + samples * 2);
+  buf.write('RIFF', 0);
+  buf.writeUInt32LE(36 + samples * 2, 4);
+  buf.write('WAVEfmt ', 8);
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(rate, 24);
+  buf.writeUInt32LE(rate * 2, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write('data', 36);
+  buf.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
+  return buf;
+}
 
 /*
  * Engine tier: our supervisor runs the real llama-server on the tiny synthetic Gemma 4 set,
@@ -84,6 +106,37 @@ describe('engine: supervised llama-server on the synthetic set', function () {
     assert.match(result.toolCalls[0].arguments, /^\{/);
     assert.equal(result.text, '', 'a forced call leaves no free text');
     assert.ok(['tool_calls', 'length'].includes(result.finishReason), result.finishReason);
+  });
+
+  /** Prompt tokens of a one-turn request; the difference to text alone is what the media cost. */
+  const promptTokens = async (content: import('../../engine/protocol').UserMessage['content']): Promise<number> => {
+    const result = await client().chat({ messages: [{ role: 'user', content }], max_tokens: 1, temperature: 0, cache_prompt: false, chat_template_kwargs: { enable_thinking: false } });
+    assert.ok(result.timings, 'timings reported');
+    return result.timings.prompt_n + result.timings.cache_n;
+  };
+
+  it('counts an image exactly as estimated before sending', async () => {
+    const screenshot = pngBytes(raster(1280, 800, (x, y) => [(x * 7) & 255, (y * 3) & 255, 128, 255]));
+    const image = await prepareImage(screenshot, { maxTokens: 280 });
+    assert.ok(image.tokens <= 280 && image.resized);
+    const base = await promptTokens([{ type: 'text', text: 'What is this?' }]);
+    const withImage = await promptTokens([{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: image.dataUrl() } }]);
+    assert.equal(withImage - base, image.tokens);
+  });
+
+  it('takes the largest image the projector allows without aborting', async () => {
+    const image = await prepareImage(pngBytes(raster(1920, 1080, (x) => [x & 255, 0, 0, 255])), { maxTokens: 1120 });
+    assert.ok(image.tokens > 512, `${image.tokens} tokens: more than one default micro-batch`);
+    const base = await promptTokens([{ type: 'text', text: 'Describe.' }]);
+    const withImage = await promptTokens([{ type: 'text', text: 'Describe.' }, { type: 'image_url', image_url: { url: image.dataUrl() } }]);
+    assert.equal(withImage - base, image.tokens);
+  });
+
+  it('counts audio exactly as estimated before sending', async () => {
+    const audio = await prepareAudio(toneWav(2));
+    const base = await promptTokens([{ type: 'text', text: 'Do this.' }]);
+    const withAudio = await promptTokens([{ type: 'text', text: 'Do this.' }, { type: 'input_audio', input_audio: { data: audio.wav.toString('base64'), format: 'wav' } }]);
+    assert.equal(withAudio - base, audio.tokens);
   });
 
   it('gives a typed error when the engine dies mid-stream, and the supervisor brings it back', async () => {
