@@ -1,0 +1,85 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { resolveServerBinary } from '../../engine/binary/resolveServerBinary';
+import { ensureTinyGemma4Set } from '../../engine/testModels/tinyGemma4';
+import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
+import { chatFrame, launchBrowser, screenshot } from './support/browser';
+
+const vsix = path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
+
+/*
+ * The installed extension starts the real llama-server on the synthetic Gemma 4 set and
+ * streams its (random) reply into the chat view. Random weights: plumbing, not answers.
+ */
+describe('e2e: chat with the local engine (synthetic model)', function () {
+  let server: RunningCodeServer;
+  let browser: Browser;
+  let page: Page;
+
+  before(async function () {
+    assert.ok(fs.existsSync(vsix), `${vsix} is missing: run "npm run package" first`);
+    const models = await ensureTinyGemma4Set();
+    const binary = await resolveServerBinary({ variant: 'cpu-native', envPath: '' });
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-ws-'));
+    server = await startCodeServer({
+      vsix,
+      workspace,
+      settings: {
+        'gemmaAgent.model.path': models.model,
+        'gemmaAgent.model.drafter': models.drafter,
+        'gemmaAgent.model.projector': models.projector,
+        'gemmaAgent.engine.serverPath': binary.path,
+        'gemmaAgent.engine.contextSize': 2048,
+        'gemmaAgent.chat.thinking': false,
+      },
+    });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+    await page.locator('.activitybar [aria-label^="Gemma Agent"]').first().click();
+  });
+
+  after(async function () {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows the configured model, idle until the first message', async function () {
+    const frame = chatFrame(page);
+    await frame.locator('.engine-title').waitFor({ timeout: 60_000 });
+    assert.match((await frame.locator('.engine-title').textContent()) ?? '', /Engine stopped · tiny-gemma4\.gguf/);
+  });
+
+  it('starts the engine on the first message and streams the reply', async function () {
+    const frame = chatFrame(page);
+    const input = frame.locator('textarea.composer-input');
+    await input.fill('Say hello');
+    await input.press('Enter');
+    await frame.locator('.engine-title', { hasText: 'Ready' }).waitFor({ timeout: 90_000 });
+    assert.match((await frame.locator('.engine-detail').textContent()) ?? '', /images, voice, tools · MTP drafting/);
+    const reply = frame.locator('.message-assistant .message-text').first();
+    await frame.locator('.message-assistant .message-text:not(:empty)').first().waitFor({ timeout: 60_000 });
+    await screenshot(page, '11-engine-streaming');
+    // Random weights rarely stop on their own: Stop must end the stream.
+    const stop = frame.locator('button.composer-stop');
+    if (await stop.isVisible()) await stop.click();
+    await frame.locator('button.composer-send').waitFor({ state: 'visible', timeout: 30_000 });
+    const text = (await reply.textContent()) ?? '';
+    assert.ok(text.length > 0, 'the reply has text');
+    await screenshot(page, '12-engine-stopped');
+  });
+
+  it('finds the conversation again after the window reloads', async function () {
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+    await page.locator('.activitybar [aria-label^="Gemma Agent"]').first().click().catch(() => undefined);
+    const frame = chatFrame(page);
+    await frame.locator('.message-user .message-text', { hasText: 'Say hello' }).waitFor({ timeout: 60_000 });
+    assert.ok((await frame.locator('.message-assistant').count()) >= 1);
+    await screenshot(page, '13-after-reload');
+  });
+});
