@@ -36,6 +36,9 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await input.waitFor({ state: 'visible' });
   await input.fill(`>${title}`);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible' });
+  await row.waitFor({ state: 'visible' }).catch(async (err: Error) => {
+    await screenshot(page, `failed-command-${title.replace(/[^a-z0-9]+/gi, '-')}`);
+    throw err;
+  });
   await input.press('Enter');
 }
