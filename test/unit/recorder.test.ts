@@ -1,0 +1,370 @@
+import { strict as assert } from 'node:assert';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MediaError, prepareAudio } from '../../engine/media';
+import { readWavLayout } from '../../engine/media/wavHeader';
+import { recordVoiceClip, deleteStaleRecordings } from '../../extension/voice/recordVoiceClip';
+import { RecorderError, type RecorderErrorCode } from '../../extension/voice/recorderErrors';
+import { RecorderProcess, type AutoStopReason, type RecorderProcessOptions, type RecorderProgress } from '../../extension/voice/recorderProcess';
+import { planRecorder, which } from '../../extension/voice/recorderPrograms';
+import { shellQuote, substituteOutput } from '../../extension/voice/shellQuote';
+import { levelFromSamples, repairWavSizes } from '../../extension/voice/wavFile';
+import { sine, wavBytes } from '../fixtures/media/synth';
+import { FAKE_RECORDER, writeSpeechWav } from '../fixtures/voice/speech';
+
+async function rejectsWith(promise: Promise<unknown>, code: RecorderErrorCode, message?: RegExp): Promise<RecorderError> {
+  let caught: RecorderError | undefined;
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(err instanceof RecorderError, `expected a RecorderError, got ${String(err)}`);
+    assert.equal(err.code, code, err.message);
+    if (message) assert.match(err.message, message);
+    caught = err;
+    return true;
+  });
+  return caught!;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function tempDir(prefix: string): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+/** A folder on PATH holding executables with the given names (they would only print their name). */
+async function fakePath(names: string[]): Promise<string> {
+  const dir = await tempDir('rec-path-');
+  for (const name of names) await fs.writeFile(path.join(dir, name), '#!/bin/sh\necho "$0"\n', { mode: 0o755 });
+  return dir;
+}
+
+describe('voice: choosing the recorder program', () => {
+  const output = '/tmp/rec dir/clip.wav';
+
+  it('auto tries rec, sox, arecord, ffmpeg in that order', async () => {
+    const all = await fakePath(['rec', 'sox', 'arecord', 'ffmpeg']);
+    const plan = (env: NodeJS.ProcessEnv) => planRecorder({ setting: 'auto', output, maxSeconds: 30, env, platform: 'linux' });
+    const rec = await plan({ PATH: all });
+    assert.equal(rec.label, 'sox (rec)');
+    assert.equal(rec.file, path.join(all, 'rec'));
+    assert.deepEqual(rec.args.slice(0, 9), ['-q', '-c', '1', '-r', '16000', '-b', '16', '-e', 'signed-integer']);
+    assert.ok(rec.args.includes(output), 'output passed as one argument, spaces and all');
+    assert.equal(rec.shell, false);
+
+    assert.equal((await plan({ PATH: await fakePath(['sox', 'arecord']) })).label, 'sox');
+    const arecord = await plan({ PATH: await fakePath(['arecord', 'ffmpeg']) });
+    assert.equal(arecord.label, 'arecord');
+    assert.deepEqual(arecord.args.slice(0, 9), ['-q', '-f', 'S16_LE', '-r', '16000', '-c', '1', '-t', 'wav']);
+    const ffmpeg = await plan({ PATH: await fakePath(['ffmpeg']), PULSE_SERVER: 'unix:/run/pulse' });
+    assert.equal(ffmpeg.label, 'ffmpeg (pulse)');
+    assert.deepEqual(ffmpeg.args.slice(ffmpeg.args.indexOf('-ac')), ['-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', '-y', output]);
+    const alsa = await plan({ PATH: await fakePath(['ffmpeg']) });
+    assert.equal(alsa.label, 'ffmpeg (alsa)');
+  });
+
+  it('tells the built-in programs a length limit of their own, so an orphan stops by itself', async () => {
+    const dir = await fakePath(['rec', 'arecord', 'ffmpeg']);
+    const rec = await planRecorder({ setting: 'sox', output, maxSeconds: 30, env: { PATH: dir }, platform: 'linux' });
+    assert.deepEqual(rec.args.slice(-3), ['trim', '0', '35']);
+    const arecord = await planRecorder({ setting: 'arecord', output, maxSeconds: 30, env: { PATH: dir }, platform: 'linux' });
+    assert.equal(arecord.args[arecord.args.indexOf('-d') + 1], '35');
+    const ffmpeg = await planRecorder({ setting: 'ffmpeg', output, maxSeconds: 12.5, env: { PATH: dir }, platform: 'linux' });
+    assert.equal(ffmpeg.args[ffmpeg.args.indexOf('-t') + 1], '18');
+  });
+
+  it('with no recorder on PATH, names what to install for the platform and the recorderCommand way out', async () => {
+    const empty = await fakePath([]);
+    const linux = await rejectsWith(planRecorder({ setting: 'auto', output, maxSeconds: 30, env: { PATH: empty }, platform: 'linux' }), 'no-recorder');
+    assert.match(linux.message, /rec\/sox, arecord, ffmpeg/);
+    assert.match(linux.message, /sudo apt install sox/);
+    assert.match(linux.message, /gemmaAgent\.voice\.recorderCommand/);
+    await rejectsWith(planRecorder({ setting: 'auto', output, maxSeconds: 30, env: { PATH: empty }, platform: 'darwin' }), 'no-recorder', /brew install sox/);
+    await rejectsWith(planRecorder({ setting: 'ffmpeg', output, maxSeconds: 30, env: { PATH: empty }, platform: 'linux' }), 'no-recorder', /ffmpeg \(gemmaAgent\.voice\.recorder\) was not found.*sudo apt install ffmpeg/);
+    await rejectsWith(
+      planRecorder({ setting: 'arecord', output, maxSeconds: 30, env: { PATH: await fakePath(['arecord']) }, platform: 'darwin' }),
+      'no-recorder',
+      /arecord .* only on Linux/,
+    );
+  });
+
+  it('runs a custom recorderCommand through the shell with the output path quoted', async () => {
+    const plan = await planRecorder({ setting: 'sox', customCommand: '  my-rec --rate 16000 -o ${output} ', output, maxSeconds: 30, env: { PATH: '' }, platform: 'linux' });
+    assert.deepEqual(plan, { label: 'recorderCommand', file: `my-rec --rate 16000 -o '/tmp/rec dir/clip.wav'`, args: [], shell: true });
+    assert.equal(substituteOutput('rec "${output}"', output, 'linux'), `rec '/tmp/rec dir/clip.wav'`);
+    assert.equal(substituteOutput(`rec '\${output}' && cp \${output} x`, "/a/it's.wav", 'linux'), `rec '/a/it'\\''s.wav' && cp '/a/it'\\''s.wav' x`);
+    assert.equal(substituteOutput('rec.exe "${output}"', 'C:\\Users\\A B\\v.wav', 'win32'), 'rec.exe "C:\\Users\\A B\\v.wav"');
+    assert.equal(shellQuote('/plain/path-1.wav', 'linux'), '/plain/path-1.wav');
+  });
+
+  it('refuses a recorderCommand without ${output}', async () => {
+    await rejectsWith(planRecorder({ setting: 'auto', customCommand: 'rec out.wav', output, maxSeconds: 30, platform: 'linux' }), 'invalid-command', /\$\{output\}/);
+  });
+
+  it('finds programs on PATH like the shell does', async () => {
+    const dir = await fakePath(['tool']);
+    await fs.writeFile(path.join(dir, 'notexec'), 'x', { mode: 0o644 });
+    assert.equal(await which('tool', { PATH: `/nonexistent:${dir}` }, 'linux'), path.join(dir, 'tool'));
+    assert.equal(await which('notexec', { PATH: dir }, 'linux'), undefined);
+  });
+});
+
+describe('voice: RecorderProcess with a scripted recorder', function () {
+  this.timeout(20_000);
+  let dir: string;
+  let speech: string;
+  const recorders: RecorderProcess[] = [];
+
+  before(async () => {
+    dir = await tempDir('voice-test-');
+    speech = await writeSpeechWav(dir);
+  });
+  afterEach(async () => {
+    await Promise.all(recorders.splice(0).map((r) => r.cancel()));
+  });
+  after(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const fakeCommand = (): string => `${shellQuote(process.execPath)} ${shellQuote(FAKE_RECORDER)} ${shellQuote(speech)} \${output}`;
+  const make = (options: Partial<RecorderProcessOptions> = {}, mode?: string): RecorderProcess => {
+    const recorder = new RecorderProcess({
+      folder: path.join(dir, 'recordings'),
+      recorderCommand: fakeCommand(),
+      maxSeconds: 30,
+      progressIntervalMs: 100,
+      startupGraceMs: 200,
+      env: { ...process.env, FAKE_RECORDER_MODE: mode ?? 'stream' },
+      ...options,
+    });
+    recorders.push(recorder);
+    return recorder;
+  };
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('start/stop returns a valid 16 kHz mono WAV that prepareAudio accepts, and reports the level', async () => {
+    const recorder = make();
+    const progress: RecorderProgress[] = [];
+    recorder.onProgress((p) => progress.push(p));
+    await recorder.start();
+    assert.equal(recorder.state, 'recording');
+    assert.equal(recorder.program, 'recorderCommand');
+    await sleep(1600);
+    const file = await recorder.stop();
+    assert.equal(recorder.state, 'stopped');
+    assert.equal(path.dirname(file), path.join(dir, 'recordings'));
+    const bytes = await fs.readFile(file);
+    const layout = readWavLayout(bytes);
+    assert.deepEqual([layout.sampleRate, layout.channels, layout.encoding], [16000, 1, 'int16']);
+    assert.equal(bytes.readUInt32LE(layout.dataOffset - 4), layout.frames * 2, 'sizes filled in on SIGINT');
+    assert.ok(layout.frames / 16000 > 1.2, `${layout.frames / 16000} s recorded`);
+    const clip = await prepareAudio(bytes, { maxSeconds: 30 });
+    assert.ok(clip.seconds > 0.3 && clip.tokens > 5, `${clip.seconds} s, ${clip.tokens} tokens`);
+
+    assert.ok(progress.length >= 8, `${progress.length} progress events in 1.6 s`);
+    for (let i = 1; i < progress.length; i++) assert.ok(progress[i].seconds >= progress[i - 1].seconds, 'time moves forward');
+    assert.ok(progress.every((p) => p.level >= 0 && p.level <= 1));
+    assert.ok(Math.max(...progress.map((p) => p.level)) > 0.3, `speech shows on the meter: ${progress.map((p) => p.level.toFixed(2)).join(' ')}`);
+    await fs.rm(file);
+  });
+
+  it('stops itself at maxSeconds and says so', async () => {
+    const recorder = make({ maxSeconds: 1 });
+    const reasons: AutoStopReason[] = [];
+    recorder.onAutoStop((r) => reasons.push(r));
+    const started = Date.now();
+    await recorder.start();
+    while (reasons.length === 0 && Date.now() - started < 5000) await sleep(50);
+    assert.deepEqual(reasons, ['max-length']);
+    assert.equal(recorder.autoStopReason, 'max-length');
+    const file = await recorder.stop();
+    const layout = readWavLayout(await fs.readFile(file));
+    assert.ok(Math.abs(layout.frames / 16000 - 1) < 0.4, `${layout.frames / 16000} s for a 1 s cap`);
+  });
+
+  it('a recorder that quits at once fails start() with its stderr tail, and leaves no file', async () => {
+    const recorder = make({}, 'fail');
+    const err = await rejectsWith(recorder.start(), 'exited-early', /exited with code 1 before recording anything/);
+    assert.match(err.message, /Device or resource busy/);
+    assert.match(err.message, /recorderCommand/);
+    assert.equal(await exists(recorder.file!), false);
+  });
+
+  it('a real rec without a sound device fails the same way (where sox is installed)', async function () {
+    if (!(await which('rec'))) this.skip();
+    const recorder = make({ recorder: 'sox', recorderCommand: '', env: { ...process.env, AUDIODEV: 'nonexistent-device-for-test', AUDIODRIVER: 'alsa' } });
+    const err = await rejectsWith(recorder.start(), 'exited-early');
+    assert.match(err.message, /sox \(rec\)/);
+    assert.match(err.message, /It said:\n/);
+  });
+
+  it('an unknown custom program reports that the shell could not find it', async () => {
+    const recorder = make({ recorderCommand: 'no-such-recorder-program ${output}' });
+    await rejectsWith(recorder.start(), 'exited-early', /could not find the program/);
+  });
+
+  it('with no recorder on PATH, start() throws the install advice', async () => {
+    const recorder = make({ recorderCommand: '', env: { PATH: await fakePath([]) }, platform: 'linux' });
+    await rejectsWith(recorder.start(), 'no-recorder', /Install SoX/);
+  });
+
+  it('cancel() stops the recorder and deletes the file', async () => {
+    const recorder = make();
+    await recorder.start();
+    await sleep(300);
+    assert.ok(await exists(recorder.file!));
+    await recorder.cancel();
+    assert.equal(recorder.state, 'cancelled');
+    assert.equal(await exists(recorder.file!), false);
+    await rejectsWith(recorder.stop(), 'empty', /cancelled/);
+  });
+
+  it('a recorder that ignores SIGINT is stopped with SIGTERM', async () => {
+    const recorder = make({ stopGraceMs: 300 }, 'stubborn');
+    await recorder.start();
+    await sleep(300);
+    const started = Date.now();
+    const file = await recorder.stop();
+    assert.ok(Date.now() - started < 3000);
+    assert.ok(readWavLayout(await fs.readFile(file)).frames > 0);
+  });
+
+  it('a recorder that writes nothing gives the typed empty error', async () => {
+    const recorder = make({}, 'silent-start');
+    await recorder.start();
+    await sleep(200);
+    await rejectsWith(recorder.stop(), 'empty', /wrote no audio/);
+    assert.equal(await exists(recorder.file!), false);
+  });
+
+  it('a command that writes the whole file and exits counts as a finished recording', async () => {
+    const recorder = make({}, 'copy');
+    const reasons: AutoStopReason[] = [];
+    recorder.onAutoStop((r) => reasons.push(r));
+    await recorder.start();
+    await sleep(50);
+    assert.deepEqual(reasons, ['recorder-exited']);
+    const file = await recorder.stop();
+    assert.deepEqual(await fs.readFile(file), await fs.readFile(speech));
+  });
+
+  it('refuses a second start()', async () => {
+    const recorder = make();
+    await recorder.start();
+    await rejectsWith(recorder.start(), 'busy');
+  });
+});
+
+describe('voice: recordVoiceClip', function () {
+  this.timeout(20_000);
+  let dir: string;
+  let speech: string;
+  before(async () => {
+    dir = await tempDir('voice-clip-');
+    speech = await writeSpeechWav(dir);
+  });
+  after(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+  const folder = () => path.join(dir, 'recordings');
+  const base = (keepRecordings: boolean, stop: AbortController, mode = 'stream') => ({
+    folder: folder(),
+    recorderCommand: `${shellQuote(process.execPath)} ${shellQuote(FAKE_RECORDER)} ${shellQuote(speech)} \${output}`,
+    maxSeconds: 30,
+    startupGraceMs: 200,
+    keepRecordings,
+    stopSignal: stop.signal,
+    env: { ...process.env, FAKE_RECORDER_MODE: mode },
+  });
+  const recordings = async () => (await fs.readdir(folder()).catch(() => [])).filter((n) => n.endsWith('.wav'));
+
+  it('records until stopped, returns the prepared clip and deletes the recording', async () => {
+    const stop = new AbortController();
+    let started = false;
+    const clip = await recordVoiceClip({
+      ...base(false, stop),
+      onStarted: () => {
+        started = true;
+        setTimeout(() => stop.abort(), 1500);
+      },
+    });
+    assert.ok(started);
+    assert.ok(clip);
+    assert.equal(clip.program, 'recorderCommand');
+    assert.equal(clip.keptFile, undefined);
+    assert.ok(clip.seconds > 0.3 && clip.originalSeconds > 1.2, `${clip.seconds} of ${clip.originalSeconds} s`);
+    assert.ok(clip.trimmedTrailingSeconds > 0, 'trailing silence trimmed');
+    assert.deepEqual([readWavLayout(clip.wav).sampleRate, readWavLayout(clip.wav).channels], [16000, 1]);
+    assert.deepEqual(await recordings(), []);
+  });
+
+  it('keeps the recording when asked to', async () => {
+    const stop = new AbortController();
+    const clip = await recordVoiceClip({ ...base(true, stop), onStarted: () => setTimeout(() => stop.abort(), 1200) });
+    assert.ok(clip?.keptFile);
+    assert.ok(await exists(clip.keptFile));
+    await fs.rm(clip.keptFile);
+  });
+
+  it('returns undefined and leaves nothing behind when cancelled', async () => {
+    const stop = new AbortController();
+    const cancel = new AbortController();
+    const clip = await recordVoiceClip({ ...base(true, stop), cancelSignal: cancel.signal, onStarted: () => setTimeout(() => cancel.abort(), 400) });
+    assert.equal(clip, undefined);
+    assert.deepEqual(await recordings(), []);
+  });
+
+  it('a silent recording is refused by prepareAudio and deleted', async () => {
+    const silent = path.join(dir, 'silence.wav');
+    await fs.writeFile(silent, wavBytes({ sampleRate: 16000, channels: [new Float32Array(16000)], encoding: 'int16' }));
+    const stop = new AbortController();
+    const options = { ...base(false, stop, 'copy'), recorderCommand: `cp ${shellQuote(silent)} \${output}` };
+    await assert.rejects(recordVoiceClip(options), (err: unknown) => err instanceof MediaError && err.code === 'silent');
+    assert.deepEqual(await recordings(), []);
+  });
+});
+
+describe('voice: WAV files on disk', () => {
+  it('fills in the sizes a killed recorder left as placeholders', async () => {
+    const dir = await tempDir('voice-wav-');
+    const file = path.join(dir, 'killed.wav');
+    const samples = sine(0.5, 16000, 440, 0.5);
+    await fs.writeFile(file, wavBytes({ sampleRate: 16000, channels: [samples], encoding: 'int16', dataSize: 0xffffffff, riffSize: 0xffffffff }));
+    await repairWavSizes(file);
+    const bytes = await fs.readFile(file);
+    assert.equal(bytes.readUInt32LE(4), bytes.length - 8);
+    assert.equal(bytes.readUInt32LE(40), 8000 * 2);
+    // A correct file with a chunk after the data is left alone.
+    const trailer = Buffer.concat([Buffer.from('LIST'), Buffer.from([4, 0, 0, 0]), Buffer.from('INFO')]);
+    const good = wavBytes({ sampleRate: 16000, channels: [samples], encoding: 'int16', trailer });
+    await fs.writeFile(file, good);
+    await repairWavSizes(file);
+    assert.deepEqual(await fs.readFile(file), good);
+    await fs.rm(dir, { recursive: true });
+  });
+
+  it('maps loudness to a meter reading: silence 0, full scale 1, speech in between', () => {
+    assert.equal(levelFromSamples(new Float32Array(100)), 0);
+    assert.ok(Math.abs(levelFromSamples(new Float32Array(100).fill(1)) - 1) < 1e-9);
+    const speechLike = levelFromSamples(sine(0.1, 16000, 300, 0.1));
+    assert.ok(speechLike > 0.5 && speechLike < 0.8, String(speechLike));
+  });
+
+  it('deletes old recordings left by closed windows, and nothing else', async () => {
+    const dir = await tempDir('voice-stale-');
+    const old = path.join(dir, 'voice-old.wav');
+    const fresh = path.join(dir, 'voice-new.wav');
+    const other = path.join(dir, 'notes.txt');
+    for (const f of [old, fresh, other]) await fs.writeFile(f, 'x');
+    const hourAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    await fs.utimes(old, hourAgo, hourAgo);
+    await fs.utimes(other, hourAgo, hourAgo);
+    assert.equal(await deleteStaleRecordings(dir), 1);
+    assert.deepEqual((await fs.readdir(dir)).sort(), ['notes.txt', 'voice-new.wav']);
+    await fs.rm(dir, { recursive: true });
+  });
+});
