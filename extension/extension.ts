@@ -4,7 +4,7 @@ import { ChatSession } from './chatSession';
 import { ChatViewProvider, CHAT_VIEW_ID } from './chatViewProvider';
 import { EngineController, REMOTE_KEY_SECRET } from './engineController';
 import { createLog } from './log';
-import { readSettings } from './settings';
+import { RECOMMENDED_MODEL, readSettings } from './settings';
 
 /**
  * Activation stays cheap: no engine, no model files read, no network. Everything heavy
@@ -28,9 +28,8 @@ export function activate(context: vscode.ExtensionContext): void {
         break;
       case 'action':
         if (message.payload.action === 'openLog') log.show();
-        if (message.payload.action === 'openSettings' || message.payload.action === 'downloadRecommended') {
-          void vscode.commands.executeCommand('workbench.action.openSettings', 'gemmaAgent.model');
-        }
+        if (message.payload.action === 'openSettings') void vscode.commands.executeCommand('workbench.action.openSettings', 'gemmaAgent.model');
+        if (message.payload.action === 'downloadRecommended') void downloadRecommended(engine);
         if (message.payload.action === 'startEngine') void engine.start().catch(() => undefined);
         break;
     }
@@ -69,6 +68,18 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 
   log.info(`Gemma Agent activated in ${(performance.now() - started).toFixed(1)} ms`);
+}
+
+/** First run: point the model setting at the recommended file and start, which downloads it with progress. */
+async function downloadRecommended(engine: EngineController): Promise<void> {
+  const pick = await vscode.window.showInformationMessage(
+    `Download Gemma 4 12B (${RECOMMENDED_MODEL}, about 7 GB) into the extension's storage? It is downloaded once, resumes if interrupted, and runs offline afterwards.`,
+    { modal: true },
+    'Download',
+  );
+  if (pick !== 'Download') return;
+  await vscode.workspace.getConfiguration('gemmaAgent').update('model.path', RECOMMENDED_MODEL, vscode.ConfigurationTarget.Global);
+  await engine.start().catch(() => undefined);
 }
 
 export function deactivate(): void {
