@@ -1,0 +1,387 @@
+import {
+  EngineContextOverflowError,
+  EngineError,
+  EngineOutputParseError,
+  type EngineClient,
+} from '../../engine/client';
+import type { AssistantMessage, ChatMessage, ChatRequest, ToolDefinition, ToolMessage } from '../../engine/protocol';
+import { RunCheckpoint } from '../checkpoint/runCheckpoint';
+import { compactConversation, type Summariser } from '../context/compaction';
+import { ContextBudget } from '../context/contextBudget';
+import { modelSummariser } from '../context/modelSummariser';
+import type { AgentEvent, DoneReason } from '../events';
+import { DEFAULT_APPROVAL_SETTINGS, type ApprovalSettings } from '../policy/approvalSettings';
+import { buildSystemPrompt } from '../prompts/systemPrompt';
+import type { AgentTool } from '../tool';
+import type { AgentRunResult, AgentSessionOptions, RunOptions, UserRequest } from './agentOptions';
+import { LoopDetector } from './loopDetector';
+import { stepTimings, streamTurn, type TurnOutput } from './modelTurn';
+import { callKey, checkToolCall, historyArguments, parseArguments } from './toolCallCheck';
+import { executeToolCall } from './toolExecution';
+
+const DEFAULTS = {
+  maxSteps: 25,
+  engineRetries: 3,
+  retryDelayMs: 1000,
+  malformedRetries: 3,
+  parseRetries: 3,
+  loopThreshold: 3,
+  maxToolOutputChars: 24_000,
+};
+
+/** Told to the model after the engine could not parse its tool call. */
+export const PARSE_ERROR_NOTE =
+  'Your last tool call could not be parsed, so nothing was run. Write the call again: one call, the exact tool name, ' +
+  'and every argument as a key with a properly quoted value.';
+
+/**
+ * One conversation with the agent. Each run appends the user's request, then lets the model
+ * act: every turn is streamed, its tool calls are checked, approved and run, and their
+ * results are appended, until the model answers without a call. Messages are only ever
+ * appended (compaction aside), so each request starts with the exact bytes of the previous
+ * one and the engine reuses its prompt cache.
+ */
+export class AgentSession {
+  private conversation: ChatMessage[];
+  private client: EngineClient;
+  private readonly tools = new Map<string, AgentTool>();
+  private readonly toolDefinitions: ToolDefinition[];
+  private readonly approval: ApprovalSettings;
+  private budget: ContextBudget | null | undefined;
+  private running = false;
+
+  constructor(private readonly options: AgentSessionOptions) {
+    this.client = options.client;
+    this.approval = options.approval ?? { ...DEFAULT_APPROVAL_SETTINGS };
+    const toolsOn = this.approval.restricted !== true;
+    if (toolsOn) for (const tool of options.tools) this.tools.set(tool.definition.function.name, tool);
+    this.toolDefinitions = [...this.tools.values()].map((tool) => tool.definition);
+    const systemPrompt =
+      options.systemPrompt ??
+      buildSystemPrompt({
+        workspaceRoot: options.workspace.root,
+        tools: this.toolDefinitions,
+        ...(options.extraInstructions ? { extra: options.extraInstructions } : {}),
+      });
+    const history = (options.history ?? []).filter((message, index) => !(index === 0 && message.role === 'system'));
+    this.conversation = [{ role: 'system', content: systemPrompt }, ...history];
+  }
+
+  /** The conversation so far, system prompt first. */
+  get messages(): readonly ChatMessage[] {
+    return this.conversation;
+  }
+
+  /** The engine client in use; replaced when waitForEngine hands over a new one. */
+  get engine(): EngineClient {
+    return this.client;
+  }
+
+  /** Tool definitions sent with each request; empty in Restricted Mode. */
+  get toolsOffered(): readonly ToolDefinition[] {
+    return this.toolDefinitions;
+  }
+
+  async run(request: UserRequest, runOptions: RunOptions = {}): Promise<AgentRunResult> {
+    if (this.running) throw new Error('This agent session is already running a request; stop it or wait for it to finish first.');
+    this.running = true;
+    try {
+      return await this.runUnguarded(request, runOptions);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runUnguarded(request: UserRequest, runOptions: RunOptions): Promise<AgentRunResult> {
+    const o = this.options;
+    const signal = runOptions.signal;
+    const emit = (event: AgentEvent): void => runOptions.onEvent?.(event);
+    const maxSteps = o.maxSteps ?? DEFAULTS.maxSteps;
+    const checkpoint = new RunCheckpoint(o.workspace);
+    const loop = new LoopDetector(o.loopThreshold ?? DEFAULTS.loopThreshold);
+    const summarise: Summariser = o.summariser ?? modelSummariser(() => this.client);
+
+    let step = 0;
+    let lastText = '';
+    let parseFailures = 0;
+    let malformedStreak = 0;
+
+    const finish = (reason: DoneReason, error?: string): AgentRunResult => {
+      const done: AgentEvent = { type: 'done', reason, steps: step, answer: lastText };
+      if (error !== undefined) done.error = error;
+      emit(done);
+      const result: AgentRunResult = { reason, answer: lastText, steps: step, checkpoint, messages: this.conversation };
+      if (error !== undefined) result.error = error;
+      return result;
+    };
+    const fail = (message: string): AgentRunResult => {
+      emit({ type: 'error', message, fatal: true });
+      return finish('failed', message);
+    };
+
+    this.conversation.push({ role: 'user', content: request });
+    let requestIndex = this.conversation.length - 1;
+    emit({ type: 'run-started', request: requestText(request) });
+
+    const compact = async (force: boolean): Promise<boolean> => {
+      const budget = await this.contextBudget();
+      if (!budget) return false;
+      const before = budget.promptTokens(this.conversation, this.toolDefinitions);
+      if (!force && !budget.isOver(before)) return false;
+      const compacted = await compactConversation({
+        messages: this.conversation,
+        requestIndex,
+        tools: this.toolDefinitions,
+        limit: budget.limit,
+        summarise,
+        ...(signal ? { signal } : {}),
+      });
+      if (!compacted) return false;
+      this.conversation = compacted.messages;
+      requestIndex = compacted.requestIndex;
+      budget.reset();
+      emit({ type: 'context-compacted', tokensBefore: before, tokensAfter: compacted.tokensAfter, method: compacted.method });
+      return true;
+    };
+
+    for (;;) {
+      if (signal?.aborted) return finish('stopped');
+      if (step >= maxSteps) return finish('step-limit');
+      step++;
+      emit({ type: 'step-started', step });
+
+      let engineFailures = 0;
+      let overflowCompacted = false;
+      let turn: TurnOutput | undefined;
+      while (!turn) {
+        try {
+          await compact(false);
+        } catch (error) {
+          if (signal?.aborted) return finish('stopped');
+          return fail(`Making room in the context failed: ${messageOf(error)}`);
+        }
+        const sentCount = this.conversation.length;
+        const outcome = await streamTurn(this.client, this.buildRequest(), step, emit, signal);
+        if (outcome.kind === 'complete') {
+          turn = outcome.turn;
+          this.budget?.observe(sentCount, turn.timings);
+          break;
+        }
+        if (outcome.kind === 'aborted') {
+          // Keep what the user already saw, so the conversation reads as it happened.
+          if (outcome.partialText !== '') {
+            lastText = outcome.partialText;
+            this.conversation.push({ role: 'assistant', content: outcome.partialText });
+          }
+          return finish('stopped');
+        }
+
+        const error = outcome.error;
+        if (error instanceof EngineOutputParseError) {
+          parseFailures++;
+          if (parseFailures > (o.parseRetries ?? DEFAULTS.parseRetries)) {
+            return fail(`The model wrote ${parseFailures} tool calls in a row that the engine could not parse. ${error.message}`);
+          }
+          if (outcome.partialText !== '') this.conversation.push({ role: 'assistant', content: outcome.partialText });
+          this.conversation.push({ role: 'user', content: PARSE_ERROR_NOTE });
+          emit({ type: 'step-retry', step, cause: 'parse', attempt: parseFailures, message: error.message });
+          continue;
+        }
+        if (error instanceof EngineContextOverflowError && !overflowCompacted) {
+          overflowCompacted = true;
+          let compacted: boolean;
+          try {
+            compacted = await compact(true);
+          } catch (compactError) {
+            if (signal?.aborted) return finish('stopped');
+            return fail(`${error.message} Making room failed too: ${messageOf(compactError)}`);
+          }
+          if (!compacted) return fail(error.message);
+          emit({ type: 'step-retry', step, cause: 'engine', attempt: 1, message: error.message });
+          continue;
+        }
+        if (error instanceof EngineError && error.retryable) {
+          engineFailures++;
+          const allowed = o.engineRetries ?? DEFAULTS.engineRetries;
+          if (engineFailures > allowed) {
+            return fail(`${error.message} (gave up after ${allowed} retries; the conversation is kept, send the request again once the engine runs)`);
+          }
+          emit({ type: 'step-retry', step, cause: 'engine', attempt: engineFailures, message: error.message });
+          try {
+            await this.recover(error, signal);
+          } catch (recoverError) {
+            if (signal?.aborted) return finish('stopped');
+            return fail(`${error.message} The engine did not come back: ${messageOf(recoverError)}`);
+          }
+          continue;
+        }
+        return fail(messageOf(error));
+      }
+
+      parseFailures = 0;
+      emit({ type: 'step-finished', step, finishReason: turn.finishReason, timings: stepTimings(turn.timings) });
+      if (turn.text !== '') lastText = turn.text;
+
+      if (turn.calls.length === 0) {
+        this.conversation.push({ role: 'assistant', content: turn.text });
+        return finish('answered');
+      }
+
+      const calls = turn.calls.map((call, index) => ({ ...call, id: call.id || `call_${step}_${index}` }));
+      const assistant: AssistantMessage = {
+        role: 'assistant',
+        content: turn.text === '' ? null : turn.text,
+        tool_calls: calls.map((call) => ({
+          id: call.id,
+          type: 'function',
+          function: { name: call.name, arguments: historyArguments(call.arguments) },
+        })),
+      };
+      // The chat template shows earlier thinking within a chain of calls; keep it for that.
+      if (turn.reasoning !== '') assistant.reasoning_content = turn.reasoning;
+      this.conversation.push(assistant);
+
+      let stopped = false;
+      let loopDetected = false;
+      let malformed = 0;
+      let lastMalformedError = '';
+      for (const [index, call] of calls.entries()) {
+        const parsed = parseArguments(call.arguments);
+        emit({ type: 'tool-call-proposed', step, callId: call.id, tool: call.name, args: parsed.ok ? parsed.value : call.arguments });
+        let content: string;
+        let isError = true;
+        if (stopped || loopDetected) {
+          content = 'Not run: the run ended before this call.';
+        } else if (loop.record(callKey(call))) {
+          loopDetected = true;
+          content =
+            `Not run: this is the same ${call.name} call with the same arguments ${loop.count} times in a row, ` +
+            'so the run was stopped. Repeating a call gives the same result.';
+        } else {
+          const checked = checkToolCall(call, index === calls.length - 1, {
+            tools: this.tools,
+            cutOff: turn.finishReason === 'length',
+            maxTokens: o.sampling?.maxTokens,
+            toolsOff: this.tools.size === 0,
+          });
+          if (!checked.ok) {
+            malformed++;
+            lastMalformedError = checked.error;
+            content = checked.error;
+          } else {
+            const result = await executeToolCall(checked.tool, checked.args, {
+              step,
+              callId: call.id,
+              workspace: checkpoint.workspace,
+              approver: o.approver,
+              approval: this.approval,
+              signal,
+              emit,
+              maxOutputChars: o.maxToolOutputChars ?? DEFAULTS.maxToolOutputChars,
+            });
+            content = result.content;
+            isError = result.isError;
+            stopped = result.stopped;
+          }
+        }
+        const message: ToolMessage = { role: 'tool', tool_call_id: call.id, name: call.name, content };
+        this.conversation.push(message);
+        emit({ type: 'tool-result', step, callId: call.id, tool: call.name, content, isError });
+      }
+
+      if (stopped || signal?.aborted) return finish('stopped');
+      if (loopDetected) return finish('loop-detected');
+      malformedStreak = malformed === calls.length ? malformedStreak + 1 : 0;
+      const allowedMalformed = o.malformedRetries ?? DEFAULTS.malformedRetries;
+      if (malformedStreak > allowedMalformed) {
+        return fail(`The model sent malformed tool calls ${malformedStreak} turns in a row; the last problem: ${lastMalformedError}`);
+      }
+    }
+  }
+
+  private buildRequest(): ChatRequest {
+    const sampling = this.options.sampling ?? {};
+    // A copy of the list: the objects are shared and never changed, so every request
+    // serialises the earlier messages to the same bytes.
+    const request: ChatRequest = { messages: [...this.conversation] };
+    if (this.toolDefinitions.length > 0) {
+      request.tools = this.toolDefinitions;
+      request.tool_choice = sampling.toolChoice ?? 'auto';
+    }
+    if (sampling.temperature !== undefined) request.temperature = sampling.temperature;
+    if (sampling.topP !== undefined) request.top_p = sampling.topP;
+    if (sampling.topK !== undefined) request.top_k = sampling.topK;
+    if (sampling.maxTokens !== undefined) request.max_tokens = sampling.maxTokens;
+    if (sampling.seed !== undefined) request.seed = sampling.seed;
+    request.chat_template_kwargs = { enable_thinking: sampling.thinking ?? true };
+    return request;
+  }
+
+  /** The budget, set up on first use from the option or the engine's /props; null when unknown. */
+  private async contextBudget(): Promise<ContextBudget | null> {
+    if (this.budget !== undefined) return this.budget;
+    let contextSize = this.options.contextSize;
+    if (contextSize === undefined) {
+      try {
+        contextSize = (await this.client.props()).n_ctx;
+      } catch {
+        // A remote endpoint without /props: no budget; an overflow error still triggers compaction.
+        contextSize = 0;
+      }
+    }
+    if (!contextSize || contextSize <= 0) {
+      this.budget = null;
+      return null;
+    }
+    const maxTokens = this.options.sampling?.maxTokens;
+    const reserve = maxTokens !== undefined ? maxTokens + 256 : Math.min(4096, Math.floor(contextSize / 4));
+    this.budget = new ContextBudget({ contextSize, reserveTokens: reserve });
+    return this.budget;
+  }
+
+  private async recover(error: EngineError, signal: AbortSignal | undefined): Promise<void> {
+    const wait = this.options.waitForEngine;
+    if (wait) this.client = await abortable(wait(error), signal);
+    else await abortable(delay(this.options.retryDelayMs ?? DEFAULTS.retryDelayMs), signal);
+  }
+}
+
+/** Runs one request in a fresh session. */
+export function runAgent(options: AgentSessionOptions & RunOptions & { request: UserRequest }): Promise<AgentRunResult> {
+  const runOptions: RunOptions = {};
+  if (options.signal) runOptions.signal = options.signal;
+  if (options.onEvent) runOptions.onEvent = options.onEvent;
+  return new AgentSession(options).run(options.request, runOptions);
+}
+
+function requestText(request: UserRequest): string {
+  if (typeof request === 'string') return request;
+  return request.map((part) => (part.type === 'text' ? part.text : `[${part.type === 'image_url' ? 'image' : 'audio'}]`)).join(' ');
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(new DOMException('The run was stopped.', 'AbortError'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new DOMException('The run was stopped.', 'AbortError'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

@@ -1,0 +1,72 @@
+import type { ApprovalRequest } from '../workspace';
+import type { ApprovalSettings } from './approvalSettings';
+import { analyseCommand } from './commandLine';
+import { neverAutoApproveReason } from './neverAutoApprove';
+
+/** 'auto': run without asking. 'ask': the Approver decides; `why` says what made it ask. */
+export type PolicyDecision = { action: 'auto' } | { action: 'ask'; why: string; neverAuto: boolean };
+
+const AUTO: PolicyDecision = { action: 'auto' };
+
+function ask(why: string, neverAuto = false): PolicyDecision {
+  return { action: 'ask', why, neverAuto };
+}
+
+/**
+ * Decides whether a tool action may run without the user. Reads and edits follow their
+ * setting. A command runs on its own only when every simple command in it (chained with
+ * `;`, `&&`, `|` or hidden in `$(...)`) is allowed, none matches a deny pattern, and none
+ * is on the never-auto list, which no setting overrides.
+ */
+export function decideApproval(request: ApprovalRequest, settings: ApprovalSettings): PolicyDecision {
+  switch (request.category) {
+    case 'read':
+      return settings.reads === 'auto' ? AUTO : ask('reads ask first (approval.reads is "ask")');
+    case 'edit':
+      return settings.edits === 'auto' ? AUTO : ask('edits ask first (approval.edits is "ask")');
+    case 'command':
+      return decideCommand(request.detail ?? '', settings);
+  }
+}
+
+export function decideCommand(line: string, settings: ApprovalSettings): PolicyDecision {
+  if (line.trim() === '') return ask('the command line is empty');
+  const analysis = analyseCommand(line);
+  const never = neverAutoApproveReason(analysis, line);
+  if (never) return ask(`never runs without asking: ${never}`, true);
+  if (analysis.commands.length === 0) return ask('the command line has no command');
+  for (const command of analysis.commands) {
+    const pattern = settings.deny.find((candidate) => matchesDenyPattern(command.text, candidate));
+    if (pattern !== undefined) return ask(`\`${command.text}\` matches the deny pattern "${pattern}"`);
+  }
+  const allowed = analysis.commands.every((command) =>
+    settings.allow.some((prefix) => matchesAllowPrefix(command.text, prefix)),
+  );
+  if (allowed) return AUTO;
+  if (settings.commands === 'auto') return AUTO;
+  const unlisted = analysis.commands.find((command) => !settings.allow.some((prefix) => matchesAllowPrefix(command.text, prefix)));
+  return ask(`\`${unlisted?.text ?? line}\` is not in the allow list and commands ask first`);
+}
+
+function normalise(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** "npm test" allows "npm test" and "npm test -- --grep x", not "npm testify". */
+export function matchesAllowPrefix(command: string, prefix: string): boolean {
+  const p = normalise(prefix);
+  const c = normalise(command);
+  if (p === '') return false;
+  return c === p || c.startsWith(`${p} `);
+}
+
+/** A deny pattern matches as whole words anywhere in the command; `*` stands for any text. */
+export function matchesDenyPattern(command: string, pattern: string): boolean {
+  const p = normalise(pattern);
+  if (p === '') return false;
+  const body = p
+    .split('*')
+    .map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`(^|\\s)${body}(\\s|$)`).test(normalise(command));
+}

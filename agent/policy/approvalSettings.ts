@@ -1,0 +1,27 @@
+/**
+ * Which agent actions run without asking. Mirrors the `gemmaAgent.agent.approval.*` and
+ * `gemmaAgent.agent.commands.*` settings so the extension can pass them through unchanged.
+ */
+export interface ApprovalSettings {
+  /** Reading, listing and searching files. */
+  reads: 'auto' | 'ask';
+  /** Creating, editing and deleting files. */
+  edits: 'ask' | 'auto';
+  /** Running commands. */
+  commands: 'ask' | 'auto';
+  /** Command prefixes that run without asking, e.g. "npm test" (also "npm test -- --grep x"). */
+  allow: string[];
+  /** Patterns never auto-approved, e.g. "git push" or "rm -rf"; `*` matches any text. */
+  deny: string[];
+  /** VS Code Restricted Mode: the agent gets no tools at all. */
+  restricted?: boolean;
+}
+
+export const DEFAULT_APPROVAL_SETTINGS: Readonly<ApprovalSettings> = Object.freeze({
+  reads: 'auto',
+  edits: 'ask',
+  commands: 'ask',
+  allow: ['npm test', 'npm run lint', 'git status', 'git diff'],
+  deny: ['rm -rf', 'git push', 'sudo', 'curl', 'wget'],
+  restricted: false,
+});

@@ -1,0 +1,393 @@
+import { strict as assert } from 'node:assert';
+import type { AgentEvent } from '../../agent/events';
+import { AgentSession, PARSE_ERROR_NOTE, runAgent, type AgentSessionOptions } from '../../agent/loop';
+import { DEFAULT_APPROVAL_SETTINGS } from '../../agent/policy/approvalSettings';
+import { EngineClient } from '../../engine/client';
+import type { ChatMessage, ToolMessage } from '../../engine/protocol';
+import {
+  httpError,
+  parseError,
+  reply,
+  resetMidStream,
+  stall,
+  startScriptedEngine,
+  toolCallReply,
+  type ScriptedEngine,
+} from '../support/scriptedEngine';
+import { eventsOfType, MemoryWorkspace, memoryTools, ScriptedApprover } from './agentTestKit';
+
+const AUTO_ALL = { ...DEFAULT_APPROVAL_SETTINGS, reads: 'auto', edits: 'auto', commands: 'auto' } as const;
+
+function toolMessages(messages: readonly ChatMessage[]): ToolMessage[] {
+  return messages.filter((message): message is ToolMessage => message.role === 'tool');
+}
+
+describe('agent loop (scripted engine, in-memory workspace)', () => {
+  let engine: ScriptedEngine;
+  let client: EngineClient;
+  let workspace: MemoryWorkspace;
+  let events: AgentEvent[];
+
+  const options = (extra: Partial<AgentSessionOptions> = {}): AgentSessionOptions & { onEvent: (e: AgentEvent) => void } => ({
+    client,
+    workspace,
+    tools: memoryTools(),
+    approver: new ScriptedApprover(),
+    approval: { ...AUTO_ALL },
+    contextSize: 0,
+    retryDelayMs: 5,
+    onEvent: (event) => events.push(event),
+    ...extra,
+  });
+
+  beforeEach(async () => {
+    engine = await startScriptedEngine({ apiKey: 'k' });
+    client = new EngineClient({ baseUrl: engine.url, apiKey: 'k' });
+    workspace = new MemoryWorkspace({ 'math.js': 'function add(a, b) {\n  return a - b;\n}\n' });
+    events = [];
+  });
+  afterEach(async () => {
+    await engine.close();
+  });
+
+  it('reads, edits, runs the tests and answers, streaming every step as events', async () => {
+    engine.push(
+      toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }, { reasoning: 'Look at the file first.' }),
+      toolCallReply({ name: 'edit_file', arguments: { path: 'math.js', old_text: 'a - b', new_text: 'a + b' } }),
+      toolCallReply({ name: 'run_command', arguments: { command: 'npm test' } }),
+      reply('Fixed add(): it subtracted instead of adding. The tests pass.'),
+    );
+    const result = await runAgent({ ...options(), request: 'Fix add in math.js and run the tests.' });
+
+    assert.equal(result.reason, 'answered');
+    assert.equal(result.steps, 4);
+    assert.equal(result.answer, 'Fixed add(): it subtracted instead of adding. The tests pass.');
+    assert.equal(workspace.files.get('math.js'), 'function add(a, b) {\n  return a + b;\n}\n');
+    assert.deepEqual(workspace.commands, ['npm test']);
+
+    const types = events.map((event) => event.type);
+    assert.equal(types[0], 'run-started');
+    assert.equal(types.at(-1), 'done');
+    assert.ok(types.includes('reasoning-delta') && types.includes('text-delta') && types.includes('tool-output'));
+    assert.deepEqual(eventsOfType(events, 'tool-call-proposed').map((e) => e.tool), ['read_file', 'edit_file', 'run_command']);
+    assert.deepEqual(eventsOfType(events, 'tool-result').map((e) => e.isError), [false, false, false]);
+    const finished = eventsOfType(events, 'step-finished');
+    assert.equal(finished.length, 4);
+    for (const step of finished) {
+      assert.ok(step.timings, 'each step reports timings');
+      assert.ok(step.timings.totalPromptTokens >= step.timings.cachedPromptTokens);
+      assert.equal(step.timings.tokensPerSecond, 24);
+      assert.ok(step.timings.draftAcceptance !== undefined);
+    }
+    assert.ok(finished[3].timings!.cachedPromptTokens > 0, 'later steps reuse the prompt cache');
+
+    // The conversation ends with the answer; each call has its result, in order.
+    const last = result.messages.at(-1);
+    assert.equal(last?.role, 'assistant');
+    assert.equal(toolMessages(result.messages).length, 3);
+    // Thinking is kept on the call message, where the template shows it.
+    const firstCall = result.messages.find((m) => m.role === 'assistant' && m.tool_calls);
+    assert.equal(firstCall?.role === 'assistant' && firstCall.reasoning_content, 'Look at the file first.');
+  });
+
+  it('keeps every request a byte-for-byte extension of the one before (prompt cache)', async () => {
+    engine.push(
+      toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }, { reasoning: 'thinking', text: 'Reading.' }),
+      toolCallReply({ name: 'edit_file', arguments: { new_text: 'a + b', path: 'math.js', old_text: 'a - b' } }),
+      toolCallReply({ name: 'read_file', arguments: '{"path":   "math.js"}' }),
+      reply('Done.'),
+    );
+    const result = await runAgent({ ...options(), request: 'Fix add.' });
+    assert.equal(result.reason, 'answered');
+    assert.equal(engine.requests.length, 4);
+    for (let i = 1; i < engine.requests.length; i++) {
+      const previous = engine.requests[i - 1].body.messages.map((m) => JSON.stringify(m));
+      const current = engine.requests[i].body.messages.map((m) => JSON.stringify(m));
+      assert.ok(current.length > previous.length);
+      assert.deepEqual(current.slice(0, previous.length), previous, `request ${i} starts with request ${i - 1}`);
+      assert.equal(JSON.stringify(engine.requests[i].body.tools), JSON.stringify(engine.requests[0].body.tools));
+    }
+    // Arguments are written back as sorted, compact JSON.
+    const edit = engine.requests[2].body.messages.find((m) => m.role === 'assistant' && m.tool_calls?.[0]?.function.name === 'edit_file');
+    assert.equal(edit?.role === 'assistant' && edit.tool_calls?.[0]?.function.arguments, '{"new_text":"a + b","old_text":"a - b","path":"math.js"}');
+    const reread = engine.requests[3].body.messages.at(-2);
+    assert.equal(reread?.role === 'assistant' && reread.tool_calls?.[0]?.function.arguments, '{"path":"math.js"}');
+  });
+
+  it('sends precise errors for malformed calls and lets the model retry', async () => {
+    engine.push(
+      toolCallReply({ name: 'read_file', arguments: '{"path": "math.js"' }),
+      toolCallReply({ name: 'read_file', arguments: { path: 42 } }),
+      toolCallReply({ name: 'open_file', arguments: { path: 'math.js' } }),
+      toolCallReply({ name: 'edit_file', arguments: { path: 'math.js' } }),
+      toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }),
+      reply('It subtracts.'),
+    );
+    const result = await runAgent({ ...options(), request: 'What does add do?', malformedRetries: 5 });
+    assert.equal(result.reason, 'answered');
+    const errors = toolMessages(result.messages).map((m) => m.content as string);
+    assert.match(errors[0], /not valid JSON/);
+    assert.match(errors[1], /Invalid arguments for read_file: "path" must be a string/);
+    assert.match(errors[2], /no tool named "open_file"\. Available tools: read_file, write_file, edit_file, run_command/);
+    assert.match(errors[3], /"old_text" is required/);
+    assert.match(errors[4], /^function add/);
+    // Broken JSON never reaches the history: llama-server would refuse the next request.
+    const broken = engine.requests[1].body.messages.at(-2);
+    assert.equal(broken?.role === 'assistant' && broken.tool_calls?.[0]?.function.arguments, '{}');
+  });
+
+  it('treats a call cut off by the token limit as incomplete', async () => {
+    engine.push(
+      toolCallReply({ name: 'write_file', arguments: '{"path":"notes.md","content":"# Notes\\n\\nThe first' }, { finishReason: 'length' }),
+      toolCallReply({ name: 'write_file', arguments: { path: 'notes.md', content: '# Notes\n' } }),
+      reply('Created notes.md.'),
+    );
+    const result = await runAgent({ ...options({ sampling: { maxTokens: 64 } }), request: 'Create notes.md' });
+    assert.equal(result.reason, 'answered');
+    const [cut] = toolMessages(result.messages);
+    assert.match(cut.content as string, /cut off by the reply length limit \(64 tokens\)/);
+    assert.equal(workspace.files.get('notes.md'), '# Notes\n');
+    assert.equal(engine.requests[0].body.max_tokens, 64);
+  });
+
+  it('fails after too many malformed turns in a row', async () => {
+    for (let i = 0; i < 3; i++) engine.push(toolCallReply({ name: 'read_file', arguments: { file: `x${i}` } }));
+    const result = await runAgent({ ...options(), request: 'Read it', malformedRetries: 2 });
+    assert.equal(result.reason, 'failed');
+    assert.match(result.error ?? '', /malformed tool calls 3 turns in a row.*"path" is required/);
+  });
+
+  it('recovers from a tool call the engine could not parse', async () => {
+    engine.push(
+      parseError({ text: 'Let me look.' }),
+      parseError({ delivery: 'http' }),
+      toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }),
+      reply('Read it.'),
+    );
+    const result = await runAgent({ ...options(), request: 'Read math.js' });
+    assert.equal(result.reason, 'answered');
+    const retries = eventsOfType(events, 'step-retry');
+    assert.deepEqual(retries.map((r) => [r.cause, r.attempt, r.step]), [['parse', 1, 1], ['parse', 2, 1]]);
+    const second = engine.requests[1].body.messages;
+    assert.deepEqual(second.slice(-2), [
+      { role: 'assistant', content: 'Let me look.' },
+      { role: 'user', content: PARSE_ERROR_NOTE },
+    ]);
+    assert.equal(result.steps, 2, 'a retried turn keeps its step number');
+  });
+
+  it('gives up after repeated parse failures', async () => {
+    engine.push(parseError(), parseError(), parseError());
+    const result = await runAgent({ ...options(), request: 'Read math.js', parseRetries: 2 });
+    assert.equal(result.reason, 'failed');
+    assert.match(result.error ?? '', /3 tool calls in a row that the engine could not parse/);
+  });
+
+  it('survives the engine dying mid-stream: waits for it and retries the step', async () => {
+    const replacement = await startScriptedEngine({ apiKey: 'k2' });
+    try {
+      engine.push(toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }), resetMidStream({ text: 'The function subtr' }));
+      replacement.push(reply('The function subtracts.'));
+      const waited: string[] = [];
+      const result = await runAgent({
+        ...options(),
+        request: 'Explain add',
+        waitForEngine: async (error) => {
+          waited.push(error.name);
+          return new EngineClient({ baseUrl: replacement.url, apiKey: 'k2' });
+        },
+      });
+      assert.equal(result.reason, 'answered');
+      assert.equal(result.answer, 'The function subtracts.');
+      assert.deepEqual(waited, ['EngineConnectionLostError']);
+      const retry = eventsOfType(events, 'step-retry')[0];
+      assert.equal(retry.cause, 'engine');
+      assert.equal(retry.step, 2);
+      // The restarted engine got the whole conversation, unchanged.
+      assert.deepEqual(replacement.requests[0].body.messages, engine.requests[1].body.messages);
+    } finally {
+      await replacement.close();
+    }
+  });
+
+  it('fails with a clear error when the engine stays down, keeping the conversation', async () => {
+    engine.push(resetMidStream({ beforeHeaders: true }), resetMidStream({ beforeHeaders: true }), resetMidStream({ beforeHeaders: true }));
+    const session = new AgentSession(options({ engineRetries: 2 }));
+    const result = await session.run('Explain add', { onEvent: (e) => events.push(e) });
+    assert.equal(result.reason, 'failed');
+    assert.match(result.error ?? '', /connection to the local engine broke.*gave up after 2 retries/);
+    assert.deepEqual(session.messages.map((m) => m.role), ['system', 'user']);
+    // The same session carries on once the engine is back.
+    engine.push(reply('It subtracts.'));
+    const again = await session.run('Try again');
+    assert.equal(again.reason, 'answered');
+    assert.deepEqual(session.messages.map((m) => m.role), ['system', 'user', 'user', 'assistant']);
+  });
+
+  it('fails at once on errors that retrying cannot fix', async () => {
+    engine.push(httpError(400, 'bad request'));
+    const result = await runAgent({ ...options(), request: 'Hi' });
+    assert.equal(result.reason, 'failed');
+    assert.match(result.error ?? '', /HTTP 400/);
+    assert.equal(eventsOfType(events, 'error')[0]?.fatal, true);
+  });
+
+  it('stops at the step limit', async () => {
+    for (let i = 0; i < 3; i++) engine.push(toolCallReply({ name: 'read_file', arguments: { path: `f${i}.js` } }));
+    const result = await runAgent({ ...options({ maxSteps: 3 }), request: 'Read everything' });
+    assert.equal(result.reason, 'step-limit');
+    assert.equal(result.steps, 3);
+    assert.equal(engine.requests.length, 3);
+    assert.equal(toolMessages(result.messages).length, 3, 'every call still has its result');
+  });
+
+  it('stops when the same call repeats three times', async () => {
+    for (let i = 0; i < 3; i++) engine.push(toolCallReply({ name: 'run_command', arguments: i === 1 ? '{ "command" : "npm test" }' : { command: 'npm test' } }));
+    const result = await runAgent({ ...options(), request: 'Make the tests pass' });
+    assert.equal(result.reason, 'loop-detected');
+    assert.deepEqual(workspace.commands, ['npm test', 'npm test'], 'the third identical call is not run');
+    assert.match(toolMessages(result.messages).at(-1)?.content as string, /same run_command call with the same arguments 3 times/);
+  });
+
+  it('does not count a repeated call with other calls in between as a loop', async () => {
+    engine.push(
+      toolCallReply({ name: 'run_command', arguments: { command: 'npm test' } }),
+      toolCallReply({ name: 'edit_file', arguments: { path: 'math.js', old_text: 'a - b', new_text: 'a + b' } }),
+      toolCallReply({ name: 'run_command', arguments: { command: 'npm test' } }),
+      toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }),
+      toolCallReply({ name: 'run_command', arguments: { command: 'npm test' } }),
+      reply('Green.'),
+    );
+    const result = await runAgent({ ...options(), request: 'Fix it' });
+    assert.equal(result.reason, 'answered');
+  });
+
+  it('stops mid-stream when aborted, keeping the text already shown', async () => {
+    engine.push(stall({ text: 'Thinking about add', keepAliveMs: 20 }));
+    const controller = new AbortController();
+    const result = await runAgent({
+      ...options(),
+      request: 'Explain add',
+      signal: controller.signal,
+      onEvent: (event) => {
+        events.push(event);
+        if (event.type === 'text-delta') controller.abort();
+      },
+    });
+    assert.equal(result.reason, 'stopped');
+    const record = await engine.waitForRequest(0);
+    await record.closed;
+    assert.equal(record.abortedByClient, true, 'the stream was closed so the engine stops generating');
+    const last = result.messages.at(-1);
+    assert.equal(last?.role, 'assistant');
+    assert.ok(typeof last?.content === 'string' && last.content.length > 0);
+  });
+
+  it('sends a denial back to the model, which then answers', async () => {
+    engine.push(
+      toolCallReply({ name: 'edit_file', arguments: { path: 'math.js', old_text: 'a - b', new_text: 'a + b' } }),
+      reply('You declined the edit; change "a - b" to "a + b" yourself.'),
+    );
+    const approver = new ScriptedApprover(() => ({ approved: false, reason: 'I will do it myself' }));
+    const result = await runAgent({ ...options({ approver, approval: { ...DEFAULT_APPROVAL_SETTINGS } }), request: 'Fix add' });
+    assert.equal(result.reason, 'answered');
+    assert.equal(approver.asked.length, 1);
+    assert.equal(approver.asked[0].category, 'edit');
+    assert.match(approver.asked[0].after ?? '', /a \+ b/);
+    assert.equal(workspace.files.get('math.js'), 'function add(a, b) {\n  return a - b;\n}\n', 'nothing changed');
+    assert.match(toolMessages(result.messages)[0].content as string, /^The user denied: I will do it myself/);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'approval-needed' || e.type === 'approval-decided').map((e) => e.type),
+      ['approval-needed', 'approval-decided'],
+    );
+  });
+
+  it('asks for never-auto commands even when commands are auto-approved', async () => {
+    engine.push(
+      toolCallReply({ name: 'run_command', arguments: { command: 'npm test && git push --force' } }),
+      toolCallReply({ name: 'run_command', arguments: { command: 'npm test' } }),
+      reply('Done.'),
+    );
+    const approver = new ScriptedApprover(() => ({ approved: false }));
+    const result = await runAgent({ ...options({ approver }), request: 'Test and push' });
+    assert.equal(result.reason, 'answered');
+    assert.equal(approver.asked.length, 1);
+    assert.equal(approver.asked[0].detail, 'npm test && git push --force');
+    assert.deepEqual(workspace.commands, ['npm test']);
+    const decided = eventsOfType(events, 'approval-decided');
+    assert.deepEqual(decided.map((d) => [d.approved, d.automatic]), [[false, false], [true, true]]);
+  });
+
+  it('recovers from a failed edit when the model corrects the text', async () => {
+    engine.push(
+      toolCallReply({ name: 'edit_file', arguments: { path: 'math.js', old_text: 'return a-b;', new_text: 'return a + b;' } }),
+      toolCallReply({ name: 'edit_file', arguments: { path: 'math.js', old_text: 'return a - b;', new_text: 'return a + b;' } }),
+      reply('Fixed.'),
+    );
+    const result = await runAgent({ ...options(), request: 'Fix add' });
+    assert.equal(result.reason, 'answered');
+    const [failed, ok] = toolMessages(result.messages);
+    assert.match(failed.content as string, /^edit_file failed: old_text was not found/);
+    assert.equal(ok.content, 'Edited math.js.');
+    assert.match(workspace.files.get('math.js') ?? '', /a \+ b/);
+  });
+
+  it('runs without tools in Restricted Mode', async () => {
+    engine.push(toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }), reply('I cannot read files here.'));
+    const result = await runAgent({ ...options({ approval: { ...AUTO_ALL, restricted: true } }), request: 'Read math.js' });
+    assert.equal(result.reason, 'answered');
+    assert.equal(engine.requests[0].body.tools, undefined);
+    assert.equal(engine.requests[0].body.tool_choice, undefined);
+    assert.doesNotMatch(engine.requests[0].body.messages[0].content as string, /read_file/);
+    assert.match(toolMessages(result.messages)[0].content as string, /Restricted Mode/);
+  });
+
+  it('undoes every change of a run through the checkpoint', async () => {
+    workspace.files.set('README.md', '# Project\n');
+    engine.push(
+      toolCallReply({ name: 'edit_file', arguments: { path: 'math.js', old_text: 'a - b', new_text: 'a + b' } }),
+      toolCallReply({ name: 'write_file', arguments: { path: 'docs/new.md', content: 'new\n' } }),
+      toolCallReply({ name: 'write_file', arguments: { path: './math.js', content: 'rewritten\n' } }),
+      toolCallReply({ name: 'write_file', arguments: { path: 'README.md', content: '# Changed\n' } }),
+      reply('Done.'),
+    );
+    const before = new Map(workspace.files);
+    const result = await runAgent({ ...options(), request: 'Change things' });
+    assert.equal(result.reason, 'answered');
+    assert.notDeepEqual(workspace.files, before);
+    assert.deepEqual(result.checkpoint.entries.map((e) => [e.path, e.original]), [
+      ['math.js', before.get('math.js')],
+      ['docs/new.md', undefined],
+      ['README.md', '# Project\n'],
+    ]);
+    const report = await result.checkpoint.undoRun();
+    assert.deepEqual(report.failed, []);
+    assert.deepEqual(workspace.files, before);
+  });
+
+  it('passes sampling options and thinking through to the engine', async () => {
+    engine.push(reply('ok'));
+    await runAgent({
+      ...options({ sampling: { temperature: 0.1, topP: 0.9, topK: 20, seed: 7, thinking: false, toolChoice: 'required' } }),
+      request: 'hi',
+    });
+    const body = engine.requests[0].body;
+    assert.equal(body.temperature, 0.1);
+    assert.equal(body.top_p, 0.9);
+    assert.equal(body.top_k, 20);
+    assert.equal(body.seed, 7);
+    assert.equal(body.tool_choice, 'required');
+    assert.deepEqual(body.chat_template_kwargs, { enable_thinking: false });
+  });
+
+  it('refuses a second run while one is in progress', async () => {
+    engine.push(stall({ headers: false }));
+    const session = new AgentSession(options());
+    const controller = new AbortController();
+    const first = session.run('one', { signal: controller.signal });
+    await engine.waitForRequest(0);
+    await assert.rejects(session.run('two'), /already running/);
+    controller.abort();
+    assert.equal((await first).reason, 'stopped');
+  });
+});
