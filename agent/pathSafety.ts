@@ -1,0 +1,177 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * Keeps every path the model names inside the workspace. The model's paths are untrusted
+ * text: a `..`, an absolute path, a drive letter or a symlink must not let it read or write
+ * anything outside the folder the user opened.
+ */
+
+/** A path the agent may not touch; the message says why and is meant for the model. */
+export class PathSafetyError extends Error {
+  constructor(
+    message: string,
+    readonly requested: string,
+  ) {
+    super(message);
+    this.name = 'PathSafetyError';
+  }
+}
+
+/** Symlink hops followed before giving up, like the kernel's ELOOP limit. */
+const MAX_LINK_HOPS = 40;
+
+/** Names Windows maps to devices in every folder (CON, NUL, COM1...), with or without an extension. */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
+
+/**
+ * The absolute path of `requested` (workspace-relative, or absolute inside the root) after
+ * checking that neither its text nor any symlink along it leads outside `root`. Throws
+ * PathSafetyError otherwise. A path that does not exist yet is checked through its deepest
+ * existing ancestor, so a new file under a symlinked folder is judged by where it would land.
+ * The returned path keeps the workspace's own spelling (symlinks inside are not expanded).
+ */
+export function resolveInsideWorkspace(root: string, requested: string, platform: NodeJS.Platform = process.platform): string {
+  const p = platform === 'win32' ? path.win32 : path.posix;
+  checkText(requested, platform);
+  const absoluteRoot = p.resolve(root);
+  const realRoot = realpathOr(absoluteRoot);
+  const spelled = requested.trim() === '' ? '.' : requested;
+
+  let absolute = p.resolve(absoluteRoot, spelled);
+  if (!isInside(p, absoluteRoot, absolute)) {
+    // An absolute path may name the root by its real location (/private/tmp vs /tmp on macOS).
+    if (p.isAbsolute(spelled) && isInside(p, realRoot, absolute)) {
+      absolute = p.join(absoluteRoot, p.relative(realRoot, absolute));
+    } else {
+      throw new PathSafetyError(
+        p.isAbsolute(spelled)
+          ? `'${requested}' is outside the workspace (${absoluteRoot}). Use a path relative to the workspace root.`
+          : `'${requested}' leads outside the workspace with '..'. Use a path inside the workspace root.`,
+        requested,
+      );
+    }
+  }
+
+  const real = realTarget(p, absolute);
+  if (!isInside(p, realRoot, real)) {
+    throw new PathSafetyError(`'${requested}' goes through a symlink that points outside the workspace (to ${real}). Only files inside the workspace can be used.`, requested);
+  }
+  return absolute;
+}
+
+/** `absolute` as a workspace-relative path with forward slashes ('.' for the root itself). */
+export function toWorkspaceRelative(root: string, absolute: string, platform: NodeJS.Platform = process.platform): string {
+  const p = platform === 'win32' ? path.win32 : path.posix;
+  const absoluteRoot = p.resolve(root);
+  const target = p.resolve(absoluteRoot, absolute);
+  if (!isInside(p, absoluteRoot, target)) {
+    throw new PathSafetyError(`'${absolute}' is outside the workspace (${absoluteRoot}).`, absolute);
+  }
+  const relative = p.relative(absoluteRoot, target);
+  return relative === '' ? '.' : relative.split(p.sep).join('/');
+}
+
+/**
+ * Resolves, checks and rewrites a model-supplied path in the workspace's own form: the
+ * workspace-relative, forward-slash spelling the Workspace interface expects.
+ */
+export function normalizeWorkspacePath(root: string, requested: string, platform: NodeJS.Platform = process.platform): string {
+  return toWorkspaceRelative(root, resolveInsideWorkspace(root, requested, platform), platform);
+}
+
+/** Rejects spellings that mean something other than a workspace path before any resolution. */
+function checkText(requested: string, platform: NodeJS.Platform): void {
+  if (typeof requested !== 'string') {
+    throw new PathSafetyError('A path must be a string.', String(requested));
+  }
+  if (requested.includes('\0')) {
+    throw new PathSafetyError('The path contains a NUL character; use a plain workspace-relative path.', requested.replace(/\0/g, '\\0'));
+  }
+  // Workspace paths use forward slashes everywhere; these only mean something on Windows,
+  // where they reach other drives, network shares or device namespaces.
+  if (/^[\\/]{2}/.test(requested)) {
+    throw new PathSafetyError(`'${requested}' is a network (UNC) or device path. Use a path relative to the workspace root.`, requested);
+  }
+  if (/^[a-zA-Z]:/.test(requested) && !(platform === 'win32' && /^[a-zA-Z]:[\\/]/.test(requested))) {
+    throw new PathSafetyError(`'${requested}' names a drive. Use a path relative to the workspace root.`, requested);
+  }
+  if (platform === 'win32') {
+    const parts = requested.split(/[\\/]/).filter((part) => part !== '');
+    // Skip the drive of an absolute path; its colon is the only one allowed.
+    const named = /^[a-zA-Z]:$/.test(parts[0] ?? '') ? parts.slice(1) : parts;
+    for (const part of named) {
+      if (part.includes(':')) {
+        throw new PathSafetyError(`'${requested}' contains ':' (an alternate data stream on Windows). Use a plain file name.`, requested);
+      }
+      if (WINDOWS_DEVICE.test(part.replace(/[. ]+$/, ''))) {
+        throw new PathSafetyError(`'${requested}' names a Windows device (${part}). Use another file name.`, requested);
+      }
+      if (part !== '.' && part !== '..' && /[. ]$/.test(part)) {
+        throw new PathSafetyError(`'${requested}' has a name ending in a dot or space, which Windows silently drops. Use the exact file name.`, requested);
+      }
+    }
+  }
+}
+
+function isInside(p: path.PlatformPath, root: string, target: string): boolean {
+  const relative = p.relative(root, target);
+  return relative === '' || (!isParentStep(p, relative) && !p.isAbsolute(relative));
+}
+
+/** True when `relative` starts with a real '..' segment (not a name like '..foo'). */
+function isParentStep(p: path.PlatformPath, relative: string): boolean {
+  return relative === '..' || relative.startsWith('..' + p.sep);
+}
+
+function realpathOr(absolute: string): string {
+  try {
+    return fs.realpathSync.native(absolute);
+  } catch {
+    return absolute;
+  }
+}
+
+/**
+ * Where `absolute` really lands: the real path of its deepest existing ancestor joined with
+ * the parts that do not exist yet. A dangling symlink is followed by hand, because writing
+ * through it would create its target, wherever that is.
+ */
+function realTarget(p: path.PlatformPath, absolute: string): string {
+  let current = absolute;
+  for (let hop = 0; hop < MAX_LINK_HOPS; hop++) {
+    const missing: string[] = [];
+    let existing = current;
+    for (;;) {
+      const info = lstatOrUndefined(existing);
+      if (info) {
+        if (info.isSymbolicLink()) {
+          try {
+            return p.join(fs.realpathSync.native(existing), ...missing);
+          } catch {
+            // Dangling link (or a loop): follow its text and look again.
+            const target = p.resolve(p.dirname(existing), fs.readlinkSync(existing));
+            current = p.join(target, ...missing);
+            break;
+          }
+        }
+        return p.join(fs.realpathSync.native(existing), ...missing);
+      }
+      const parent = p.dirname(existing);
+      if (parent === existing) {
+        return p.join(existing, ...missing);
+      }
+      missing.unshift(p.basename(existing));
+      existing = parent;
+    }
+  }
+  throw new PathSafetyError(`'${absolute}' goes through too many symbolic links (a loop?).`, absolute);
+}
+
+function lstatOrUndefined(absolute: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(absolute);
+  } catch {
+    return undefined;
+  }
+}
