@@ -34,34 +34,52 @@ export const EARLIER_CONVERSATION_HEADER = 'Summary of the earlier conversation 
 export const PROGRESS_HEADER = 'Summary of the steps taken so far on this request (older steps were removed to fit the context):';
 
 /**
- * Makes a conversation fit the context again, in two stages: first old tool outputs are cut
- * down (cheap, deterministic, usually enough: file contents and command logs dominate);
- * then the oldest turns are replaced by a summary, written by the model when a summariser
- * is given, else by a plain list of the calls made. The system prompt (message 0) and the
- * current user request are never removed or changed, and a tool call is never separated
- * from its result. Returns undefined when nothing could be removed.
+ * Makes a conversation fit the context again, in stages that stop as soon as it fits:
+ * 1. old tool outputs are cut down (cheap, deterministic, usually enough: file contents and
+ *    command logs dominate); 2. the oldest turns are replaced by a summary, written by the
+ *    model when a summariser is given, else a plain list of the calls made; 3. the recent
+ *    tool outputs are cut too, the latest last. The system prompt (message 0) and the
+ *    current user request are never removed or changed, and a tool call is never separated
+ *    from its result. Returns undefined when nothing could be removed.
  */
 export async function compactConversation(input: CompactionInput): Promise<CompactionResult | undefined> {
   const count = (messages: readonly ChatMessage[]): number => estimateConversationTokens(messages, input.tools);
   const tokensBefore = count(input.messages);
+  let messages: ChatMessage[] = [...input.messages];
+  let requestIndex = input.requestIndex;
+  let method: CompactionResult['method'] | undefined;
+  const done = (): CompactionResult | undefined =>
+    method ? { messages, requestIndex, method, tokensBefore, tokensAfter: count(messages) } : undefined;
 
-  const truncated = truncateOldToolOutputs(input.messages);
-  if (truncated.changed && count(truncated.messages) <= input.limit) {
-    return { messages: truncated.messages, requestIndex: input.requestIndex, method: 'truncate', tokensBefore, tokensAfter: count(truncated.messages) };
+  const truncated = truncateToolOutputs(messages, KEEP_RECENT);
+  if (truncated.changed) {
+    messages = truncated.messages;
+    method = 'truncate';
+    if (count(messages) <= input.limit) return done();
   }
 
-  const summarised = await summariseOldTurns(truncated.messages, input);
-  if (!summarised) {
-    return truncated.changed
-      ? { messages: truncated.messages, requestIndex: input.requestIndex, method: 'truncate', tokensBefore, tokensAfter: count(truncated.messages) }
-      : undefined;
+  const summarised = await summariseOldTurns(messages, { ...input, requestIndex });
+  if (summarised) {
+    messages = summarised.messages;
+    requestIndex = summarised.requestIndex;
+    method = 'summarise';
+    if (count(messages) <= input.limit) return done();
   }
-  return { ...summarised, method: 'summarise', tokensBefore, tokensAfter: count(summarised.messages) };
+
+  for (const keep of [1, 0]) {
+    const cut = truncateToolOutputs(messages, keep);
+    if (!cut.changed) continue;
+    messages = cut.messages;
+    method ??= 'truncate';
+    if (count(messages) <= input.limit) break;
+  }
+  return done();
 }
 
-function truncateOldToolOutputs(messages: readonly ChatMessage[]): { messages: ChatMessage[]; changed: boolean } {
+/** Cuts tool outputs down to their head, except in the last `keepRecent` messages. */
+function truncateToolOutputs(messages: readonly ChatMessage[], keepRecent: number): { messages: ChatMessage[]; changed: boolean } {
   let changed = false;
-  const cutoff = messages.length - KEEP_RECENT;
+  const cutoff = messages.length - keepRecent;
   const out = messages.map((message, index): ChatMessage => {
     if (index >= cutoff || message.role !== 'tool' || typeof message.content !== 'string') return message;
     if (message.content.length <= TRUNCATED_HEAD_CHARS * 2) return message;
@@ -69,7 +87,7 @@ function truncateOldToolOutputs(messages: readonly ChatMessage[]): { messages: C
     const removed = message.content.length - TRUNCATED_HEAD_CHARS;
     return {
       ...message,
-      content: `${message.content.slice(0, TRUNCATED_HEAD_CHARS)}\n[${removed} more characters of this old output were removed to save context; call the tool again if you need them]`,
+      content: `${message.content.slice(0, TRUNCATED_HEAD_CHARS)}\n[${removed} more characters of this output were removed to save context; call the tool again if you need them]`,
     };
   });
   return { messages: out, changed };

@@ -8,6 +8,7 @@ import type { AssistantMessage, ChatMessage, ChatRequest, ToolDefinition, ToolMe
 import { RunCheckpoint } from '../checkpoint/runCheckpoint';
 import { compactConversation, type Summariser } from '../context/compaction';
 import { ContextBudget } from '../context/contextBudget';
+import { estimateConversationTokens } from '../context/tokenEstimate';
 import { modelSummariser } from '../context/modelSummariser';
 import type { AgentEvent, DoneReason } from '../events';
 import { DEFAULT_APPROVAL_SETTINGS, type ApprovalSettings } from '../policy/approvalSettings';
@@ -123,23 +124,34 @@ export class AgentSession {
     let requestIndex = this.conversation.length - 1;
     emit({ type: 'run-started', request: requestText(request) });
 
-    const compact = async (force: boolean): Promise<boolean> => {
+    /** Compacts when the budget is exceeded, or always when `overflow` says the engine refused the prompt. */
+    const compact = async (overflow?: EngineContextOverflowError): Promise<boolean> => {
       const budget = await this.contextBudget();
-      if (!budget) return false;
-      const before = budget.promptTokens(this.conversation, this.toolDefinitions);
-      if (!force && !budget.isOver(before)) return false;
+      const before = budget
+        ? budget.promptTokens(this.conversation, this.toolDefinitions)
+        : estimateConversationTokens(this.conversation, this.toolDefinitions);
+      let limit: number;
+      if (overflow) {
+        // Our count is an estimate; scale it by how far over the engine said the prompt was.
+        const { promptTokens, contextSize } = overflow;
+        limit = promptTokens && contextSize ? Math.floor((before * contextSize * 0.75) / promptTokens) : Math.floor(before / 2);
+        if (budget) limit = Math.min(limit, budget.limit);
+      } else {
+        if (!budget || !budget.isOver(before)) return false;
+        limit = budget.limit;
+      }
       const compacted = await compactConversation({
         messages: this.conversation,
         requestIndex,
         tools: this.toolDefinitions,
-        limit: budget.limit,
+        limit,
         summarise,
         ...(signal ? { signal } : {}),
       });
       if (!compacted) return false;
       this.conversation = compacted.messages;
       requestIndex = compacted.requestIndex;
-      budget.reset();
+      budget?.reset();
       emit({ type: 'context-compacted', tokensBefore: before, tokensAfter: compacted.tokensAfter, method: compacted.method });
       return true;
     };
@@ -155,7 +167,7 @@ export class AgentSession {
       let turn: TurnOutput | undefined;
       while (!turn) {
         try {
-          await compact(false);
+          await compact();
         } catch (error) {
           if (signal?.aborted) return finish('stopped');
           return fail(`Making room in the context failed: ${messageOf(error)}`);
@@ -191,7 +203,7 @@ export class AgentSession {
           overflowCompacted = true;
           let compacted: boolean;
           try {
-            compacted = await compact(true);
+            compacted = await compact(error);
           } catch (compactError) {
             if (signal?.aborted) return finish('stopped');
             return fail(`${error.message} Making room failed too: ${messageOf(compactError)}`);
