@@ -1,0 +1,69 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import { ALWAYS_SKIPPED, IgnoreRules } from './gitignore';
+import { resolveInsideWorkspace } from './pathSafety';
+
+/**
+ * Walks the workspace's files the way ripgrep does: ignore files honoured, .git and
+ * node_modules skipped, hidden files included, symlinks not followed (a link could lead out
+ * of the workspace or into a loop), entries in name order so results are repeatable.
+ */
+
+export interface WalkOptions {
+  /** Workspace-relative folder to start in ('' for the root). */
+  base?: string;
+  signal?: AbortSignal;
+}
+
+export interface GlobFilter {
+  /** Folder below which every match lies, so the walk can start there. */
+  base: string;
+  matches(relative: string): boolean;
+}
+
+/**
+ * A matcher for a workspace glob against whole workspace-relative paths ('*.ts' matches
+ * only at the top; callers that want any depth write '**\/*.ts'). Dot files match.
+ */
+export function globFilter(glob: string): GlobFilter {
+  const pattern = glob.replace(/^\.\//, '');
+  const nocase = process.platform === 'win32' || process.platform === 'darwin';
+  const isMatch = picomatch(pattern, { dot: true, nocase });
+  const scan = picomatch.scan(pattern);
+  const base = scan.isGlob ? scan.base : path.posix.dirname(pattern);
+  return { base: base === '.' ? '' : base, matches: (relative) => isMatch(relative) };
+}
+
+export async function* walkFiles(root: string, options: WalkOptions = {}): AsyncGenerator<string> {
+  const base = options.base ?? '';
+  if (base !== '') {
+    resolveInsideWorkspace(root, base);
+    if (base.split('/').some((part) => ALWAYS_SKIPPED.has(part))) return;
+  }
+  const rootRules = await IgnoreRules.atRoot(root);
+  const rules = await rootRules.forDir(base);
+  if (base !== '' && rules.ignores(base, true)) return;
+  yield* walkDir(root, base, rules, options.signal);
+}
+
+async function* walkDir(root: string, dir: string, rules: IgnoreRules, signal: AbortSignal | undefined): AsyncGenerator<string> {
+  signal?.throwIfAborted();
+  let entries;
+  try {
+    entries = await fsp.readdir(path.join(root, dir), { withFileTypes: true });
+  } catch {
+    // A folder that vanished or cannot be read is skipped, as ripgrep does.
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const relative = dir === '' ? entry.name : `${dir}/${entry.name}`;
+    if (entry.isDirectory()) {
+      if (ALWAYS_SKIPPED.has(entry.name) || rules.ignores(relative, true)) continue;
+      yield* walkDir(root, relative, await rules.enter(relative), signal);
+    } else if (entry.isFile()) {
+      if (!rules.ignores(relative, false)) yield relative;
+    }
+  }
+}
