@@ -1,0 +1,108 @@
+import { parseArgs } from 'node:util';
+
+export interface CliRunOptions {
+  workspace: string;
+  endpoint: string;
+  apiKey: string | undefined;
+  autoApprove: boolean;
+  maxSteps: number | undefined;
+  maxTokens: number | undefined;
+  temperature: number | undefined;
+  contextSize: number | undefined;
+  thinking: boolean;
+  json: boolean;
+  request: string;
+}
+
+export type ParsedCli = { kind: 'run'; options: CliRunOptions } | { kind: 'help' } | { kind: 'usage-error'; message: string };
+
+export const DEFAULT_ENDPOINT = 'http://127.0.0.1:8080';
+
+export const USAGE = `Usage: gemma-agent run --workspace DIR [options] "task"
+
+Runs the Gemma Agent on a folder without VS Code, against a running llama-server
+(or any OpenAI-compatible endpoint serving Gemma 4), and prints what it does.
+
+Options:
+  --workspace, -w DIR   The project folder the agent works in (required).
+  --endpoint URL        The engine (default $GEMMA_AGENT_ENDPOINT or ${DEFAULT_ENDPOINT}).
+  --api-key KEY         The engine's API key (default $GEMMA_AGENT_API_KEY).
+  --auto-approve        Edit files and run commands without asking. Commands on the
+                        never-auto list (sudo, rm -rf /, curl | sh, ...) still need a yes.
+  --max-steps N         Most model turns (default 25).
+  --max-tokens N        Most tokens per turn.
+  --temperature T       Sampling temperature.
+  --context-size N      The engine's context size (default: read from the engine).
+  --no-thinking         Answer without the thinking phase (faster).
+  --json                Print events as JSON lines instead of text.
+  --help, -h            Show this help.
+
+Without --auto-approve, edits and commands are asked for on a terminal, and denied
+(with a message saying so) when input is not a terminal. Reads are always allowed.
+
+Exit codes: 0 the agent answered; 1 it failed, was stopped or hit a limit; 2 usage error.`;
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got "${value}".`);
+  return n;
+}
+
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ParsedCli {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        workspace: { type: 'string', short: 'w' },
+        endpoint: { type: 'string' },
+        'api-key': { type: 'string' },
+        'auto-approve': { type: 'boolean', default: false },
+        'max-steps': { type: 'string' },
+        'max-tokens': { type: 'string' },
+        temperature: { type: 'string' },
+        'context-size': { type: 'string' },
+        'no-thinking': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    return { kind: 'usage-error', message: error instanceof Error ? error.message : String(error) };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  const [command, ...rest] = positionals;
+  if (command !== 'run') {
+    return { kind: 'usage-error', message: command === undefined ? 'Say what to do: gemma-agent run ...' : `Unknown command "${command}"; the only command is "run".` };
+  }
+  if (!values.workspace) return { kind: 'usage-error', message: '--workspace DIR is required.' };
+  const request = rest.join(' ').trim();
+  if (request === '') return { kind: 'usage-error', message: 'Give the task as the last argument, in quotes.' };
+  try {
+    const temperature = values.temperature === undefined ? undefined : Number(values.temperature);
+    if (temperature !== undefined && !(temperature >= 0 && temperature <= 2)) {
+      throw new Error(`--temperature must be a number from 0 to 2, got "${values.temperature}".`);
+    }
+    return {
+      kind: 'run',
+      options: {
+        workspace: values.workspace,
+        endpoint: values.endpoint ?? env.GEMMA_AGENT_ENDPOINT ?? DEFAULT_ENDPOINT,
+        apiKey: values['api-key'] ?? env.GEMMA_AGENT_API_KEY,
+        autoApprove: values['auto-approve'] === true,
+        maxSteps: positiveInt('--max-steps', values['max-steps']),
+        maxTokens: positiveInt('--max-tokens', values['max-tokens']),
+        temperature,
+        contextSize: positiveInt('--context-size', values['context-size']),
+        thinking: values['no-thinking'] !== true,
+        json: values.json === true,
+        request,
+      },
+    };
+  } catch (error) {
+    return { kind: 'usage-error', message: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,39 @@
+import * as readline from 'node:readline/promises';
+import type { ApprovalDecision, ApprovalRequest, Approver } from '../workspace';
+
+export interface ConsoleApproverOptions {
+  /** Ask on the terminal; false: deny everything that reaches this approver. */
+  interactive: boolean;
+  /** Whether the run was started with --auto-approve (changes the denial message). */
+  autoApprove: boolean;
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+}
+
+/**
+ * The headless runner's approver. Only actions the policy did not auto-approve get here:
+ * with a terminal it asks y/N; without one it denies, saying how to allow them.
+ */
+export class ConsoleApprover implements Approver {
+  constructor(private readonly options: ConsoleApproverOptions) {}
+
+  async approve(request: ApprovalRequest, signal?: AbortSignal): Promise<ApprovalDecision> {
+    if (!this.options.interactive) {
+      return {
+        approved: false,
+        reason: this.options.autoApprove
+          ? 'this command always needs a person to approve it, and no terminal was there to ask'
+          : 'headless run without --auto-approve; run it with --auto-approve or from a terminal to allow edits and commands',
+      };
+    }
+    const output = this.options.output ?? process.stderr;
+    const rl = readline.createInterface({ input: this.options.input ?? process.stdin, output });
+    try {
+      const detail = request.detail ? `\n${request.detail.split('\n').slice(0, 40).join('\n')}\n` : '\n';
+      const answer = await rl.question(`\n${request.title}${detail}Allow? [y/N] `, signal ? { signal } : {});
+      return /^y(es)?$/i.test(answer.trim()) ? { approved: true } : { approved: false, reason: 'the user said no' };
+    } finally {
+      rl.close();
+    }
+  }
+}

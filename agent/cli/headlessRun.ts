@@ -1,0 +1,93 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { EngineClient } from '../../engine/client';
+import type { AgentEvent } from '../events';
+import { FsWorkspace } from '../fsWorkspace';
+import { runAgent, type AgentRunResult, type SamplingOptions } from '../loop';
+import { DEFAULT_APPROVAL_SETTINGS, type ApprovalSettings } from '../policy/approvalSettings';
+import { createDefaultTools } from '../tools';
+import type { Approver } from '../workspace';
+import { ConsoleApprover } from './consoleApprover';
+import { EventPrinter, type TextSink } from './eventPrinter';
+
+export interface HeadlessRunOptions {
+  workspace: string;
+  endpoint: string;
+  apiKey?: string | undefined;
+  request: string;
+  autoApprove: boolean;
+  maxSteps?: number | undefined;
+  contextSize?: number | undefined;
+  sampling?: SamplingOptions;
+  /** Where events are printed (text, or JSON lines with `json`). */
+  out: TextSink;
+  json?: boolean;
+  /** Ask on the terminal for what the policy does not auto-approve. */
+  interactive?: boolean;
+  /** Replaces the console approver (tests). */
+  approver?: Approver;
+  signal?: AbortSignal;
+  /** Pause before retrying after an engine failure, in ms. */
+  retryDelayMs?: number;
+}
+
+export interface HeadlessRunResult {
+  /** 0 answered, 1 anything else. */
+  exitCode: 0 | 1;
+  result: AgentRunResult | undefined;
+  /** Set when the run could not start (no folder, no engine). */
+  error?: string;
+}
+
+/**
+ * The policy of a headless run: reads always; with --auto-approve edits and commands too
+ * (the never-auto list and the deny patterns still ask); without it, nothing is allowed by
+ * prefix, so every edit and command goes to the approver.
+ */
+export function headlessApprovalSettings(autoApprove: boolean): ApprovalSettings {
+  return autoApprove
+    ? { ...DEFAULT_APPROVAL_SETTINGS, reads: 'auto', edits: 'auto', commands: 'auto', allow: [], restricted: false }
+    : { ...DEFAULT_APPROVAL_SETTINGS, reads: 'auto', edits: 'ask', commands: 'ask', allow: [], restricted: false };
+}
+
+/** Runs one task on a folder with the file-system workspace and the default tools. */
+export async function runHeadless(options: HeadlessRunOptions): Promise<HeadlessRunResult> {
+  const root = path.resolve(options.workspace);
+  const stat = await fsp.stat(root).catch(() => undefined);
+  if (!stat?.isDirectory()) {
+    const error = `The workspace ${root} is not a folder. Pass an existing project folder with --workspace.`;
+    options.out.write(options.json ? `${JSON.stringify({ type: 'error', message: error, fatal: true })}\n` : `${error}\n`);
+    return { exitCode: 1, result: undefined, error };
+  }
+  const client = new EngineClient({ baseUrl: options.endpoint, ...(options.apiKey ? { apiKey: options.apiKey } : {}) });
+  try {
+    const health = await client.health(options.signal ? { signal: options.signal } : {});
+    if (health === 'loading') options.out.write(options.json ? '' : 'The engine is still loading the model; the run waits for it.\n');
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    options.out.write(options.json ? `${JSON.stringify({ type: 'error', message, fatal: true })}\n` : `${message}\n`);
+    return { exitCode: 1, result: undefined, error: message };
+  }
+
+  const printer = new EventPrinter(options.out);
+  const onEvent = (event: AgentEvent): void => {
+    if (options.json) options.out.write(`${JSON.stringify(event)}\n`);
+    else printer.print(event);
+  };
+  const approver = options.approver ?? new ConsoleApprover({ interactive: options.interactive === true, autoApprove: options.autoApprove });
+  const result = await runAgent({
+    client,
+    workspace: new FsWorkspace(root),
+    tools: createDefaultTools(),
+    approver,
+    approval: headlessApprovalSettings(options.autoApprove),
+    request: options.request,
+    onEvent,
+    ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+    ...(options.contextSize !== undefined ? { contextSize: options.contextSize } : {}),
+    ...(options.sampling ? { sampling: options.sampling } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+  });
+  return { exitCode: result.reason === 'answered' ? 0 : 1, result };
+}
