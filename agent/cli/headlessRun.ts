@@ -29,6 +29,8 @@ export interface HeadlessRunOptions {
   signal?: AbortSignal;
   /** Pause before retrying after an engine failure, in ms. */
   retryDelayMs?: number;
+  /** Also receives every event (e.g. to collect timings). */
+  onEvent?: (event: AgentEvent) => void;
 }
 
 export interface HeadlessRunResult {
@@ -73,6 +75,7 @@ export async function runHeadless(options: HeadlessRunOptions): Promise<Headless
   const onEvent = (event: AgentEvent): void => {
     if (options.json) options.out.write(`${JSON.stringify(event)}\n`);
     else printer.print(event);
+    options.onEvent?.(event);
   };
   const approver = options.approver ?? new ConsoleApprover({ interactive: options.interactive === true, autoApprove: options.autoApprove });
   const result = await runAgent({
