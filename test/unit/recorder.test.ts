@@ -11,7 +11,7 @@ import { planRecorder, which } from '../../extension/voice/recorderPrograms';
 import { shellQuote, substituteOutput } from '../../extension/voice/shellQuote';
 import { levelFromSamples, repairWavSizes } from '../../extension/voice/wavFile';
 import { sine, wavBytes } from '../fixtures/media/synth';
-import { FAKE_RECORDER, writeSpeechWav } from '../fixtures/voice/speech';
+import { fakeRecorderCommand, writeSpeechWav } from '../fixtures/voice/speech';
 
 async function rejectsWith(promise: Promise<unknown>, code: RecorderErrorCode, message?: RegExp): Promise<RecorderError> {
   let caught: RecorderError | undefined;
@@ -130,11 +130,10 @@ describe('voice: RecorderProcess with a scripted recorder', function () {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  const fakeCommand = (): string => `${shellQuote(process.execPath)} ${shellQuote(FAKE_RECORDER)} ${shellQuote(speech)} \${output}`;
   const make = (options: Partial<RecorderProcessOptions> = {}, mode?: string): RecorderProcess => {
     const recorder = new RecorderProcess({
       folder: path.join(dir, 'recordings'),
-      recorderCommand: fakeCommand(),
+      recorderCommand: fakeRecorderCommand(speech),
       maxSeconds: 30,
       progressIntervalMs: 100,
       startupGraceMs: 200,
@@ -273,7 +272,7 @@ describe('voice: recordVoiceClip', function () {
   const folder = () => path.join(dir, 'recordings');
   const base = (keepRecordings: boolean, stop: AbortController, mode = 'stream') => ({
     folder: folder(),
-    recorderCommand: `${shellQuote(process.execPath)} ${shellQuote(FAKE_RECORDER)} ${shellQuote(speech)} \${output}`,
+    recorderCommand: fakeRecorderCommand(speech),
     maxSeconds: 30,
     startupGraceMs: 200,
     keepRecordings,
