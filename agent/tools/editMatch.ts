@@ -1,0 +1,232 @@
+import { NUMBERED_LINE } from './toolOutput';
+
+/**
+ * Finds where a search/replace edit applies. Small models copy text imperfectly, so after an
+ * exact match this tries a whitespace-tolerant line match (indentation and spacing may
+ * differ; the file's indentation is kept) and text copied with read_file's line numbers.
+ * It never guesses beyond that: when nothing matches it reports the closest region so the
+ * model can retry with the real text, and it refuses a search that matches more than once.
+ * All text here uses '\n' line ends; the caller converts CRLF files on the way in and out.
+ */
+
+export type MatchKind = 'exact' | 'whitespace' | 'line-numbers';
+
+export interface AppliedEdit {
+  ok: true;
+  text: string;
+  how: MatchKind;
+  /** 1-based first line of the replaced region in the old text (and of the new text in the result). */
+  startLine: number;
+  oldLineCount: number;
+  newLineCount: number;
+}
+
+export interface AmbiguousEdit {
+  ok: false;
+  reason: 'ambiguous';
+  /** 1-based first line of each place the search text matches. */
+  lines: number[];
+}
+
+export interface Candidate {
+  startLine: number;
+  endLine: number;
+  /** 0..1, how much of the text is shared (bigram Dice coefficient). */
+  similarity: number;
+}
+
+export interface MissingEdit {
+  ok: false;
+  reason: 'not-found';
+  /** The most similar region, when something is similar enough to be worth showing. */
+  candidate?: Candidate;
+}
+
+export type EditResult = AppliedEdit | AmbiguousEdit | MissingEdit;
+
+/** Below this the "closest" region is more likely noise than what the model meant. */
+const CANDIDATE_MIN_SIMILARITY = 0.4;
+
+export function applySearchReplace(text: string, search: string, replace: string): EditResult {
+  const direct = exactOrTolerant(text, search, replace);
+  if (direct.ok || direct.reason === 'ambiguous') return direct;
+  const stripped = stripLineNumbers(search);
+  if (stripped !== undefined) {
+    const healed = exactOrTolerant(text, stripped, stripLineNumbers(replace) ?? replace);
+    if (healed.ok) return { ...healed, how: 'line-numbers' };
+    if (healed.reason === 'ambiguous') return healed;
+  }
+  const candidate = closestRegion(text, stripped ?? search);
+  return { ok: false, reason: 'not-found', candidate: candidate && candidate.similarity >= CANDIDATE_MIN_SIMILARITY ? candidate : undefined };
+}
+
+function exactOrTolerant(text: string, search: string, replace: string): EditResult {
+  const starts = occurrences(text, search);
+  if (starts.length === 1) {
+    const at = starts[0];
+    return {
+      ok: true,
+      text: text.slice(0, at) + replace + text.slice(at + search.length),
+      how: 'exact',
+      startLine: lineOf(text, at),
+      oldLineCount: countLines(search),
+      newLineCount: countLines(replace),
+    };
+  }
+  if (starts.length > 1) return { ok: false, reason: 'ambiguous', lines: starts.map((at) => lineOf(text, at)) };
+  return tolerant(text, search, replace);
+}
+
+function tolerant(text: string, search: string, replace: string): EditResult {
+  const wanted = trimBlankEnds(search.split('\n'));
+  if (wanted.length === 0) return { ok: false, reason: 'not-found' };
+  const lines = text.split('\n');
+  const normalizedWanted = wanted.map(normalizeLine);
+  const found: number[] = [];
+  for (let i = 0; i + wanted.length <= lines.length; i++) {
+    let same = true;
+    for (let k = 0; k < wanted.length && same; k++) same = normalizeLine(lines[i + k]) === normalizedWanted[k];
+    if (same) found.push(i);
+  }
+  if (found.length > 1) return { ok: false, reason: 'ambiguous', lines: found.map((i) => i + 1) };
+  if (found.length === 0) return { ok: false, reason: 'not-found' };
+
+  const start = found[0];
+  const replacement = reindent(trimBlankEnds(replace.split('\n')), wanted, lines.slice(start, start + wanted.length));
+  const result = [...lines.slice(0, start), ...replacement, ...lines.slice(start + wanted.length)];
+  return { ok: true, text: result.join('\n'), how: 'whitespace', startLine: start + 1, oldLineCount: wanted.length, newLineCount: replacement.length };
+}
+
+/**
+ * Moves the replacement to the file's indentation: the search's indentation of its first
+ * non-blank line maps to the file's, and a tab/space mismatch is converted in the same ratio.
+ */
+function reindent(replacement: string[], searched: string[], matched: string[]): string[] {
+  const anchor = searched.findIndex((line) => line.trim() !== '');
+  const searchLead = leading(searched[anchor]);
+  const fileLead = leading(matched[anchor]);
+  if (searchLead === fileLead) return replacement;
+  const fileTabs = fileLead.includes('\t');
+  const searchTabs = searchLead.includes('\t');
+  // How many spaces one tab stands for, read from the two anchors when they differ in kind.
+  let spacesPerTab = 4;
+  if (fileTabs && !searchTabs && searchLead.length > 0) spacesPerTab = Math.max(1, Math.round(searchLead.length / countChar(fileLead, '\t')));
+  if (searchTabs && !fileTabs && fileLead.length > 0) spacesPerTab = Math.max(1, Math.round(fileLead.length / countChar(searchLead, '\t')));
+
+  return replacement.map((line) => {
+    if (line.trim() === '') return '';
+    if (!line.startsWith(searchLead)) return line;
+    const rest = line.slice(searchLead.length);
+    const restLead = leading(rest);
+    let converted = restLead;
+    if (fileTabs && !searchTabs) converted = '\t'.repeat(Math.floor(restLead.length / spacesPerTab)) + ' '.repeat(restLead.length % spacesPerTab);
+    else if (searchTabs && !fileTabs) converted = restLead.replace(/\t/g, ' '.repeat(spacesPerTab));
+    return fileLead + converted + rest.slice(restLead.length);
+  });
+}
+
+/**
+ * The search text without read_file's "12 | " prefixes, when every non-blank line has one;
+ * undefined when it does not look copied from read_file output.
+ */
+function stripLineNumbers(text: string): string | undefined {
+  const lines = text.split('\n');
+  const nonBlank = lines.filter((line) => line.trim() !== '');
+  if (nonBlank.length === 0 || !nonBlank.every((line) => NUMBERED_LINE.test(line))) return undefined;
+  return lines.map((line) => (line.trim() === '' ? line : (NUMBERED_LINE.exec(line)?.[1] ?? line))).join('\n');
+}
+
+/**
+ * The window of the file, as many lines long as the search, that shares the most character
+ * pairs with it. A sliding window keeps this linear in the file's length.
+ */
+export function closestRegion(text: string, search: string): Candidate | undefined {
+  const wanted = trimBlankEnds(search.split('\n'));
+  if (wanted.length === 0) return undefined;
+  const target = bigrams(wanted.map(normalizeLine).join('\n'));
+  const targetSize = sizeOf(target);
+  if (targetSize === 0) return undefined;
+  const lines = text.split('\n');
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const span = Math.min(wanted.length, lines.length);
+  if (span === 0) return undefined;
+  const lineGrams = lines.map((line) => bigrams(normalizeLine(line)));
+
+  const window = new Map<string, number>();
+  let windowSize = 0;
+  const add = (grams: Map<string, number>, sign: 1 | -1): void => {
+    for (const [gram, count] of grams) {
+      window.set(gram, (window.get(gram) ?? 0) + sign * count);
+      windowSize += sign * count;
+    }
+  };
+  for (let i = 0; i < span; i++) add(lineGrams[i], 1);
+
+  let best: Candidate | undefined;
+  for (let start = 0; start + span <= lines.length; start++) {
+    if (start > 0) {
+      add(lineGrams[start - 1], -1);
+      add(lineGrams[start + span - 1], 1);
+    }
+    let shared = 0;
+    for (const [gram, count] of target) shared += Math.min(count, window.get(gram) ?? 0);
+    const similarity = (2 * shared) / (targetSize + windowSize || 1);
+    if (!best || similarity > best.similarity) best = { startLine: start + 1, endLine: start + span, similarity };
+  }
+  return best;
+}
+
+function bigrams(text: string): Map<string, number> {
+  const grams = new Map<string, number>();
+  for (let i = 0; i + 1 < text.length; i++) {
+    const gram = text.slice(i, i + 2);
+    grams.set(gram, (grams.get(gram) ?? 0) + 1);
+  }
+  return grams;
+}
+
+function sizeOf(grams: Map<string, number>): number {
+  let size = 0;
+  for (const count of grams.values()) size += count;
+  return size;
+}
+
+function occurrences(text: string, search: string): number[] {
+  const starts: number[] = [];
+  if (search === '') return starts;
+  for (let at = text.indexOf(search); at >= 0; at = text.indexOf(search, at + 1)) starts.push(at);
+  return starts;
+}
+
+/** 1-based line number of a character offset. */
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** Lines a piece of text spans (a final newline does not start another line). */
+export function countLines(text: string): number {
+  if (text === '') return 0;
+  return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+}
+
+function normalizeLine(line: string): string {
+  return line.trim().replace(/\s+/g, ' ');
+}
+
+function leading(line: string): string {
+  return /^[ \t]*/.exec(line)?.[0] ?? '';
+}
+
+function countChar(text: string, char: string): number {
+  return text.split(char).length - 1;
+}
+
+function trimBlankEnds(lines: string[]): string[] {
+  let start = 0;
+  let end = lines.length;
+  while (start < end && lines[start].trim() === '') start++;
+  while (end > start && lines[end - 1].trim() === '') end--;
+  return lines.slice(start, end);
+}
