@@ -1,0 +1,31 @@
+import type { ToolDefinition } from '../engine/protocol';
+import type { ApprovalCategory, ApprovalRequest, Workspace } from './workspace';
+
+/** What a tool hands back to the model. Tool output is data, never instructions. */
+export interface ToolOutput {
+  content: string;
+  isError: boolean;
+}
+
+export interface ToolContext {
+  workspace: Workspace;
+  signal?: AbortSignal;
+  /** Live output for the UI (command output while it runs). */
+  onOutput?: (chunk: string) => void;
+}
+
+/** Arguments that passed validation, or a precise message for the model to retry with. */
+export type Validation<A> = { ok: true; args: A } | { ok: false; error: string };
+
+/**
+ * One capability the model may call. The loop validates arguments, asks for approval with
+ * the request the tool describes, then runs it; a tool never asks the user itself.
+ */
+export interface AgentTool<A = unknown> {
+  readonly definition: ToolDefinition;
+  readonly category: ApprovalCategory;
+  validate(raw: unknown): Validation<A>;
+  /** What the user is asked to approve; for edits it computes the new text and diff first. */
+  describe(args: A, context: ToolContext): Promise<ApprovalRequest>;
+  run(args: A, context: ToolContext): Promise<ToolOutput>;
+}

@@ -1,0 +1,108 @@
+/**
+ * What the agent can see and do in the user's project. Two implementations exist: one over
+ * the VS Code API (extension/, where edits join the undo stack and unsaved buffers are
+ * respected) and one over the plain file system and child processes (headless runner, tests).
+ * Every path crossing this interface is workspace-relative with forward slashes; the
+ * implementation resolves it with resolveInsideWorkspace() and refuses anything outside.
+ */
+
+export type EntryType = 'file' | 'directory' | 'symlink' | 'other';
+
+export interface DirEntry {
+  name: string;
+  type: EntryType;
+}
+
+export interface FileStat {
+  type: EntryType;
+  size: number;
+}
+
+export interface TextMatch {
+  path: string;
+  /** 1-based. */
+  line: number;
+  text: string;
+}
+
+export interface SearchOptions {
+  /** Treat the query as a regular expression (ripgrep syntax) instead of a literal. */
+  regex?: boolean;
+  /** Only files matching this glob, e.g. "src/**\/*.ts". */
+  glob?: string;
+  caseSensitive?: boolean;
+  maxResults?: number;
+  signal?: AbortSignal;
+}
+
+export interface CommandOptions {
+  timeoutMs: number;
+  /** Output beyond this is cut (head and tail kept) and flagged. */
+  maxOutputBytes: number;
+  signal?: AbortSignal;
+  /** Streams output as it arrives, for the UI. */
+  onOutput?: (chunk: string) => void;
+}
+
+export interface CommandResult {
+  exitCode: number | null;
+  output: string;
+  truncated: boolean;
+  timedOut: boolean;
+  /** How it ran: a VS Code terminal with shell integration, or a child process. */
+  via: 'terminal' | 'process';
+}
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+export interface DiagnosticItem {
+  path: string;
+  line: number;
+  column: number;
+  severity: Severity;
+  message: string;
+  source?: string;
+}
+
+/** A whole-file change; tools compute the new text, the workspace applies it. */
+export type FileChange =
+  | { kind: 'create'; path: string; content: string }
+  | { kind: 'modify'; path: string; content: string }
+  | { kind: 'delete'; path: string };
+
+export interface Workspace {
+  /** Absolute path of the workspace root. */
+  readonly root: string;
+  /** Current text, including unsaved editor changes where there is an editor. */
+  readFile(path: string): Promise<string>;
+  stat(path: string): Promise<FileStat | undefined>;
+  listDir(path: string): Promise<DirEntry[]>;
+  /** Workspace-relative paths matching the glob, honouring .gitignore. */
+  findFiles(glob: string, maxResults: number): Promise<string[]>;
+  searchText(query: string, options: SearchOptions): Promise<TextMatch[]>;
+  applyChange(change: FileChange): Promise<void>;
+  runCommand(command: string, options: CommandOptions): Promise<CommandResult>;
+  diagnostics(path?: string): Promise<DiagnosticItem[]>;
+}
+
+export type ApprovalCategory = 'read' | 'edit' | 'command';
+
+export interface ApprovalRequest {
+  category: ApprovalCategory;
+  tool: string;
+  /** One line for the user: "Edit src/parser.ts", "Run npm test". */
+  title: string;
+  /** The unified diff of an edit, or the command line. */
+  detail?: string;
+  path?: string;
+  /** For edits: the text before and after, so a UI can open a diff view. */
+  before?: string;
+  after?: string;
+}
+
+export type ApprovalDecision = { approved: true } | { approved: false; reason?: string };
+
+/** Asks the user (a chat card, a modal, or a headless flag). */
+export interface Approver {
+  approve(request: ApprovalRequest, signal?: AbortSignal): Promise<ApprovalDecision>;
+}
