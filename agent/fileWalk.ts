@@ -42,12 +42,17 @@ export async function* walkFiles(root: string, options: WalkOptions = {}): Async
     if (base.split('/').some((part) => ALWAYS_SKIPPED.has(part))) return;
   }
   const rootRules = await IgnoreRules.atRoot(root);
-  const rules = await rootRules.forDir(base);
-  if (base !== '' && rules.ignores(base, true)) return;
-  yield* walkDir(root, base, rules, options.signal);
+  if (base === '') {
+    yield* walkDir(root, '', rootRules, options.signal);
+    return;
+  }
+  const parentRules = await rootRules.forDir(path.posix.dirname(base) === '.' ? '' : path.posix.dirname(base));
+  if (parentRules.ignores(base, true)) return;
+  yield* walkDir(root, base, parentRules, options.signal);
 }
 
-async function* walkDir(root: string, dir: string, rules: IgnoreRules, signal: AbortSignal | undefined): AsyncGenerator<string> {
+/** Files below `dir`; `inherited` are the rules of its parent folder. */
+async function* walkDir(root: string, dir: string, inherited: IgnoreRules, signal: AbortSignal | undefined): AsyncGenerator<string> {
   signal?.throwIfAborted();
   let entries;
   try {
@@ -56,12 +61,13 @@ async function* walkDir(root: string, dir: string, rules: IgnoreRules, signal: A
     // A folder that vanished or cannot be read is skipped, as ripgrep does.
     return;
   }
+  const rules = dir === '' ? inherited : await inherited.enter(dir, new Set(entries.map((entry) => entry.name)));
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const relative = dir === '' ? entry.name : `${dir}/${entry.name}`;
     if (entry.isDirectory()) {
       if (ALWAYS_SKIPPED.has(entry.name) || rules.ignores(relative, true)) continue;
-      yield* walkDir(root, relative, await rules.enter(relative), signal);
+      yield* walkDir(root, relative, rules, signal);
     } else if (entry.isFile()) {
       if (!rules.ignores(relative, false)) yield relative;
     }

@@ -47,8 +47,13 @@ export class IgnoreRules {
     return current;
   }
 
-  /** The rules for a subfolder of the deepest folder these rules were loaded for. */
-  async enter(dir: string): Promise<IgnoreRules> {
+  /**
+   * The rules for a subfolder of the deepest folder these rules were loaded for. `names`, the
+   * folder's entries when the caller has listed it already, saves looking for ignore files
+   * that are not there.
+   */
+  async enter(dir: string, names?: ReadonlySet<string>): Promise<IgnoreRules> {
+    if (names && !IGNORE_FILES.some((name) => names.has(name))) return this;
     return (await this.loadLevel(dir, ignore())) ?? this;
   }
 

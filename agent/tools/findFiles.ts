@@ -28,7 +28,7 @@ export class FindFilesTool implements AgentTool<FindFilesArgs> {
   }
 
   async describe(args: FindFilesArgs): Promise<ApprovalRequest> {
-    return { category: 'read', tool: NAME, title: `Find files matching ${args.glob}` };
+    return { category: 'read', tool: NAME, title: `Find files matching ${workspaceGlob(NAME, args.glob)}` };
   }
 
   run(args: FindFilesArgs, context: ToolContext): Promise<ToolOutput> {

@@ -29,9 +29,10 @@ export class GetDiagnosticsTool implements AgentTool<GetDiagnosticsArgs> {
     return validateArgs<GetDiagnosticsArgs>(NAME, raw, PARAMS);
   }
 
-  async describe(args: GetDiagnosticsArgs): Promise<ApprovalRequest> {
-    const path = args.path?.trim();
-    return { category: 'read', tool: NAME, title: path ? `Check problems in ${path}` : 'Check problems in the workspace', path: path || undefined };
+  async describe(args: GetDiagnosticsArgs, context: ToolContext): Promise<ApprovalRequest> {
+    const requested = args.path?.trim();
+    const path = requested ? workspacePath(NAME, context.workspace, requested) : undefined;
+    return { category: 'read', tool: NAME, title: path ? `Check problems in ${path}` : 'Check problems in the workspace', path };
   }
 
   run(args: GetDiagnosticsArgs, context: ToolContext): Promise<ToolOutput> {

@@ -27,8 +27,8 @@ export class ListDirTool implements AgentTool<ListDirArgs> {
     return validateArgs<ListDirArgs>(NAME, raw, PARAMS);
   }
 
-  async describe(args: ListDirArgs): Promise<ApprovalRequest> {
-    const path = args.path?.trim() || '.';
+  async describe(args: ListDirArgs, context: ToolContext): Promise<ApprovalRequest> {
+    const path = workspacePath(NAME, context.workspace, args.path?.trim() || '.');
     return { category: 'read', tool: NAME, title: `List ${path === '.' ? 'the workspace root' : path}`, path };
   }
 

@@ -39,8 +39,9 @@ export class ReadFileTool implements AgentTool<ReadFileArgs> {
     return result;
   }
 
-  async describe(args: ReadFileArgs): Promise<ApprovalRequest> {
-    return { category: 'read', tool: NAME, title: `Read ${args.path}`, path: args.path };
+  async describe(args: ReadFileArgs, context: ToolContext): Promise<ApprovalRequest> {
+    const path = workspacePath(NAME, context.workspace, args.path);
+    return { category: 'read', tool: NAME, title: `Read ${path}`, path };
   }
 
   run(args: ReadFileArgs, context: ToolContext): Promise<ToolOutput> {

@@ -32,7 +32,8 @@ export class SearchTextTool implements AgentTool<SearchTextArgs> {
   }
 
   async describe(args: SearchTextArgs): Promise<ApprovalRequest> {
-    return { category: 'read', tool: NAME, title: `Search for ${JSON.stringify(args.query)}${args.glob ? ` in ${args.glob}` : ''}` };
+    const glob = args.glob && args.glob.trim() !== '' ? workspaceGlob(NAME, args.glob) : undefined;
+    return { category: 'read', tool: NAME, title: `Search for ${JSON.stringify(args.query)}${glob ? ` in ${glob}` : ''}` };
   }
 
   run(args: SearchTextArgs, context: ToolContext): Promise<ToolOutput> {

@@ -364,6 +364,21 @@ describe('agent tools', function () {
       assert.deepEqual(fs.readdirSync(outside), ['secret.txt']);
     });
 
+    it('are refused before the user is asked (describe throws ToolError)', async () => {
+      const calls: Array<[string, Record<string, unknown>]> = [
+        ['read_file', { path: '../x' }],
+        ['list_dir', { path: 'out' }],
+        ['get_diagnostics', { path: 'leak.txt' }],
+        ['edit_file', { path: 'out/secret.txt', search: 'TOKEN', replace: 'X' }],
+        ['write_file', { path: 'out/new.txt', content: 'x' }],
+        ['find_files', { glob: '../*' }],
+        ['search_text', { query: 'x', glob: '../*' }],
+      ];
+      for (const [name, args] of calls) {
+        await assert.rejects(tool(name).describe(args, context), ToolError, name);
+      }
+    });
+
     it('are not followed by find_files or search_text', async () => {
       assert.doesNotMatch((await call('find_files', { glob: '**/*.txt' })).content, /secret/);
       assert.doesNotMatch((await call('search_text', { query: 'TOKEN' })).content, /TOKEN=1/);
