@@ -234,6 +234,15 @@ export class AgentSession {
       emit({ type: 'step-finished', step, finishReason: turn.finishReason, timings: stepTimings(turn.timings) });
       if (turn.text !== '') lastText = turn.text;
 
+      if (turn.calls.length === 0 && turn.finishReason === 'length' && turn.text.trim() === '') {
+        // Cut off before it said anything or finished a call: nothing to answer with yet.
+        malformedStreak++;
+        if (malformedStreak > (o.malformedRetries ?? DEFAULTS.malformedRetries)) {
+          return fail(`The model's replies were cut off by the length limit ${malformedStreak} turns in a row before saying anything; raise the token limit per step.`);
+        }
+        this.conversation.push({ role: 'user', content: cutOffNote(o.sampling?.maxTokens) });
+        continue;
+      }
       if (turn.calls.length === 0) {
         this.conversation.push({ role: 'assistant', content: turn.text });
         return finish('answered');
@@ -364,6 +373,11 @@ export function runAgent(options: AgentSessionOptions & RunOptions & { request: 
   if (options.signal) runOptions.signal = options.signal;
   if (options.onEvent) runOptions.onEvent = options.onEvent;
   return new AgentSession(options).run(options.request, runOptions);
+}
+
+function cutOffNote(maxTokens: number | undefined): string {
+  const limit = maxTokens ? ` (${maxTokens} tokens)` : '';
+  return `Your last reply hit the length limit${limit} before it said anything or completed a tool call, so nothing happened. Reply again more briefly.`;
 }
 
 function requestText(request: UserRequest): string {

@@ -150,6 +150,14 @@ describe('agent loop (scripted engine, in-memory workspace)', () => {
     assert.equal(engine.requests[0].body.max_tokens, 64);
   });
 
+  it('asks again when a turn is cut off before it said anything', async () => {
+    engine.push(reply({ reasoning: 'Let me think about', finishReason: 'length' }), reply('It subtracts.'));
+    const result = await runAgent({ ...options({ sampling: { maxTokens: 8 } }), request: 'What does add do?' });
+    assert.equal(result.reason, 'answered');
+    assert.equal(result.steps, 2);
+    assert.match(String(engine.requests[1].body.messages.at(-1)?.content), /hit the length limit \(8 tokens\) before it said anything/);
+  });
+
   it('fails after too many malformed turns in a row', async () => {
     for (let i = 0; i < 3; i++) engine.push(toolCallReply({ name: 'read_file', arguments: { file: `x${i}` } }));
     const result = await runAgent({ ...options(), request: 'Read it', malformedRetries: 2 });
