@@ -89,7 +89,7 @@ describe('engine: the agent loop fuzzed by the random synthetic model', function
 
     for (const testCase of CASES) {
       const events: AgentEvent[] = [];
-      const session = new AgentSession({
+      const session: AgentSession = new AgentSession({
         client: new EngineClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey }),
         workspace: new FsWorkspace(workspaceRoot),
         tools: createDefaultTools(),
