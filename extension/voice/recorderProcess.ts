@@ -130,7 +130,8 @@ export class RecorderProcess {
       this.currentState = 'cancelled';
       throw err;
     }
-    if (this.wasCancelled()) return;
+    // cancel() or stop() while the device was opening: they own the recorder now.
+    if (!this.stillStarting()) return;
     this.currentState = 'recording';
     if (this.exit) {
       // A recorder that wrote its file and quit (a copy command, a fixed-length recorder).
@@ -142,7 +143,11 @@ export class RecorderProcess {
     this.capTimer = setTimeout(() => this.endByItself('max-length'), Math.max(0, remaining));
   }
 
-  /** Ends the recording (the recorder gets to finish its file) and returns the WAV's path. */
+  /**
+   * Ends the recording (the recorder gets to finish its file) and returns the WAV's path.
+   * A recorder that failed only after start() resolved (a slow machine) rejects here with
+   * the same 'exited-early' error start() would have given.
+   */
   stop(): Promise<string> {
     if (this.currentState === 'idle') return Promise.reject(new RecorderError('empty', 'Nothing was recorded: the recorder was never started.'));
     if (this.currentState === 'cancelled') return Promise.reject(new RecorderError('empty', 'The recording was cancelled and deleted.'));
@@ -194,6 +199,8 @@ export class RecorderProcess {
     const early = await Promise.race([this.exited, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), grace)))]);
     clearTimeout(timer);
     if (!early) return;
+    // Asked to stop or cancel while opening: the exit was ours, stop() and cancel() report it.
+    if (!this.stillStarting()) return;
     if (early.code === 0 && this.output && (await this.audioFrames(this.output)) > 0) return;
     throw new RecorderError('exited-early', this.exitedEarlyMessage(invocation, early));
   }
@@ -212,6 +219,10 @@ export class RecorderProcess {
 
   private stderrTail(): string {
     return this.outputTail.trim().split(/\r?\n/).slice(-STDERR_TAIL_LINES).join('\n');
+  }
+
+  private stillStarting(): boolean {
+    return this.currentState === 'starting';
   }
 
   /** cancel() may run while start() or stop() waits on the process. */
@@ -238,6 +249,11 @@ export class RecorderProcess {
       const tail = this.stderrTail();
       await this.discard();
       this.currentState = 'cancelled';
+      // A slow machine can take longer than the startup grace to fail; it is the same failure.
+      const exit = this.exit;
+      if (exit && this.invocation && ((exit.code !== null && exit.code !== 0) || (this.endReason === 'recorder-exited' && exit.signal))) {
+        throw new RecorderError('exited-early', this.exitedEarlyMessage(this.invocation, exit));
+      }
       throw new RecorderError(
         'empty',
         `The recorder (${this.invocation?.label ?? 'recorder'}) wrote no audio. Check that a microphone is connected and selected as the input device, then record again.` +

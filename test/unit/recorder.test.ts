@@ -32,6 +32,28 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
+/**
+ * Waits until the recorder has written `seconds` of audio: on a loaded machine the scripted
+ * recorder (a Node process) can take a second to start, so fixed sleeps would be flaky.
+ */
+async function whenRecorded(recorder: RecorderProcess, seconds: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const size = recorder.file ? await fs.stat(recorder.file).then((s) => s.size, () => 0) : 0;
+    if (size >= 44 + seconds * 32000) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the recorder wrote less than ${seconds} s of audio in ${timeoutMs} ms`);
+}
+
+async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 async function tempDir(prefix: string): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix));
 }
@@ -152,7 +174,7 @@ describe('voice: RecorderProcess with a scripted recorder', function () {
     await recorder.start();
     assert.equal(recorder.state, 'recording');
     assert.equal(recorder.program, 'recorderCommand');
-    await sleep(1600);
+    await whenRecorded(recorder, 1.4);
     const file = await recorder.stop();
     assert.equal(recorder.state, 'stopped');
     assert.equal(path.dirname(file), path.join(dir, 'recordings'));
@@ -164,7 +186,7 @@ describe('voice: RecorderProcess with a scripted recorder', function () {
     const clip = await prepareAudio(bytes, { maxSeconds: 30 });
     assert.ok(clip.seconds > 0.3 && clip.tokens > 5, `${clip.seconds} s, ${clip.tokens} tokens`);
 
-    assert.ok(progress.length >= 8, `${progress.length} progress events in 1.6 s`);
+    assert.ok(progress.length >= 5, `${progress.length} progress events`);
     for (let i = 1; i < progress.length; i++) assert.ok(progress[i].seconds >= progress[i - 1].seconds, 'time moves forward');
     assert.ok(progress.every((p) => p.level >= 0 && p.level <= 1));
     assert.ok(Math.max(...progress.map((p) => p.level)) > 0.3, `speech shows on the meter: ${progress.map((p) => p.level.toFixed(2)).join(' ')}`);
@@ -175,19 +197,29 @@ describe('voice: RecorderProcess with a scripted recorder', function () {
     const recorder = make({ maxSeconds: 1 });
     const reasons: AutoStopReason[] = [];
     recorder.onAutoStop((r) => reasons.push(r));
-    const started = Date.now();
     await recorder.start();
-    while (reasons.length === 0 && Date.now() - started < 5000) await sleep(50);
+    await until(() => reasons.length > 0);
     assert.deepEqual(reasons, ['max-length']);
     assert.equal(recorder.autoStopReason, 'max-length');
+    assert.ok(recorder.elapsedSeconds < 2, `stopped after ${recorder.elapsedSeconds} s`);
     const file = await recorder.stop();
+    // The timer runs from the recorder's start; a slow machine shortens the audio, never lengthens it.
     const layout = readWavLayout(await fs.readFile(file));
-    assert.ok(Math.abs(layout.frames / 16000 - 1) < 0.4, `${layout.frames / 16000} s for a 1 s cap`);
+    assert.ok(layout.frames > 0 && layout.frames / 16000 < 1.4, `${layout.frames / 16000} s for a 1 s cap`);
   });
 
-  it('a recorder that quits at once fails start() with its stderr tail, and leaves no file', async () => {
+  it('a recorder that quits at once fails with its stderr tail, and leaves no file', async () => {
     const recorder = make({}, 'fail');
-    const err = await rejectsWith(recorder.start(), 'exited-early', /exited with code 1 before recording anything/);
+    const quit = new Promise((resolve) => recorder.onAutoStop(resolve));
+    // start() says so; on a loaded machine the failure may come after the grace period, then stop() does.
+    const err = await rejectsWith(
+      recorder
+        .start()
+        .then(() => quit)
+        .then(() => recorder.stop()),
+      'exited-early',
+      /exited with code 1 before recording anything/,
+    );
     assert.match(err.message, /Device or resource busy/);
     assert.match(err.message, /recorderCommand/);
     assert.equal(await exists(recorder.file!), false);
@@ -214,8 +246,7 @@ describe('voice: RecorderProcess with a scripted recorder', function () {
   it('cancel() stops the recorder and deletes the file', async () => {
     const recorder = make();
     await recorder.start();
-    await sleep(300);
-    assert.ok(await exists(recorder.file!));
+    await whenRecorded(recorder, 0.2);
     await recorder.cancel();
     assert.equal(recorder.state, 'cancelled');
     assert.equal(await exists(recorder.file!), false);
@@ -225,7 +256,7 @@ describe('voice: RecorderProcess with a scripted recorder', function () {
   it('a recorder that ignores SIGINT is stopped with SIGTERM', async () => {
     const recorder = make({ stopGraceMs: 300 }, 'stubborn');
     await recorder.start();
-    await sleep(300);
+    await whenRecorded(recorder, 0.2);
     const started = Date.now();
     const file = await recorder.stop();
     assert.ok(Date.now() - started < 3000);
@@ -245,10 +276,25 @@ describe('voice: RecorderProcess with a scripted recorder', function () {
     const reasons: AutoStopReason[] = [];
     recorder.onAutoStop((r) => reasons.push(r));
     await recorder.start();
-    await sleep(50);
+    await until(() => reasons.length > 0);
     assert.deepEqual(reasons, ['recorder-exited']);
     const file = await recorder.stop();
     assert.deepEqual(await fs.readFile(file), await fs.readFile(speech));
+  });
+
+  it('stop() while the recorder is still starting ends it without calling that a failure', async () => {
+    const recorder = make({ startupGraceMs: 1000 });
+    const starting = recorder.start();
+    await sleep(300);
+    const stopped = recorder.stop();
+    await starting;
+    // Whether it had written audio yet depends on the machine's speed; it never "exited early".
+    try {
+      const file = await stopped;
+      assert.ok(readWavLayout(await fs.readFile(file)).frames > 0);
+    } catch (err) {
+      assert.ok(err instanceof RecorderError && err.code === 'empty', String(err));
+    }
   });
 
   it('refuses a second start()', async () => {
@@ -286,9 +332,9 @@ describe('voice: recordVoiceClip', function () {
     let started = false;
     const clip = await recordVoiceClip({
       ...base(false, stop),
-      onStarted: () => {
+      onStarted: (recorder) => {
         started = true;
-        setTimeout(() => stop.abort(), 1500);
+        void whenRecorded(recorder, 1.4).then(() => stop.abort());
       },
     });
     assert.ok(started);
@@ -303,7 +349,7 @@ describe('voice: recordVoiceClip', function () {
 
   it('keeps the recording when asked to', async () => {
     const stop = new AbortController();
-    const clip = await recordVoiceClip({ ...base(true, stop), onStarted: () => setTimeout(() => stop.abort(), 1200) });
+    const clip = await recordVoiceClip({ ...base(true, stop), onStarted: (recorder) => void whenRecorded(recorder, 1).then(() => stop.abort()) });
     assert.ok(clip?.keptFile);
     assert.ok(await exists(clip.keptFile));
     await fs.rm(clip.keptFile);
@@ -312,7 +358,7 @@ describe('voice: recordVoiceClip', function () {
   it('returns undefined and leaves nothing behind when cancelled', async () => {
     const stop = new AbortController();
     const cancel = new AbortController();
-    const clip = await recordVoiceClip({ ...base(true, stop), cancelSignal: cancel.signal, onStarted: () => setTimeout(() => cancel.abort(), 400) });
+    const clip = await recordVoiceClip({ ...base(true, stop), cancelSignal: cancel.signal, onStarted: (recorder) => void whenRecorded(recorder, 0.2).then(() => cancel.abort()) });
     assert.equal(clip, undefined);
     assert.deepEqual(await recordings(), []);
   });
