@@ -58,9 +58,15 @@ async function tempDir(prefix: string): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix));
 }
 
+const fakePathDirs: string[] = [];
+after(async () => {
+  await Promise.all(fakePathDirs.splice(0).map((dir) => fs.rm(dir, { recursive: true, force: true })));
+});
+
 /** A folder on PATH holding executables with the given names (they would only print their name). */
 async function fakePath(names: string[]): Promise<string> {
   const dir = await tempDir('rec-path-');
+  fakePathDirs.push(dir);
   for (const name of names) await fs.writeFile(path.join(dir, name), '#!/bin/sh\necho "$0"\n', { mode: 0o755 });
   return dir;
 }
