@@ -1,0 +1,15 @@
+export { detectTarget, defaultPlan, toPlan, type CodeTarget, type TargetPlan, type WorkspaceFacts } from './targets';
+export {
+  parseGeneratedFiles,
+  parseGeneratedReply,
+  formatFileBlocks,
+  defaultPathsFor,
+  type GeneratedFile,
+  type RefusedFile,
+  type ParsedReply,
+  type ParseOptions,
+  type DefaultPaths,
+} from './fileBlocks';
+export { buildGenerateMessages, buildFixMessages, type FixPromptOptions } from './prompts';
+export { type ScreenshotImage, imageBytes, imageDataUrl, pageSize } from './screenshotImage';
+export { ScreenshotToCodeError, isScreenshotToCodeError, type ScreenshotToCodeErrorCode } from './errors';
