@@ -13,3 +13,5 @@ export {
 export { buildGenerateMessages, buildFixMessages, type FixPromptOptions } from './prompts';
 export { type ScreenshotImage, imageBytes, imageDataUrl, pageSize } from './screenshotImage';
 export { ScreenshotToCodeError, isScreenshotToCodeError, type ScreenshotToCodeErrorCode } from './errors';
+export { renderHtmlToPng, type RenderHtmlOptions } from './renderHtml';
+export { findChromium, chromiumCandidates, CHROMIUM_PATH_SETTING, type FindChromiumOptions } from './chromiumPath';
