@@ -15,3 +15,12 @@ export { type ScreenshotImage, imageBytes, imageDataUrl, pageSize } from './scre
 export { ScreenshotToCodeError, isScreenshotToCodeError, type ScreenshotToCodeErrorCode } from './errors';
 export { renderHtmlToPng, type RenderHtmlOptions } from './renderHtml';
 export { findChromium, chromiumCandidates, CHROMIUM_PATH_SETTING, type FindChromiumOptions } from './chromiumPath';
+export {
+  visualSimilarity,
+  compareImages,
+  compareRasters,
+  STRUCTURE_WEIGHT,
+  COLOUR_WEIGHT,
+  type SimilarityReport,
+  type SimilarityOptions,
+} from './visualSimilarity';
