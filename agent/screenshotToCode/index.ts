@@ -12,7 +12,6 @@ export {
 } from './fileBlocks';
 export { buildGenerateMessages, buildFixMessages, type FixPromptOptions } from './prompts';
 export { type ScreenshotImage, imageBytes, imageDataUrl, pageSize } from './screenshotImage';
-export { ScreenshotToCodeError, isScreenshotToCodeError, type ScreenshotToCodeErrorCode } from './errors';
 export { renderHtmlToPng, type RenderHtmlOptions } from './renderHtml';
 export { findChromium, chromiumCandidates, CHROMIUM_PATH_SETTING, type FindChromiumOptions } from './chromiumPath';
 export {
@@ -24,3 +23,12 @@ export {
   type SimilarityReport,
   type SimilarityOptions,
 } from './visualSimilarity';
+export {
+  runScreenshotToCode,
+  type ScreenshotToCodeOptions,
+  type ScreenshotToCodeRound,
+  type ScreenshotToCodeResult,
+  type RoundTimings,
+  type StopReason,
+} from './selfCheckLoop';
+export { ScreenshotToCodeError, isScreenshotToCodeError, type ScreenshotToCodeErrorCode } from './errors';
