@@ -23,6 +23,15 @@ const builds = [
     external: ['vscode'],
   },
   {
+    // The headless runner: `gemma-agent run --workspace DIR "task"` without VS Code.
+    ...common,
+    entryPoints: { cli: 'agent/cli/main.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     ...common,
     entryPoints: [{ in: 'webview/main.ts', out: 'webview' }, { in: 'webview/chat.css', out: 'webview' }],
     outdir: 'dist',
