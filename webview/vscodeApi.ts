@@ -1,4 +1,7 @@
-import type { HostMessage, WebviewMessage } from './protocol';
+import type { HostMessage, WebviewMessage, WebviewToHost } from './protocol';
+
+/** Sends one typed message to the host; components get this instead of the whole API. */
+export type PostToHost = <K extends keyof WebviewToHost>(type: K, payload: WebviewToHost[K]) => void;
 
 interface VsCodeApi<S> {
   postMessage(message: WebviewMessage): void;
@@ -8,9 +11,19 @@ interface VsCodeApi<S> {
 
 declare function acquireVsCodeApi<S>(): VsCodeApi<S>;
 
+export interface HostChannel<S> {
+  post: PostToHost;
+  getState(): S | undefined;
+  setState(state: S): void;
+}
+
 /** The webview's typed channel to the host; acquireVsCodeApi may only be called once. */
-export function connect<S>(onMessage: (message: HostMessage) => void): VsCodeApi<S> {
+export function connect<S>(onMessage: (message: HostMessage) => void): HostChannel<S> {
   const api = acquireVsCodeApi<S>();
   window.addEventListener('message', (event: MessageEvent<HostMessage>) => onMessage(event.data));
-  return api;
+  return {
+    post: (type, payload) => api.postMessage({ type, payload } as WebviewMessage),
+    getState: () => api.getState(),
+    setState: (state) => api.setState(state),
+  };
 }

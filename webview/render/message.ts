@@ -1,0 +1,113 @@
+import { el } from '../dom';
+import { iconButton } from '../icons';
+import type { ChatMessageView, ReplyStats } from '../protocol';
+import type { PostToHost } from '../vscodeApi';
+import { createAttachmentChip } from './attachmentChip';
+import { ReasoningView } from './reasoning';
+import { formatStats } from './stats';
+import { StreamingMarkdown, type FrameScheduler } from './streamingMarkdown';
+
+const roleLabels = { user: 'You', assistant: 'Gemma', error: 'Error' } as const;
+
+export interface MessageContext {
+  post: PostToHost;
+  schedule: FrameScheduler;
+  /** Called after each streamed render, so the log can follow the end. */
+  onRender: () => void;
+}
+
+/**
+ * One entry of the conversation. User and error text is plain; assistant text is
+ * markdown rendered as it streams, with its thinking above and its tool cards below.
+ */
+export class MessageElement {
+  readonly element: HTMLElement;
+  readonly id: string;
+  readonly role: ChatMessageView['role'];
+  /** Where this turn's tool cards go. */
+  readonly tools: HTMLElement;
+  private readonly text: HTMLElement;
+  private readonly markdown: StreamingMarkdown | undefined;
+  private reasoning: ReasoningView | undefined;
+  private statsLine: HTMLElement | undefined;
+
+  constructor(
+    view: ChatMessageView,
+    context: MessageContext,
+    streaming: boolean,
+  ) {
+    this.id = view.id;
+    this.role = view.role;
+    this.element = el('article', `message message-${view.role}`);
+    this.element.dataset.messageId = view.id;
+    this.element.setAttribute('aria-label', roleLabels[view.role]);
+    this.element.append(el('div', 'message-role', roleLabels[view.role]));
+    this.text = el('div', 'message-text');
+    this.tools = el('div', 'message-tools');
+
+    if (view.role === 'assistant') {
+      this.text.classList.add('markdown');
+      if (view.reasoning) this.ensureReasoning().append(view.reasoning);
+      this.element.append(this.text, this.tools);
+      this.markdown = new StreamingMarkdown(this.text, context.post, context.schedule, context.onRender);
+      if (view.text) this.markdown.setText(view.text, !streaming);
+      if (view.text || !streaming) this.reasoning?.end();
+    } else {
+      this.text.textContent = view.text;
+      this.element.append(this.text);
+    }
+
+    if (view.attachments && view.attachments.length > 0) {
+      const strip = el('div', 'message-attachments');
+      for (const attachment of view.attachments) strip.append(createAttachmentChip(attachment, { onOpen: (id) => context.post('openAttachment', { id }) }));
+      this.element.append(strip);
+    }
+    if (view.role === 'error' && view.retryable) {
+      const retry = iconButton('message-retry', 'retry', 'Retry', () => context.post('retry', { messageId: view.id }), 'Retry');
+      this.element.append(retry);
+    }
+    if (view.stats) this.setStats(view.stats);
+    this.element.classList.toggle('streaming', streaming);
+  }
+
+  appendText(delta: string): void {
+    if (!this.markdown) {
+      this.text.append(delta);
+      return;
+    }
+    this.reasoning?.end();
+    this.markdown.append(delta);
+  }
+
+  appendReasoning(delta: string): void {
+    if (this.role === 'assistant') this.ensureReasoning().append(delta);
+  }
+
+  end(): void {
+    this.reasoning?.end();
+    this.markdown?.finish();
+    this.element.classList.remove('streaming');
+  }
+
+  flush(): void {
+    this.markdown?.flush();
+  }
+
+  setStats(stats: ReplyStats): void {
+    const line = formatStats(stats);
+    if (!line) return;
+    if (!this.statsLine) {
+      this.statsLine = el('div', 'message-stats');
+      this.element.append(this.statsLine);
+    }
+    this.statsLine.textContent = line;
+  }
+
+  private ensureReasoning(): ReasoningView {
+    if (!this.reasoning) {
+      this.reasoning = new ReasoningView();
+      this.element.insertBefore(this.reasoning.element, this.text.parentNode === this.element ? this.text : null);
+    }
+    return this.reasoning;
+  }
+}
