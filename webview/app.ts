@@ -74,7 +74,7 @@ export function createApp(root: HTMLElement, { post, storage, schedule }: AppCon
         break;
       case 'restore': {
         const { messages, attachments, busy, recording, chatId } = message.payload;
-        conversation.restore(messages);
+        conversation.restore(messages, busy ?? false);
         composer.attachments.set(attachments ?? []);
         composer.setBusy(busy ?? false);
         composer.recording.update(recording ?? { state: 'idle' });

@@ -52,11 +52,15 @@ export class Conversation {
     });
   }
 
-  restore(views: ChatMessageView[]): void {
+  /** While busy, the last reply is still streaming: it keeps taking deltas and stays live. */
+  restore(views: ChatMessageView[], busy = false): void {
     this.clear();
-    for (const view of views) this.add(view, false);
+    const last = views[views.length - 1];
+    for (const view of views) this.add(view, busy && view === last && view.role === 'assistant');
     this.followEnd = true;
     this.scrollToEnd();
+    // Off-screen messages are laid out lazily (content-visibility), so heights settle a frame later.
+    this.keepAtEnd();
   }
 
   clear(): void {

@@ -120,6 +120,16 @@ describe('webview chat page', () => {
     assert.equal($('button.composer-send').hidden, false);
   });
 
+  it('picks up a reply that kept streaming while the view was hidden', () => {
+    const { send } = start();
+    send({ type: 'restore', payload: { busy: true, messages: [{ id: 'u1', role: 'user', text: 'go' }, { id: 'a1', role: 'assistant', text: 'Half of the ans' }] } });
+    assert.ok($('.message-assistant').classList.contains('streaming'));
+    assert.equal($('button.composer-stop').hidden, false);
+    send({ type: 'appendDelta', payload: { id: 'a1', delta: 'wer.' } }, { type: 'endMessage', payload: { id: 'a1' } });
+    assert.equal($('.message-assistant .message-text').textContent, 'Half of the answer.');
+    assert.ok(!$('.message-assistant').classList.contains('streaming'));
+  });
+
   it('replaces a message sent again with the same id, and removes one on request', () => {
     const { send } = start();
     send({ type: 'appendMessage', payload: { id: 'e1', role: 'error', text: 'first' } }, { type: 'appendMessage', payload: { id: 'e1', role: 'error', text: 'second' } });
