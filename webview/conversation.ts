@@ -106,7 +106,7 @@ export class Conversation {
     if (existing) {
       existing.update(view);
     } else {
-      const card = new ToolCard(view, this.post);
+      const card = new ToolCard(view, this.post, this.schedule);
       this.cards.set(view.id, card);
       this.toolsFor(view.messageId).append(card.element);
     }
@@ -160,7 +160,7 @@ export class Conversation {
     else this.element.append(message.element);
     this.messages.set(view.id, message);
     for (const call of view.toolCalls ?? []) {
-      const card = new ToolCard({ ...call, messageId: view.id }, this.post);
+      const card = new ToolCard({ ...call, messageId: view.id }, this.post, this.schedule);
       this.cards.set(call.id, card);
       message.tools.append(card.element);
     }

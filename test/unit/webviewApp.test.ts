@@ -103,6 +103,7 @@ describe('webview chat page', () => {
     assert.equal($('button.composer-stop').hidden, false);
     assert.equal($('button.composer-send').hidden, true);
     assert.equal($('.message-assistant .message-text').textContent, '', 'empty until text arrives (the e2e test waits for :not(:empty))');
+    assert.equal($('.message-assistant').getAttribute('aria-busy'), 'true', 'screen readers wait for the whole reply');
     send({ type: 'reasoningDelta', payload: { id: 'a1', delta: 'Tests live in ' } }, { type: 'reasoningDelta', payload: { id: 'a1', delta: 'test/.' } });
     assert.equal($('.reasoning-summary').textContent, 'Thinking…');
     send({ type: 'appendDelta', payload: { id: 'a1', delta: 'Running **npm' } }, { type: 'appendDelta', payload: { id: 'a1', delta: ' test**.' } });
@@ -116,6 +117,7 @@ describe('webview chat page', () => {
     assert.match($('.tool-output').textContent ?? '', /ok 1\nok 2\n/);
     send({ type: 'endMessage', payload: { id: 'a1' } }, { type: 'stats', payload: { id: 'a1', stats: { tokensPerSecond: 20 } } }, { type: 'busy', payload: { busy: false } });
     assert.equal($('.message-assistant').classList.contains('streaming'), false);
+    assert.equal($('.message-assistant').getAttribute('aria-busy'), null);
     assert.equal($('.message-stats').textContent, '20.0 tok/s');
     assert.equal($('button.composer-send').hidden, false);
   });

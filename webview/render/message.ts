@@ -67,7 +67,7 @@ export class MessageElement {
       this.element.append(retry);
     }
     if (view.stats) this.setStats(view.stats);
-    this.element.classList.toggle('streaming', streaming);
+    this.setStreaming(streaming);
   }
 
   appendText(delta: string): void {
@@ -86,7 +86,14 @@ export class MessageElement {
   end(): void {
     this.reasoning?.end();
     this.markdown?.finish();
-    this.element.classList.remove('streaming');
+    this.setStreaming(false);
+  }
+
+  /** aria-busy keeps screen readers from reading every token of a reply as it arrives. */
+  private setStreaming(streaming: boolean): void {
+    this.element.classList.toggle('streaming', streaming);
+    if (streaming) this.element.setAttribute('aria-busy', 'true');
+    else this.element.removeAttribute('aria-busy');
   }
 
   flush(): void {

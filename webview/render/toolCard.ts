@@ -3,6 +3,7 @@ import { icon, type IconName } from '../icons';
 import type { ToolCallState, ToolCallView } from '../protocol';
 import type { PostToHost } from '../vscodeApi';
 import { renderDiff } from './diff';
+import type { FrameScheduler } from './streamingMarkdown';
 
 /** Command output kept in the card; older output is dropped (the host keeps the full log). */
 export const MAX_OUTPUT_CHARS = 20_000;
@@ -48,10 +49,14 @@ export class ToolCard {
   /** Once the user opens or closes the card, state changes no longer do it for them. */
   private userToggled = false;
   private renderedDetail: string | undefined;
+  /** Output follows its end until the user scrolls up in it. */
+  private followOutput = true;
+  private scrollScheduled = false;
 
   constructor(
     view: ToolCallView,
     private readonly post: PostToHost,
+    private readonly schedule: FrameScheduler = (callback) => callback(),
   ) {
     this.view = view;
     this.element = el('div', 'tool-card');
@@ -77,6 +82,9 @@ export class ToolCard {
     this.output = el('pre', 'tool-output');
     this.output.tabIndex = 0;
     this.output.setAttribute('aria-label', 'Command output');
+    this.output.addEventListener('scroll', () => {
+      this.followOutput = this.output.scrollHeight - this.output.scrollTop - this.output.clientHeight < 16;
+    });
     this.outputTrimmed = el('span', 'tool-output-trimmed', '… earlier output trimmed\n');
     this.outputTrimmed.hidden = true;
     this.outputText = document.createTextNode('');
@@ -106,7 +114,6 @@ export class ToolCard {
 
   appendOutput(chunk: string): void {
     if (!chunk) return;
-    const follow = this.output.scrollHeight - this.output.scrollTop - this.output.clientHeight < 16;
     this.outputText.appendData(chunk);
     // Trimming only once the text is well past the cap keeps this O(1) per chunk on average.
     if (this.outputText.length > MAX_OUTPUT_CHARS * 1.5) {
@@ -114,7 +121,13 @@ export class ToolCard {
       this.outputTrimmed.hidden = false;
     }
     this.output.hidden = false;
-    if (follow) this.output.scrollTop = this.output.scrollHeight;
+    // One scroll per frame, not one layout per chunk.
+    if (!this.followOutput || this.scrollScheduled) return;
+    this.scrollScheduled = true;
+    this.schedule(() => {
+      this.scrollScheduled = false;
+      if (this.followOutput) this.output.scrollTop = this.output.scrollHeight;
+    });
   }
 
   private render(): void {
