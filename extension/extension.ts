@@ -3,6 +3,7 @@ import type { WebviewMessage } from '../webview/protocol';
 import { ChatSession } from './chatSession';
 import { ChatViewProvider, CHAT_VIEW_ID } from './chatViewProvider';
 import { EngineController, REMOTE_KEY_SECRET } from './engineController';
+import { registerInlineChat } from './inlineChat';
 import { createLog } from './log';
 import { RECOMMENDED_MODEL, readSettings } from './settings';
 
@@ -66,6 +67,8 @@ export function activate(context: vscode.ExtensionContext): void {
       void vscode.window.showInformationMessage(key ? 'Gemma Agent: remote API key saved.' : 'Gemma Agent: remote API key removed.');
     }),
   );
+
+  context.subscriptions.push(registerInlineChat(engine, log));
 
   log.info(`Gemma Agent activated in ${(performance.now() - started).toFixed(1)} ms`);
 }
