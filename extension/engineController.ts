@@ -49,6 +49,11 @@ export class EngineController implements vscode.Disposable {
     return this.current;
   }
 
+  /** The local engine's context size; undefined for a remote engine (its /props says). */
+  get contextSize(): number | undefined {
+    return this.plan?.config.contextSize;
+  }
+
   /** Settings changed: show the new idle state unless an engine is running. */
   refresh(): void {
     if (this.supervisor || this.remote || this.starting) return;

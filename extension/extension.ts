@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
-import type { WebviewMessage } from '../webview/protocol';
-import { ChatSession } from './chatSession';
+import { ChatController } from './chat/chatController';
+import { audioAttachment } from './chat/attachments';
 import { ChatViewProvider, CHAT_VIEW_ID } from './chatViewProvider';
 import { EngineController, REMOTE_KEY_SECRET } from './engineController';
 import { registerInlineChat } from './inlineChat';
 import { createLog } from './log';
-import { RECOMMENDED_MODEL, readSettings } from './settings';
+import { registerScreenshotToCode } from './screenshotToCode';
+import { RECOMMENDED_MODEL } from './settings';
+import { VoiceRecorderController } from './voice/voiceController';
+import { registerVoiceCommands } from './voice/voiceCommands';
 
 /**
  * Activation stays cheap: no engine, no model files read, no network. Everything heavy
@@ -15,28 +18,32 @@ export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = createLog();
   const engine = new EngineController(context, log);
+  const voice = new VoiceRecorderController(context.globalStorageUri, log);
 
-  const onMessage = (message: WebviewMessage): void => {
-    switch (message.type) {
-      case 'ready':
-        chat.post('restore', { messages: session.views });
-        break;
-      case 'send':
-        void session.send(message.payload.text);
-        break;
-      case 'stop':
-        session.stop();
-        break;
-      case 'action':
-        if (message.payload.action === 'openLog') log.show();
-        if (message.payload.action === 'openSettings') void vscode.commands.executeCommand('workbench.action.openSettings', 'gemmaAgent.model');
-        if (message.payload.action === 'downloadRecommended') void downloadRecommended(engine);
-        if (message.payload.action === 'startEngine') void engine.start().catch(() => undefined);
-        break;
+  const chat = new ChatViewProvider(context.extensionUri, (message) => {
+    if (message.type === 'action') {
+      const action = message.payload.action;
+      if (action === 'openLog') log.show();
+      if (action === 'openSettings') void vscode.commands.executeCommand('workbench.action.openSettings', 'gemmaAgent.model');
+      if (action === 'downloadRecommended') void downloadRecommended(engine);
+      if (action === 'startEngine') void engine.start().catch(() => undefined);
+      return;
     }
-  };
-  const chat = new ChatViewProvider(context.extensionUri, onMessage, () => engine.state);
-  const session = new ChatSession(context.workspaceState, engine, (type, payload) => chat.post(type, payload), () => readSettings().thinking);
+    void controller.handle(message).catch((err: unknown) => log.error(`Chat: ${err instanceof Error ? err.message : String(err)}`));
+  }, () => engine.state);
+
+  const controller = new ChatController(context.workspaceState, engine, (type, payload) => chat.post(type, payload), log, {
+    start: async () => {
+      try {
+        return await voice.record();
+      } catch (err) {
+        await voice.showError(err);
+        return undefined;
+      }
+    },
+    stop: () => voice.stop(),
+    cancel: () => voice.cancel(),
+  });
 
   // Failures are shown by the controller (state, notification, log); commands need not rethrow.
   const quietly = (run: () => Promise<unknown>) => () => run().catch(() => undefined);
@@ -44,17 +51,23 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     log,
     engine,
+    voice,
     chat,
+    controller,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chat),
     engine.onDidChangeState((state) => chat.post('engineState', state)),
+    voice.onDidChangeStatus((s) =>
+      chat.post('recording', { state: s.phase === 'preparing' ? 'processing' : s.phase, seconds: s.seconds, level: s.level, maxSeconds: s.maxSeconds }),
+    ),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('gemmaAgent')) engine.refresh();
     }),
     vscode.commands.registerCommand('gemmaAgent.openChat', () => chat.reveal()),
     vscode.commands.registerCommand('gemmaAgent.newChat', async () => {
       await chat.reveal();
-      await session.clear();
+      await controller.newChat();
     }),
+    vscode.commands.registerCommand('gemmaAgent.undoLastRun', () => controller.undoLastRun()),
     vscode.commands.registerCommand('gemmaAgent.engine.start', quietly(() => engine.start())),
     vscode.commands.registerCommand('gemmaAgent.engine.stop', () => engine.stop()),
     vscode.commands.registerCommand('gemmaAgent.engine.restart', quietly(() => engine.restart())),
@@ -66,9 +79,10 @@ export function activate(context: vscode.ExtensionContext): void {
       else await context.secrets.delete(REMOTE_KEY_SECRET);
       void vscode.window.showInformationMessage(key ? 'Gemma Agent: remote API key saved.' : 'Gemma Agent: remote API key removed.');
     }),
+    registerVoiceCommands({ voice, engine, chat, controller, audioAttachment, log }),
   );
-
   context.subscriptions.push(registerInlineChat(engine, log));
+  context.subscriptions.push(registerScreenshotToCode(context, engine, log));
 
   log.info(`Gemma Agent activated in ${(performance.now() - started).toFixed(1)} ms`);
 }

@@ -32,7 +32,7 @@ describe('e2e: chat with the local engine (synthetic model)', function () {
         'gemmaAgent.model.drafter': models.drafter,
         'gemmaAgent.model.projector': models.projector,
         'gemmaAgent.engine.serverPath': binary.path,
-        'gemmaAgent.engine.contextSize': 2048,
+        'gemmaAgent.engine.contextSize': 8192,
         'gemmaAgent.chat.thinking': false,
       },
     });
@@ -61,15 +61,19 @@ describe('e2e: chat with the local engine (synthetic model)', function () {
     await input.press('Enter');
     await frame.locator('.engine-title', { hasText: 'Ready' }).waitFor({ timeout: 90_000 });
     assert.match((await frame.locator('.engine-detail').textContent()) ?? '', /images, voice, tools · MTP drafting/);
-    const reply = frame.locator('.message-assistant .message-text').first();
-    await frame.locator('.message-assistant .message-text:not(:empty)').first().waitFor({ timeout: 60_000 });
+    // Random weights: the reply is text, a (cut-off) tool call card, or both.
+    const reply = frame.locator('.message-assistant').first();
+    await reply.waitFor({ timeout: 60_000 }).catch(async (err: Error) => {
+      await screenshot(page, 'failed-engine-reply');
+      throw err;
+    });
     await screenshot(page, '11-engine-streaming');
     // Random weights rarely stop on their own: Stop must end the stream.
     const stop = frame.locator('button.composer-stop');
     if (await stop.isVisible()) await stop.click();
     await frame.locator('button.composer-send').waitFor({ state: 'visible', timeout: 30_000 });
     const text = (await reply.textContent()) ?? '';
-    assert.ok(text.length > 0, 'the reply has text');
+    assert.ok(text.trim().length > 0, 'the reply shows what the model produced');
     await screenshot(page, '12-engine-stopped');
   });
 

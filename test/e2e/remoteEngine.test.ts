@@ -65,7 +65,10 @@ describe('e2e: remote engine from settings', function () {
     assert.equal(chat.length, 1);
     assert.equal(chat[0].headers.authorization, 'Bearer team-secret');
     const last = chat[0].body.messages.at(-1);
-    assert.deepEqual(last, { role: 'user', content: 'Hi team' });
+    assert.equal(last?.role, 'user');
+    assert.deepEqual(last?.content, [{ type: 'text', text: 'Hi team' }]);
+    assert.equal(chat[0].body.messages[0].role, 'system', 'the agent sends its system prompt');
+    assert.ok((chat[0].body.tools ?? []).some((t) => t.function.name === 'read_file'), 'the agent offers its tools');
     await screenshot(page, '21-remote-engine');
   });
 });
