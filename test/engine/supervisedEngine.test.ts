@@ -4,27 +4,15 @@ import { resolveServerBinary } from '../../engine/binary/resolveServerBinary';
 import { EngineClient, EngineAuthError, EngineError } from '../../engine/client';
 import { EngineSupervisor, type SupervisorEvent } from '../../engine/supervisor/engineSupervisor';
 import { prepareAudio, prepareImage } from '../../engine/media';
+import { encodeWav16Mono } from '../../engine/media/wavEncode';
 import { ensureTinyGemma4Set, type TinyGemma4Set } from '../../engine/testModels/tinyGemma4';
 import { pngBytes, raster } from '../fixtures/media/synth';
 
 /** A 16-bit mono WAV of a tone, as a recorder would write it. */
 function toneWav(seconds: number, rate = 44_100): Buffer {
-  const samples = Math.round(seconds * rate);
-  const buf = Buffer.alloc(44 + samples * 2);
-  buf.write('RIFF', 0);
-  buf.writeUInt32LE(36 + samples * 2, 4);
-  buf.write('WAVEfmt ', 8);
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(1, 20);
-  buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(rate, 24);
-  buf.writeUInt32LE(rate * 2, 28);
-  buf.writeUInt16LE(2, 32);
-  buf.writeUInt16LE(16, 34);
-  buf.write('data', 36);
-  buf.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
-  return buf;
+  const samples = new Float32Array(Math.round(seconds * rate));
+  for (let i = 0; i < samples.length; i++) samples[i] = 0.37 * Math.sin((2 * Math.PI * 440 * i) / rate);
+  return encodeWav16Mono(samples, rate);
 }
 
 /*
