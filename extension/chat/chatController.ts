@@ -50,7 +50,8 @@ export class ChatController implements vscode.Disposable {
   private running: AbortController | undefined;
   private workspace: VsCodeWorkspace | undefined;
   private lastCheckpoint: RunCheckpoint | undefined;
-  private readonly diffs = new Map<string, { before: string; after: string }>();
+  /** Kept per call after the decision too, so a finished card's View diff still names its file. */
+  private readonly diffs = new Map<string, { before: string; after: string; path?: string }>();
   private readonly disposables: vscode.Disposable[] = [];
   private counter = 0;
 
@@ -244,7 +245,7 @@ export class ChatController implements vscode.Disposable {
         case 'approval-needed': {
           this.approver.expect(event.callId);
           const r = event.request;
-          if (r.before !== undefined || r.after !== undefined) this.diffs.set(event.callId, { before: r.before ?? '', after: r.after ?? '' });
+          if (r.before !== undefined || r.after !== undefined) this.diffs.set(event.callId, { before: r.before ?? '', after: r.after ?? '', path: r.path });
           card(event.callId, { name: r.tool, title: r.title, category: r.category, detail: r.detail, path: r.path, state: 'pending-approval' });
           break;
         }
@@ -397,9 +398,9 @@ export class ChatController implements vscode.Disposable {
 
   private async viewDiff(callId: string): Promise<void> {
     const entry = this.diffs.get(callId);
-    const request = this.approver.request(callId);
     if (!entry) return this.notice('info', 'This change has no diff to show.');
-    const name = request?.path ?? 'change';
+    // The approver only knows pending calls; the entry remembers the path once decided.
+    const name = entry.path ?? this.approver.request(callId)?.path ?? 'change';
     const left = vscode.Uri.from({ scheme: 'gemma-agent-diff', path: `/${name}.before`, query: callId });
     const right = vscode.Uri.from({ scheme: 'gemma-agent-diff', path: `/${name}.after`, query: callId });
     await vscode.commands.executeCommand('vscode.diff', left, right, `${name}: proposed change`);
