@@ -1,0 +1,87 @@
+import * as fs from 'node:fs';
+import type { FrameLocator, Page } from 'playwright-core';
+import { chatFrame, screenshot } from './browser';
+
+/** Opens the workspace in the browser and waits until the extension's contributions are there. */
+export async function openWorkbench(page: Page, serverUrl: string, workspace: string): Promise<void> {
+  await page.goto(`${serverUrl}/?folder=${encodeURIComponent(workspace)}`);
+  await waitForWorkbench(page);
+}
+
+export async function waitForWorkbench(page: Page): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+  await page.locator('.activitybar [aria-label^="Gemma Agent"]').first().waitFor({ timeout: 60_000 });
+}
+
+/**
+ * Runs a palette command by its exact title. Enter would run the best fuzzy match, which
+ * is not always the command named (e.g. "Voice Command" vs "Stop Recording"). Right after
+ * a (re)load the workbench is drawn from its cache before the extensions' commands are
+ * registered, so the palette is asked again until the command is listed.
+ */
+export async function runExactCommand(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
+  const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ state: 'visible', timeout: 5_000 });
+      break;
+    } catch (err) {
+      if (Date.now() > deadline) {
+        await screenshot(page, `failed-command-${title.replace(/[^a-z0-9]+/gi, '-')}`);
+        throw err;
+      }
+      await page.keyboard.press('Escape');
+      await input.waitFor({ state: 'hidden' });
+    }
+  }
+  await row.click();
+  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/**
+ * Shows the chat view and returns its page. The command, not the activity bar entry:
+ * clicking the entry of a view that is already shown hides the side bar instead.
+ */
+export async function openChat(page: Page): Promise<FrameLocator> {
+  await runExactCommand(page, 'Gemma Agent: Open Chat');
+  const frame = chatFrame(page);
+  await frame.locator('textarea.composer-input').waitFor({ state: 'visible', timeout: 60_000 });
+  return frame;
+}
+
+/** Opens a workspace file in an editor through Quick Open and waits for `firstLine` to be shown. */
+export async function openFile(page: Page, name: string, firstLine: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 20_000 });
+  await input.press('Enter');
+  await page.locator('.part.editor .view-line', { hasText: firstLine }).first().waitFor({ timeout: 30_000 });
+}
+
+/** Waits until the file on disk holds exactly `expected` (a write in progress reads half done); returns what it holds last. */
+export async function waitForFileContent(file: string, expected: string, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let content = fs.readFileSync(file, 'utf8');
+  while (content !== expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    content = fs.readFileSync(file, 'utf8');
+  }
+  return content;
+}
+
+/** Waits for `predicate` to hold, polling; for state kept outside the page (the scripted engine). */
+export async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
