@@ -66,7 +66,7 @@ describe('e2e: voice (recorder command, push to talk)', function () {
   it('records with the microphone button, shows the clip with a player, and sends it as input_audio (16 kHz mono WAV)', async function () {
     const mic = frame.locator('button.composer-mic');
     await mic.click();
-    const indicator = frame.locator('.recording[data-state="recording"]');
+    const indicator = frame.locator('div.recording[data-state="recording"]');
     await indicator.waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await mic.getAttribute('aria-pressed'), 'true');
     // Two seconds on the timer: the whole phrase (1.3 s) has been "spoken".
@@ -75,7 +75,7 @@ describe('e2e: voice (recorder command, push to talk)', function () {
     await screenshot(page, '61-voice-recording');
 
     await mic.click();
-    await frame.locator('.recording').waitFor({ state: 'hidden', timeout: 30_000 });
+    await frame.locator('div.recording').waitFor({ state: 'hidden', timeout: 30_000 });
     const chip = frame.locator('.composer-area .attachments .attachment.attachment-audio');
     await chip.waitFor({ timeout: 30_000 });
     assert.equal(await mic.getAttribute('aria-pressed'), 'false');
@@ -140,7 +140,7 @@ describe('e2e: voice (recorder command, push to talk)', function () {
     // The status bar shows the timer while the recorder runs; the chat view mirrors it.
     const timer = page.locator('.statusbar-item', { hasText: /0:0[2-9]/ }).first();
     await timer.waitFor({ timeout: 30_000 });
-    await frame.locator('.recording[data-state="recording"]').waitFor({ timeout: 10_000 });
+    await frame.locator('div.recording[data-state="recording"]').waitFor({ timeout: 10_000 });
     await screenshot(page, '64-voice-command-recording');
     // The same command again is the second press of push to talk: it stops and sends.
     await runExactCommand(page, 'Gemma Agent: Voice Command (Push to Talk)');
