@@ -172,7 +172,9 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
           await this.apply(edit, name);
         }
         // Commands the agent runs next (tests, builds) read the file from disk.
-        if (document.isDirty && !(await document.save())) {
+        // save() can report false while the text did reach the disk (a save racing with the
+        // file watcher); only a disk that still differs is a failure.
+        if (document.isDirty && !(await document.save()) && !(await this.diskHas(uri, change.content))) {
           throw new Error(`${name} was changed in the editor but could not be saved. Save it by hand, or check that the file is writable.`);
         }
         return;
@@ -240,6 +242,14 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
   private openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
     const key = uri.toString();
     return vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+  }
+
+  private async diskHas(uri: vscode.Uri, content: string): Promise<boolean> {
+    try {
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)) === content;
+    } catch {
+      return false;
+    }
   }
 
   private async statOrUndefined(uri: vscode.Uri): Promise<vscode.FileStat | undefined> {
