@@ -1,0 +1,18 @@
+import * as vscode from 'vscode';
+import type { EngineController } from '../engineController';
+import { ScreenshotToCodeController } from './screenshotToCodeController';
+
+export const SCREENSHOT_TO_CODE_COMMAND = 'gemmaAgent.screenshotToCode';
+
+/**
+ * Registers "Gemma Agent: Screenshot to Code". It takes an image Uri as its argument (the
+ * explorer's context menu passes the clicked file; the chat view passes a pasted image saved
+ * to a file) and otherwise asks for one.
+ */
+export function registerScreenshotToCode(_context: vscode.ExtensionContext, engine: EngineController, log: vscode.LogOutputChannel): vscode.Disposable {
+  const controller = new ScreenshotToCodeController(engine, log);
+  return vscode.Disposable.from(
+    controller,
+    vscode.commands.registerCommand(SCREENSHOT_TO_CODE_COMMAND, (resource?: unknown) => controller.run(resource)),
+  );
+}
