@@ -208,7 +208,14 @@ export class EngineClient {
     try {
       response = await guard.race(this.fetchImpl(`${this.baseUrl}${path}`, { ...init, signal: guard.signal }));
     } catch (error) {
-      throw guard.failure ?? errorFromNetworkFailure(error, this.baseUrl);
+      if (guard.failure || !isStaleKeepAlive(error)) throw guard.failure ?? errorFromNetworkFailure(error, this.baseUrl);
+      // The server closed an idle keep-alive socket just as this request went out on it: no
+      // answer was started, so sending it once more on a fresh connection is safe.
+      try {
+        response = await guard.race(this.fetchImpl(`${this.baseUrl}${path}`, { ...init, signal: guard.signal }));
+      } catch (retryError) {
+        throw guard.failure ?? errorFromNetworkFailure(retryError, this.baseUrl);
+      }
     }
     if (response.ok || (path === '/health' && response.status === 503)) return response;
     const text = await this.readText(guard, response);
@@ -259,4 +266,13 @@ export class EngineClient {
       });
     }
   }
+}
+
+/** A socket the server had already closed when the request was written on it (before any answer). */
+function isStaleKeepAlive(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: string; message?: string };
+    if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || /other side closed/.test(message ?? '')) return true;
+  }
+  return false;
 }

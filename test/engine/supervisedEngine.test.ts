@@ -39,7 +39,11 @@ describe('engine: supervised llama-server on the synthetic set', function () {
       { binary, model: models.model, drafter: models.drafter, projector: models.projector, contextSize: 4096, gpuLayers: '0', draft: { maxTokens: 2, minProbability: 0 } },
       { restartDelaysMs: [200, 400, 800], startTimeoutMs: 60_000 },
     );
-    supervisor.onEvent((e) => e.type !== 'log' && events.push(e));
+    supervisor.onEvent((e) => {
+      if (e.type !== 'log') events.push(e);
+      // A crash is a finding: show what the server printed last.
+      if (e.type === 'crashed' && !/SIGKILL/.test(String(e.signal))) console.error(`llama-server stopped (${e.signal ?? e.code}):\n${e.logTail}`);
+    });
   });
 
   after(async () => {

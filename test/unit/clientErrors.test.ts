@@ -190,11 +190,19 @@ describe('EngineClient errors', () => {
     assert.equal(textOf(events), 'half an ans');
   });
 
-  it('a socket closed before any reply is an EngineConnectionLostError', async () => {
-    engine.push(resetMidStream({ beforeHeaders: true }));
+  it('a socket closed before any reply is sent once more, then an EngineConnectionLostError', async () => {
+    engine.push(resetMidStream({ beforeHeaders: true }), resetMidStream({ beforeHeaders: true }));
     const { error } = await run(client.streamChat(hello));
     assert.ok(error instanceof EngineConnectionLostError, String(error));
     assert.match(error.message, /other side closed|socket hang up|reset/);
+    assert.equal(engine.requests.length, 2, 'one retry on a fresh connection, no more');
+  });
+
+  it('a request that met a closed keep-alive socket succeeds on the retry', async () => {
+    engine.push(resetMidStream({ beforeHeaders: true }), reply('second time lucky'));
+    const { error, events } = await run(client.streamChat(hello));
+    assert.equal(error, undefined);
+    assert.equal(textOf(events), 'second time lucky');
   });
 
   it('a stream that ends without finishing is an EngineConnectionLostError', async () => {
