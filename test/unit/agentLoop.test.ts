@@ -219,7 +219,8 @@ describe('agent loop (scripted engine, in-memory workspace)', () => {
   });
 
   it('fails with a clear error when the engine stays down, keeping the conversation', async () => {
-    engine.push(resetMidStream({ beforeHeaders: true }), resetMidStream({ beforeHeaders: true }), resetMidStream({ beforeHeaders: true }));
+    // Three attempts; the client itself sends each once more on a fresh connection.
+    engine.push(...Array.from({ length: 6 }, () => resetMidStream({ beforeHeaders: true })));
     const session = new AgentSession(options({ engineRetries: 2 }));
     const result = await session.run('Explain add', { onEvent: (e) => events.push(e) });
     assert.equal(result.reason, 'failed');
