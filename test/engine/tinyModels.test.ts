@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as zlib from 'node:zlib';
 import { cacheRoot } from '../../engine/cachePaths';
+import { encodeWav16Mono } from '../../engine/media/wavEncode';
 import { LLAMA_CPP_COMMIT } from '../../engine/binary/llamaSource';
 import { TinyGemma4Set, ensureTinyGemma4Set } from '../../engine/testModels/tinyGemma4';
 
@@ -176,27 +177,6 @@ function encodePng(width: number, height: number, pixel: (x: number, y: number) 
   ]);
 }
 
-/** 16-bit mono PCM WAV. */
-function encodeWav(samples: Float32Array, sampleRate: number): Buffer {
-  const data = Buffer.alloc(samples.length * 2);
-  samples.forEach((s, i) => data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, s)) * 32767), i * 2));
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'latin1');
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVE', 8, 'latin1');
-  h.write('fmt ', 12, 'latin1');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20); // PCM
-  h.writeUInt16LE(1, 22); // mono
-  h.writeUInt32LE(sampleRate, 24);
-  h.writeUInt32LE(sampleRate * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'latin1');
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
-}
-
 function replyText(r: ChatResponse): string {
   return r.choices?.[0]?.message?.content ?? '';
 }
@@ -267,7 +247,7 @@ describe('tiny Gemma 4 set on llama-server', function () {
   it('turns one second of 16 kHz audio into about 25 tokens', async () => {
     const rate = 16000;
     const tone = Float32Array.from({ length: rate }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / rate));
-    const wav = encodeWav(tone, rate);
+    const wav = encodeWav16Mono(tone, rate);
     const text: ContentPart = { type: 'text', text: 'What do you hear?' };
     const audio: ContentPart = { type: 'input_audio', input_audio: { data: wav.toString('base64'), format: 'wav' } };
     const plain = await withDrafter.post('/v1/chat/completions', chatBody([text]));
