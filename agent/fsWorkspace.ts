@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { runShellCommand } from './commandRunner';
 import { globFilter, walkFiles } from './fileWalk';
 import { resolveInsideWorkspace, toWorkspaceRelative } from './pathSafety';
-import { findRipgrep, ripgrepSearch } from './ripgrep';
-import { scanText } from './textScan';
+import { searchOnDisk } from './diskSearch';
+import { findRipgrep } from './ripgrep';
 import type {
   CommandOptions,
   CommandResult,
@@ -50,7 +50,6 @@ export class FileTooLargeError extends Error {
 }
 
 const DEFAULT_MAX_READ_BYTES = 4 * 1024 * 1024;
-const DEFAULT_MAX_SEARCH_RESULTS = 200;
 
 export class FsWorkspace implements Workspace {
   readonly root: string;
@@ -107,18 +106,7 @@ export class FsWorkspace implements Workspace {
   }
 
   async searchText(query: string, options: SearchOptions): Promise<TextMatch[]> {
-    if (options.glob) resolveInsideWorkspace(this.root, globFilter(options.glob).base);
-    const search = {
-      query,
-      regex: options.regex ?? false,
-      glob: options.glob,
-      caseSensitive: options.caseSensitive,
-      maxResults: options.maxResults ?? DEFAULT_MAX_SEARCH_RESULTS,
-      maxFileBytes: this.maxReadBytes,
-      signal: options.signal,
-    };
-    const rg = await this.findRipgrep();
-    return rg ? ripgrepSearch(rg, this.root, search) : scanText(this.root, search);
+    return (await searchOnDisk(this.root, query, options, this.maxReadBytes, await this.findRipgrep())).matches;
   }
 
   async applyChange(change: FileChange): Promise<void> {

@@ -6,8 +6,8 @@ import { globFilter } from '../agent/fileWalk';
 import { FileTooLargeError } from '../agent/fsWorkspace';
 import { ALWAYS_SKIPPED, IgnoreRules } from '../agent/gitignore';
 import { resolveInsideWorkspace, toWorkspaceRelative } from '../agent/pathSafety';
-import { findRipgrep, ripgrepSearch, type RipgrepSearch } from '../agent/ripgrep';
-import { scanText } from '../agent/textScan';
+import { searchOnDisk } from '../agent/diskSearch';
+import { findRipgrep, type RipgrepSearch } from '../agent/ripgrep';
 import type {
   CommandOptions,
   CommandResult,
@@ -34,7 +34,6 @@ export interface VsCodeWorkspaceOptions {
 export const AGENT_TERMINAL_NAME = 'Gemma Agent';
 
 const DEFAULT_MAX_READ_BYTES = 4 * 1024 * 1024;
-const DEFAULT_MAX_SEARCH_RESULTS = 200;
 /** findFiles asks VS Code for more than wanted, since .gitignore filtering removes some afterwards. */
 const FIND_FILES_OVERFETCH = 4;
 const FIND_FILES_CEILING = 20_000;
@@ -132,19 +131,8 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
   }
 
   async searchText(query: string, options: SearchOptions): Promise<TextMatch[]> {
-    if (options.glob) resolveInsideWorkspace(this.root, globFilter(options.glob).base);
-    const search: RipgrepSearch = {
-      query,
-      regex: options.regex ?? false,
-      glob: options.glob,
-      caseSensitive: options.caseSensitive,
-      maxResults: options.maxResults ?? DEFAULT_MAX_SEARCH_RESULTS,
-      maxFileBytes: this.maxReadBytes,
-      signal: options.signal,
-    };
-    const rg = await this.findRipgrep();
-    const onDisk = rg ? await ripgrepSearch(rg, this.root, search) : await scanText(this.root, search);
-    return this.withUnsavedText(onDisk, search);
+    const { matches, search } = await searchOnDisk(this.root, query, options, this.maxReadBytes, await this.findRipgrep());
+    return this.withUnsavedText(matches, search);
   }
 
   async applyChange(change: FileChange): Promise<void> {
