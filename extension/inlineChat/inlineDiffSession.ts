@@ -124,10 +124,7 @@ export class InlineDiffSession implements vscode.Disposable {
     if (this.phaseNow !== 'generating') return;
     this.abort?.abort();
     this.abort = undefined;
-    if (this.refining) {
-      this.hunks = this.refining.hunks;
-      this.states = this.refining.states;
-      this.refining = undefined;
+    if (this.restoreRefined()) {
       this.phaseNow = 'review';
       await this.render();
       return;
@@ -149,11 +146,7 @@ export class InlineDiffSession implements vscode.Disposable {
       if (state === 'accepted') return;
       this.abort?.abort();
       this.abort = undefined;
-      if (this.refining) {
-        this.hunks = this.refining.hunks;
-        this.states = this.refining.states;
-        this.refining = undefined;
-      }
+      this.restoreRefined();
     }
     if (this.phaseNow === 'ended') return;
     await this.finish(state, state);
@@ -166,15 +159,21 @@ export class InlineDiffSession implements vscode.Disposable {
   async fail(): Promise<void> {
     if (this.phaseNow !== 'generating') return;
     this.abort = undefined;
-    if (this.refining) {
-      this.hunks = this.refining.hunks;
-      this.states = this.refining.states;
-      this.refining = undefined;
+    if (this.restoreRefined()) {
       this.phaseNow = 'review';
       await this.render();
       return;
     }
     await this.finish('rejected', 'failed');
+  }
+
+  /** Goes back to the proposal a follow-up was refining; false when this was the first round. */
+  private restoreRefined(): boolean {
+    if (!this.refining) return false;
+    this.hunks = this.refining.hunks;
+    this.states = this.refining.states;
+    this.refining = undefined;
+    return true;
   }
 
   private async finish(pendingAs: 'accepted' | 'rejected', outcome: SessionEnd): Promise<void> {
