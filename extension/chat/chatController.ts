@@ -199,6 +199,8 @@ export class ChatController implements vscode.Disposable {
     const userView: ChatMessageView = { id: this.id('u'), role: 'user', text: submission.text, attachments: attachments.map((a) => a.view) };
     this.show(userView);
     if (this.chat.title === 'New chat' && submission.text.trim()) this.chat.title = submission.text.trim().slice(0, 60);
+    // Kept at once: a reload or crash while the reply runs must not lose what the user sent.
+    await this.store.save(this.chat);
     const parts: ContentPart[] = [];
     if (submission.text.trim()) parts.push({ type: 'text', text: submission.text });
     for (const a of attachments) parts.push(...a.parts);
