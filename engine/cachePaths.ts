@@ -11,3 +11,13 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
   return path.join(base, 'gemma-agent');
 }
+
+/**
+ * Root of compiled llama-server builds, keyed below it by llama.cpp commit and build flags.
+ * It defaults to the cache root; GEMMA_AGENT_BUILD_CACHE moves it apart so a cold check can
+ * empty every other cache and still reuse the one artifact that takes ten minutes to make.
+ */
+export function buildCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.GEMMA_AGENT_BUILD_CACHE) return path.resolve(env.GEMMA_AGENT_BUILD_CACHE);
+  return cacheRoot(env);
+}

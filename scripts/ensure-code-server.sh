@@ -3,6 +3,13 @@
 # outside the clone, keyed by version, then prints the code-server launcher path.
 # code-server comes from the npm registry, the only place this project may fetch from.
 set -euo pipefail
+# An outer npm (npm start, npm test) exports its configuration as npm_config_* variables,
+# and the nested npm below would take them as its own: the outer user agent makes
+# code-server's install script see the outer Node version, the outer prefix and nodedir
+# point the install and node-gyp elsewhere. Start from a shell's view of npm instead.
+for name in $(compgen -e); do
+  case "$name" in npm_*|NPM_CONFIG_*|INIT_CWD) unset "$name" ;; esac
+done
 CS_VERSION="${CODE_SERVER_VERSION:-4.139.1}"
 NODE_VERSION="${CODE_SERVER_NODE_VERSION:-24.9.0}"
 CACHE="${GEMMA_AGENT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gemma-agent}"
@@ -16,7 +23,7 @@ if [ -f "$dir/.complete" ] && [ -x "$node24" ] && [ -f "$bin" ]; then
 fi
 
 if ! { [ -f /usr/include/gssapi/gssapi.h ] || [ -f /usr/include/gssapi.h ]; }; then
-  echo "code-server's native modules need libkrb5-dev (apt-get install libkrb5-dev)" >&2
+  echo "code-server's native modules need libkrb5-dev: run \"npm start\" or \"npm test\" (their set-up installs it), or apt-get install libkrb5-dev" >&2
   exit 1
 fi
 

@@ -4,6 +4,7 @@
 import { execSync } from 'node:child_process';
 import * as path from 'node:path';
 import { cacheRoot } from '../engine/cachePaths';
+import { cleanNpmEnv } from './lib/cleanNpmEnv';
 import { startCodeServer } from './lib/codeServer';
 
 function arg(name: string): string | undefined {
@@ -14,7 +15,7 @@ function arg(name: string): string | undefined {
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '..');
   console.log('Packaging the extension ...');
-  execSync('npm run --silent package', { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execSync('npm run --silent package', { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: cleanNpmEnv() });
   const settings: Record<string, unknown> = {};
   const fromEnv: [string, string][] = [
     ['GEMMA_AGENT_MODEL', 'gemmaAgent.model.path'],

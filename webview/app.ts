@@ -95,7 +95,7 @@ export function createApp(root: HTMLElement, { post, storage, schedule }: AppCon
         conversation.reasoningDelta(message.payload.id, message.payload.delta);
         break;
       case 'endMessage':
-        conversation.end(message.payload.id);
+        conversation.end(message.payload.id, message.payload.stopped === true);
         break;
       case 'removeMessage':
         conversation.remove(message.payload.id);

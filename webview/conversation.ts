@@ -87,8 +87,8 @@ export class Conversation {
     this.keepAtEnd();
   }
 
-  end(id: string): void {
-    this.messages.get(id)?.end();
+  end(id: string, stopped = false): void {
+    this.messages.get(id)?.end(stopped);
     this.keepAtEnd();
   }
 

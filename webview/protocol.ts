@@ -95,6 +95,8 @@ export interface ChatMessageView {
   stats?: ReplyStats;
   /** Errors: show Retry, which sends `retry` with this message's id. */
   retryable?: boolean;
+  /** An assistant reply the user stopped before it finished: kept as far as it got, and marked. */
+  stopped?: boolean;
 }
 
 export type RecordingState = 'idle' | 'starting' | 'recording' | 'processing';
@@ -142,8 +144,8 @@ export interface HostToWebview {
   appendDelta: { id: string; delta: string };
   /** Streams thinking text into an assistant message. */
   reasoningDelta: { id: string; delta: string };
-  /** The message is complete: final render, code highlighted, thinking collapsed. */
-  endMessage: { id: string };
+  /** The message is complete: final render, code highlighted, thinking collapsed; `stopped` marks a reply cut short by Stop. */
+  endMessage: { id: string; stopped?: boolean };
   /** Drops a message (an error that a retry replaces). */
   removeMessage: { id: string };
   /** Creates the card with this id, or updates it (state, result, detail) if it exists. */

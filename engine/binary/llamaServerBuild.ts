@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cacheRoot } from '../cachePaths';
+import { buildCacheRoot, cacheRoot } from '../cachePaths';
 import { buildKey, cmakeFlags, type BuildVariant } from './buildVariants';
 import { ensureLlamaSource, LLAMA_CPP_COMMIT } from './llamaSource';
 
@@ -14,25 +14,28 @@ export interface BuildProgress {
 
 export interface BuildOptions {
   variant: BuildVariant;
+  /** Where builds are kept (default: the build cache). */
   root?: string;
+  /** Where the llama.cpp source is cloned (default: the cache root). */
+  sourceRoot?: string;
   jobs?: number;
   signal?: AbortSignal;
   onProgress?: (progress: BuildProgress) => void;
   onLog?: (line: string) => void;
 }
 
-export function buildDir(variant: BuildVariant, root: string = cacheRoot()): string {
+export function buildDir(variant: BuildVariant, root: string = buildCacheRoot()): string {
   return path.join(root, 'llama.cpp', LLAMA_CPP_COMMIT, buildKey(variant));
 }
 
 /** The binary a finished build leaves; its shared libraries sit beside it and must stay there. */
-export function builtServerPath(variant: BuildVariant, root: string = cacheRoot()): string {
+export function builtServerPath(variant: BuildVariant, root: string = buildCacheRoot()): string {
   const exe = process.platform === 'win32' ? 'llama-server.exe' : 'llama-server';
   return path.join(buildDir(variant, root), 'build', 'bin', exe);
 }
 
 /** A build counts only once it finished: the marker is written last. */
-export function findBuiltServer(variant: BuildVariant, root: string = cacheRoot()): string | undefined {
+export function findBuiltServer(variant: BuildVariant, root: string = buildCacheRoot()): string | undefined {
   const bin = builtServerPath(variant, root);
   return fs.existsSync(path.join(buildDir(variant, root), '.complete')) && fs.existsSync(bin) ? bin : undefined;
 }
@@ -52,13 +55,14 @@ export class BuildError extends Error {
  * keyed by commit and flags. An interrupted build resumes where CMake left off.
  */
 export async function buildLlamaServer(options: BuildOptions): Promise<string> {
-  const root = options.root ?? cacheRoot();
+  const root = options.root ?? buildCacheRoot();
   const done = findBuiltServer(options.variant, root);
   if (done) return done;
   options.onProgress?.({ fraction: 0, message: 'Preparing the llama.cpp source' });
-  const source = await ensureLlamaSource(root);
+  const source = await ensureLlamaSource(options.sourceRoot ?? cacheRoot());
   const dir = buildDir(options.variant, root);
   const build = path.join(dir, 'build');
+  forgetBuildOfOtherSource(build, source);
   fs.mkdirSync(dir, { recursive: true });
   const jobs = options.jobs ?? Math.max(1, os.availableParallelism());
 
@@ -70,6 +74,17 @@ export async function buildLlamaServer(options: BuildOptions): Promise<string> {
   fs.writeFileSync(path.join(dir, '.complete'), JSON.stringify({ commit: LLAMA_CPP_COMMIT, flags: cmakeFlags(options.variant), builtAt: new Date().toISOString() }, null, 2));
   options.onProgress?.({ fraction: 1, message: 'llama-server is built' });
   return bin;
+}
+
+/**
+ * An unfinished build tree configured against a source clone that has since moved (another
+ * cache root) makes CMake refuse to continue; start that tree again instead.
+ */
+function forgetBuildOfOtherSource(build: string, source: string): void {
+  const cmakeCache = path.join(build, 'CMakeCache.txt');
+  if (!fs.existsSync(cmakeCache)) return;
+  const home = /^CMAKE_HOME_DIRECTORY:INTERNAL=(.*)$/m.exec(fs.readFileSync(cmakeCache, 'utf8'))?.[1];
+  if (home !== undefined && path.resolve(home) !== path.resolve(source)) fs.rmSync(build, { recursive: true, force: true });
 }
 
 function runStep(command: string, args: string[], options: BuildOptions, label: string): Promise<void> {

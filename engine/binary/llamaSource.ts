@@ -13,10 +13,28 @@ const run = promisify(execFile);
  */
 export const LLAMA_CPP_COMMIT = 'de3ff815ea7d559ee917f063901b8986f038abc6';
 
-/** Where node-llama-cpp keeps the bundled llama.cpp source (present in dev installs). */
-export function llamaBundlePath(): string {
-  const pkg = require.resolve('node-llama-cpp/package.json');
-  return path.join(path.dirname(pkg), 'llama', 'gitRelease.bundle');
+/**
+ * Where node-llama-cpp keeps the bundled llama.cpp source (present in development installs),
+ * or undefined when the package is not installed beside us (an installed VSIX). The package
+ * folder is found through Node's lookup paths rather than require.resolve, because its
+ * "exports" map hides package.json and its entry point is ESM only.
+ */
+export function llamaBundlePath(from: string = __dirname): string | undefined {
+  const lookup = require.resolve.paths('node-llama-cpp') ?? [];
+  const dirs = [...nodeModulesAbove(from), ...lookup];
+  for (const dir of dirs) {
+    const bundle = path.join(dir, 'node-llama-cpp', 'llama', 'gitRelease.bundle');
+    if (fs.existsSync(path.join(dir, 'node-llama-cpp', 'package.json'))) return fs.existsSync(bundle) ? bundle : undefined;
+  }
+  return undefined;
+}
+
+function nodeModulesAbove(start: string): string[] {
+  const out: string[] = [];
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    out.push(path.join(dir, 'node_modules'));
+    if (path.dirname(dir) === dir) return out;
+  }
 }
 
 export function llamaSourceDir(root: string = cacheRoot()): string {
@@ -31,8 +49,8 @@ export async function ensureLlamaSource(root: string = cacheRoot()): Promise<str
   const dir = llamaSourceDir(root);
   if (fs.existsSync(path.join(dir, 'CMakeLists.txt'))) return dir;
   const bundle = llamaBundlePath();
-  if (!fs.existsSync(bundle)) {
-    throw new Error(`The llama.cpp source bundle is missing at ${bundle}. Run "npm install" in the project first.`);
+  if (bundle === undefined) {
+    throw new Error('The llama.cpp source bundle (node-llama-cpp/llama/gitRelease.bundle) is not installed. Run "npm install" in the project first.');
   }
   const tmp = `${dir}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });

@@ -101,12 +101,8 @@ export async function resolveServerBinary(options: ResolveOptions = {}): Promise
   const built = findBuiltServer(variant, options.cacheRoot);
   if (built) return { path: built, source: 'built', version: await serverVersion(built) };
 
-  let sourcePresent = false;
-  try {
-    sourcePresent = fs.existsSync(llamaBundlePath());
-  } catch {
-    // node-llama-cpp is not installed beside us (the VSIX case)
-  }
+  // Absent in an installed VSIX, where node-llama-cpp is not beside us.
+  const sourcePresent = llamaBundlePath() !== undefined;
   if (options.allowBuild && sourcePresent) {
     const bin = await buildLlamaServer({ variant, root: options.cacheRoot, signal: options.signal, onProgress: options.onBuildProgress, onLog: options.onBuildLog });
     return { path: bin, source: 'built', version: await serverVersion(bin) };

@@ -13,7 +13,11 @@ import { VsCodeWorkspace } from '../vscodeWorkspace';
 import { audioAttachment, imageAttachment, selectionAttachment, type PendingAttachment } from './attachments';
 import { ChatApprover } from './chatApprover';
 import { ChatStore, type StoredChat } from './chatStore';
+import { Throttled } from './throttle';
 import type { PreparedAudio } from '../../engine/media';
+
+/** How often a reply that is still streaming is written to workspace state. */
+const PROGRESS_SAVE_MS = 2000;
 
 type Post = <K extends keyof HostToWebview>(type: K, payload: HostToWebview[K]) => void;
 
@@ -229,7 +233,10 @@ export class ChatController implements vscode.Disposable {
       ensureShown();
       this.post('toolCall', next);
     };
+    // A reply still streaming is saved now and then, so a reload or crash keeps what arrived.
+    const progressSave = new Throttled(PROGRESS_SAVE_MS, () => void this.store.save(this.chat));
     const onEvent = (event: AgentEvent): void => {
+      if (shown) progressSave.schedule();
       switch (event.type) {
         case 'text-delta':
           ensureShown();
@@ -310,6 +317,7 @@ export class ChatController implements vscode.Disposable {
       const result = await session.run(parts, { signal: abort.signal, onEvent });
       this.chat.history = session.messages.filter((m) => m.role !== 'system');
       this.lastCheckpoint = result.checkpoint;
+      if (result.reason === 'stopped' && shown) reply.stopped = true;
       if (result.reason === 'failed' || result.reason === 'loop-detected' || result.reason === 'step-limit') {
         const why = result.reason === 'loop-detected' ? 'The agent repeated the same action and was stopped.' : result.reason === 'step-limit' ? 'The agent reached its step limit ("gemmaAgent.agent.maxSteps").' : result.error ?? 'The agent failed.';
         this.show({ id: this.id('e'), role: 'error', text: why, retryable: result.reason === 'failed' });
@@ -318,10 +326,12 @@ export class ChatController implements vscode.Disposable {
       this.show({ id: this.id('e'), role: 'error', text: err instanceof Error ? err.message : String(err), retryable: true });
     } finally {
       this.approver.denyAll('the run ended');
-      if (shown) this.post('endMessage', { id: reply.id });
+      progressSave.cancel();
+      // Saved before the view hears the run is over: a reload right after Stop finds the reply.
+      await this.store.save(this.chat);
+      if (shown) this.post('endMessage', { id: reply.id, stopped: reply.stopped === true });
       this.running = undefined;
       this.post('busy', { busy: false });
-      await this.store.save(this.chat);
       this.post('history', { chats: this.store.summaries(), currentId: this.chat.id });
     }
   }

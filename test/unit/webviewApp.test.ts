@@ -122,6 +122,34 @@ describe('webview chat page', () => {
     assert.equal($('button.composer-send').hidden, false);
   });
 
+  it('keeps a reply stopped with Stop as far as it got, marked as stopped, also after a reload', () => {
+    const { send } = start();
+    send(
+      { type: 'restore', payload: { messages: [] } },
+      { type: 'appendMessage', payload: { id: 'u1', role: 'user', text: 'Say hello' } },
+      { type: 'busy', payload: { busy: true } },
+      { type: 'appendMessage', payload: { id: 'a1', role: 'assistant', text: '' } },
+      { type: 'appendDelta', payload: { id: 'a1', delta: 'Hel' } },
+    );
+    assert.equal(document.querySelector('.message-stopped'), null, 'not marked while it streams');
+    send({ type: 'endMessage', payload: { id: 'a1', stopped: true } }, { type: 'busy', payload: { busy: false } });
+    assert.equal($('.message-assistant .message-text').textContent, 'Hel');
+    assert.equal($('.message-assistant .message-stopped').textContent, 'Stopped');
+    send({ type: 'endMessage', payload: { id: 'a1', stopped: true } });
+    assert.equal(document.querySelectorAll('.message-stopped').length, 1, 'marked once');
+
+    const reloaded = start();
+    reloaded.send({ type: 'restore', payload: { messages: [{ id: 'u1', role: 'user', text: 'Say hello' }, { id: 'a1', role: 'assistant', text: 'Hel', stopped: true }] } });
+    assert.equal($('.message-assistant .message-stopped').textContent, 'Stopped');
+    assert.equal($('.message-assistant').classList.contains('streaming'), false);
+  });
+
+  it('marks nothing on a reply that finished by itself', () => {
+    const { send } = start();
+    send({ type: 'restore', payload: { messages: [] } }, { type: 'appendMessage', payload: { id: 'a1', role: 'assistant', text: '' } }, { type: 'appendDelta', payload: { id: 'a1', delta: 'Done.' } }, { type: 'endMessage', payload: { id: 'a1' } });
+    assert.equal(document.querySelector('.message-stopped'), null);
+  });
+
   it('picks up a reply that kept streaming while the view was hidden', () => {
     const { send } = start();
     send({ type: 'restore', payload: { busy: true, messages: [{ id: 'u1', role: 'user', text: 'go' }, { id: 'a1', role: 'assistant', text: 'Half of the ans' }] } });

@@ -67,6 +67,7 @@ export class MessageElement {
       this.element.append(retry);
     }
     if (view.stats) this.setStats(view.stats);
+    if (view.stopped) this.markStopped();
     this.setStreaming(streaming);
   }
 
@@ -83,10 +84,18 @@ export class MessageElement {
     if (this.role === 'assistant') this.ensureReasoning().append(delta);
   }
 
-  end(): void {
+  end(stopped = false): void {
     this.reasoning?.end();
     this.markdown?.finish();
     this.setStreaming(false);
+    if (stopped) this.markStopped();
+  }
+
+  /** A reply cut short by Stop stays as far as it got, with a note that it is not complete. */
+  private markStopped(): void {
+    if (this.element.querySelector('.message-stopped')) return;
+    this.element.classList.add('stopped');
+    this.element.insertBefore(el('div', 'message-stopped', 'Stopped'), this.statsLine ?? null);
   }
 
   /** aria-busy keeps screen readers from reading every token of a reply as it arrives. */
