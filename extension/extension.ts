@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ChatController } from './chat/chatController';
+import { openChatStore } from './chat/openChatStore';
 import { audioAttachment } from './chat/attachments';
 import { ChatViewProvider, CHAT_VIEW_ID } from './chatViewProvider';
 import { EngineController, REMOTE_KEY_SECRET } from './engineController';
@@ -32,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
     void controller.handle(message).catch((err: unknown) => log.error(`Chat: ${err instanceof Error ? err.message : String(err)}`));
   }, () => engine.state);
 
-  const controller = new ChatController(context.workspaceState, engine, (type, payload) => chat.post(type, payload), log, {
+  const controller = new ChatController(openChatStore(context), engine, (type, payload) => chat.post(type, payload), log, {
     start: async () => {
       try {
         return await voice.record();

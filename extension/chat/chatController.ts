@@ -12,7 +12,7 @@ import type { EngineController } from '../engineController';
 import { VsCodeWorkspace } from '../vscodeWorkspace';
 import { audioAttachment, imageAttachment, selectionAttachment, type PendingAttachment } from './attachments';
 import { ChatApprover } from './chatApprover';
-import { ChatStore, type StoredChat } from './chatStore';
+import type { ChatStore, StoredChat } from './chatStore';
 import { Throttled } from './throttle';
 import type { PreparedAudio } from '../../engine/media';
 
@@ -47,7 +47,6 @@ function approvalSettings(): ApprovalSettings {
  * tool cards with approvals, attachments, history, and the webview's requests.
  */
 export class ChatController implements vscode.Disposable {
-  private readonly store: ChatStore;
   private chat: StoredChat;
   private readonly approver = new ChatApprover();
   private readonly pending = new Map<string, PendingAttachment>();
@@ -58,15 +57,15 @@ export class ChatController implements vscode.Disposable {
   private readonly diffs = new Map<string, { before: string; after: string; path?: string }>();
   private readonly disposables: vscode.Disposable[] = [];
   private counter = 0;
+  private saveFailed = false;
 
   constructor(
-    memento: vscode.Memento,
+    private readonly store: ChatStore,
     private readonly engine: EngineController,
     private readonly post: Post,
     private readonly log: vscode.LogOutputChannel,
     private readonly recorder: { start(): Promise<PreparedAudio | undefined>; stop(): void; cancel(): void },
   ) {
-    this.store = new ChatStore(memento);
     this.chat = this.store.current();
     this.disposables.push(
       vscode.workspace.registerTextDocumentContentProvider('gemma-agent-diff', {
@@ -152,14 +151,14 @@ export class ChatController implements vscode.Disposable {
         if (this.busy) return this.notice('warning', 'Stop the running reply before switching chats.');
         const chat = this.store.select(message.payload.id);
         if (chat) this.chat = chat;
-        await this.store.save(this.chat);
+        await this.saveChat();
         this.restore();
         return;
       }
       case 'deleteChat':
         this.store.delete(message.payload.id);
         if (this.chat.id === message.payload.id) this.chat = this.store.current();
-        await this.store.save(this.chat);
+        await this.saveChat();
         this.restore();
         return;
       case 'listChats':
@@ -175,7 +174,7 @@ export class ChatController implements vscode.Disposable {
   async newChat(): Promise<void> {
     this.running?.abort();
     this.chat = this.store.create();
-    await this.store.save(this.chat);
+    await this.saveChat();
     this.post('clear', {});
     this.restore();
   }
@@ -204,7 +203,7 @@ export class ChatController implements vscode.Disposable {
     this.show(userView);
     if (this.chat.title === 'New chat' && submission.text.trim()) this.chat.title = submission.text.trim().slice(0, 60);
     // Kept at once: a reload or crash while the reply runs must not lose what the user sent.
-    await this.store.save(this.chat);
+    await this.saveChat();
     const parts: ContentPart[] = [];
     if (submission.text.trim()) parts.push({ type: 'text', text: submission.text });
     for (const a of attachments) parts.push(...a.parts);
@@ -234,7 +233,7 @@ export class ChatController implements vscode.Disposable {
       this.post('toolCall', next);
     };
     // A reply still streaming is saved now and then, so a reload or crash keeps what arrived.
-    const progressSave = new Throttled(PROGRESS_SAVE_MS, () => void this.store.save(this.chat));
+    const progressSave = new Throttled(PROGRESS_SAVE_MS, () => void this.saveChat());
     const onEvent = (event: AgentEvent): void => {
       if (shown) progressSave.schedule();
       switch (event.type) {
@@ -328,7 +327,7 @@ export class ChatController implements vscode.Disposable {
       this.approver.denyAll('the run ended');
       progressSave.cancel();
       // Saved before the view hears the run is over: a reload right after Stop finds the reply.
-      await this.store.save(this.chat);
+      await this.saveChat();
       if (shown) this.post('endMessage', { id: reply.id, stopped: reply.stopped === true });
       this.running = undefined;
       this.post('busy', { busy: false });
@@ -475,6 +474,18 @@ export class ChatController implements vscode.Disposable {
   private root(): string | undefined {
     const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
     return folder?.uri.fsPath;
+  }
+
+  /** Saves the chat; a failed write is logged and shown once, and never ends a run early. */
+  private async saveChat(): Promise<void> {
+    try {
+      await this.store.save(this.chat);
+      this.saveFailed = false;
+    } catch (err) {
+      this.log.error(`Chat: could not save the conversation: ${err instanceof Error ? err.message : String(err)}`);
+      if (!this.saveFailed) this.notice('warning', 'This conversation could not be saved to disk, so a reload may lose it. See the Gemma Agent log.');
+      this.saveFailed = true;
+    }
   }
 
   private show(view: ChatMessageView): void {

@@ -1,4 +1,5 @@
-import type * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { ChatMessage, ContentPart } from '../../engine/protocol';
 import type { ChatMessageView, ChatSummary } from '../../webview/protocol';
 
@@ -11,24 +12,34 @@ export interface StoredChat {
   history: ChatMessage[];
 }
 
-interface StoreState {
+export interface StoreState {
   currentId?: string;
   chats: StoredChat[];
 }
 
-const KEY = 'gemmaAgent.chats.v1';
 const MAX_CHATS = 50;
+export const CHATS_FILE = 'chats.v1.json';
 
 /**
- * Chats of this workspace in workspaceState, so they survive reloads. Images and audio are
- * kept out of the stored history (a placeholder names them): they would bloat the state, and
- * the view keeps its own thumbnails.
+ * Chats of this workspace in a JSON file in the extension's workspace storage folder, so
+ * they survive reloads and crashes. A file the extension host has written is on disk when
+ * the write resolves; workspace state is not (in a browser window it reaches IndexedDB
+ * later, and a reload right after a reply lost it). Writes are atomic (temp file, then
+ * rename) and run one after another, each with the latest state.
+ *
+ * Images and audio are kept out of the stored history (a placeholder names them): they
+ * would bloat the file, and the view keeps its own thumbnails.
  */
 export class ChatStore {
   private state: StoreState;
+  private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly memento: vscode.Memento) {
-    this.state = memento.get<StoreState>(KEY) ?? { chats: [] };
+  /** `legacy`: chats from the workspace state of an earlier version, used when no file exists yet. */
+  constructor(
+    private readonly file: string,
+    legacy?: StoreState,
+  ) {
+    this.state = readState(file) ?? legacy ?? { chats: [] };
   }
 
   current(): StoredChat {
@@ -64,11 +75,39 @@ export class ChatStore {
     return this.state.currentId;
   }
 
-  save(chat: StoredChat): Thenable<void> {
+  /** Resolves once this chat, and everything saved before it, is on disk. */
+  save(chat: StoredChat): Promise<void> {
     chat.updated = Date.now();
     chat.history = chat.history.map(withoutMedia);
-    return this.memento.update(KEY, this.state);
+    const next = this.writing.then(() => writeAtomic(this.file, JSON.stringify(this.state)));
+    // A failed write must not block later ones; the caller still hears about it.
+    this.writing = next.catch(() => undefined);
+    return next;
   }
+}
+
+function readState(file: string): StoreState | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined; // first run in this workspace
+  }
+  try {
+    const parsed = JSON.parse(text) as StoreState;
+    if (Array.isArray(parsed.chats)) return parsed;
+  } catch {
+    // fall through: keep the damaged file for the user, start empty
+  }
+  fs.copyFileSync(file, `${file}.damaged-${Date.now()}`);
+  return undefined;
+}
+
+async function writeAtomic(file: string, text: string): Promise<void> {
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  await fs.promises.writeFile(tmp, text);
+  await fs.promises.rename(tmp, file);
 }
 
 function withoutMedia(message: ChatMessage): ChatMessage {

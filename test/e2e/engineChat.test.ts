@@ -7,6 +7,7 @@ import { resolveServerBinary } from '../../engine/binary/resolveServerBinary';
 import { ensureTinyGemma4Set } from '../../engine/testModels/tinyGemma4';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { chatFrame, launchBrowser, screenshot } from './support/browser';
+import { openChat, openWorkbench, waitForWorkbench } from './support/workbench';
 
 const vsix = path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
 
@@ -40,9 +41,8 @@ describe('e2e: chat with the local engine (synthetic model)', function () {
     });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
-    await page.locator('.activitybar [aria-label^="Gemma Agent"]').first().click();
+    await openWorkbench(page, server.url, workspace);
+    await openChat(page);
   });
 
   after(async function () {
@@ -85,9 +85,9 @@ describe('e2e: chat with the local engine (synthetic model)', function () {
 
   it('finds the conversation again after the window reloads', async function () {
     await page.reload();
-    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
-    await page.locator('.activitybar [aria-label^="Gemma Agent"]').first().click().catch(() => undefined);
-    const frame = chatFrame(page);
+    await waitForWorkbench(page);
+    // The command, not the activity bar entry: clicking the entry of a view the reload already restored hides it.
+    const frame = await openChat(page);
     await frame.locator('.message-user .message-text', { hasText: 'Say hello' }).waitFor({ timeout: 60_000 });
     // A reply stopped with Stop is kept as far as it got, and still says it was stopped.
     const reply = frame.locator('.message-assistant').first();

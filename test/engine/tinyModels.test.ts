@@ -2,10 +2,9 @@ import { strict as assert } from 'node:assert';
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as zlib from 'node:zlib';
-import { cacheRoot } from '../../engine/cachePaths';
+import { buildDir, findBuiltServer } from '../../engine/binary/llamaServerBuild';
 import { encodeWav16Mono } from '../../engine/media/wavEncode';
 import { LLAMA_CPP_COMMIT } from '../../engine/binary/llamaSource';
 import { TinyGemma4Set, ensureTinyGemma4Set } from '../../engine/testModels/tinyGemma4';
@@ -22,16 +21,9 @@ function findServerBinary(): string {
     if (!fs.existsSync(fromEnv)) throw new Error(`LLAMA_SERVER points at ${fromEnv}, which does not exist.`);
     return fromEnv;
   }
-  const builds = path.join(cacheRoot(), 'llama.cpp', LLAMA_CPP_COMMIT);
-  const candidates = fs.existsSync(builds)
-    ? fs.readdirSync(builds).map((d) => path.join(builds, d, 'build', 'bin', 'llama-server'))
-    : [];
-  const found = candidates.find((p) => fs.existsSync(p));
+  const found = findBuiltServer('cpu-native');
   if (!found) {
-    throw new Error(
-      `No llama-server binary: set LLAMA_SERVER to one, or build llama.cpp ${LLAMA_CPP_COMMIT} ` +
-        `so that ${path.join(builds, '<flags>', 'build', 'bin', 'llama-server')} exists.`,
-    );
+    throw new Error(`No llama-server binary: set LLAMA_SERVER to one, or run "npm run engine:build" (llama.cpp ${LLAMA_CPP_COMMIT}, cpu-native, into ${buildDir('cpu-native')}).`);
   }
   return found;
 }
