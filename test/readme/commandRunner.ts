@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface Finished {
   code: number | null;
+  /** The signal that ended it, e.g. SIGINT after Ctrl+C. */
+  signal: NodeJS.Signals | null;
   output: string;
   /** True when the run was stopped by us (after `until` matched or the limit passed). */
   stopped: boolean;
@@ -57,9 +59,11 @@ export function runCommandLine(command: string, options: RunOptions): Promise<Fi
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(limit);
-      resolve({ code, output, stopped, matched });
+      // Whatever of the group outlived the command would go on writing after the test moved on.
+      signalGroup(child, 'SIGKILL');
+      resolve({ code, signal, output, stopped, matched });
     });
   });
 }
