@@ -6,6 +6,8 @@ import {
   inspectModelFile,
   resolveModelSet,
   type DownloadProgress,
+  type FitChoice,
+  type MemoryModelSet,
   type ModelRole,
   type ModelSetProblem,
   type TextModelInfo,
@@ -32,8 +34,10 @@ export interface LaunchPlanOptions {
   signal?: AbortSignal;
   onDownload?: (role: ModelRole, progress: DownloadProgress) => void;
   binary?: Omit<ResolveOptions, 'configuredPath' | 'extensionRoot' | 'allowBuild' | 'signal'>;
-  /** RAM the engine may use; defaults to free memory less a margin for the editor. */
+  /** RAM the engine may use; defaults to planningMemoryBytes(). */
   availableRamBytes?: number;
+  /** Free GPU memory, when known; undefined plans for the CPU (llama-server's -ngl auto still offloads what fits). */
+  availableVramBytes?: number;
 }
 
 export interface LaunchPlan {
@@ -42,6 +46,50 @@ export interface LaunchPlan {
   /** Warnings (a capability turned off) and fit explanations, one sentence each. */
   notes: string[];
   capabilities: { vision: boolean; audio: boolean; drafting: boolean };
+}
+
+/** Not even the smallest usable context fits in the memory at hand; the message says what is needed and what is free. */
+/**
+ * llama-server keeps finished prompts in host memory so a later request can reuse them; its
+ * default is 8 GiB, which no 16 GB laptop can spare beside a 7 GB model. 1 GiB keeps a few
+ * agent prompts and is counted in the plan.
+ */
+export const HOST_PROMPT_CACHE_MIB = 1024;
+
+/** Memory kept back for the operating system and the editor. */
+const RESERVE_BYTES = 4 * 1024 ** 3;
+
+/**
+ * Memory the engine may plan for. On macOS the GPU shares unified memory and free pages
+ * undercount what the system would hand out (file cache is reclaimed on demand), so it is the
+ * total less a reserve for the OS and the editor; elsewhere it is what is available now less
+ * a margin for the editor.
+ */
+export function planningMemoryBytes(platform: NodeJS.Platform = process.platform, total = os.totalmem(), free = os.freemem()): number {
+  if (platform === 'darwin') return Math.max(0, total - RESERVE_BYTES);
+  return Math.max(0, free - 1.5 * 1024 ** 3);
+}
+
+/** The memory plan for a model set: the context and GPU layers that fit, counting the host prompt cache. */
+export function planMemory(info: MemoryModelSet, requestedContext: number, memory: Pick<LaunchPlanOptions, 'availableRamBytes' | 'availableVramBytes'> = {}): FitChoice {
+  return chooseContextAndGpuLayers({
+    info,
+    requestedContext,
+    availableRamBytes: memory.availableRamBytes ?? planningMemoryBytes(),
+    availableVramBytes: memory.availableVramBytes,
+    memoryOptions: { hostPromptCacheBytes: HOST_PROMPT_CACHE_MIB * 1024 * 1024 },
+  });
+}
+
+export class MemoryPlanError extends Error {
+  constructor(
+    message: string,
+    readonly contextSize: number,
+    readonly neededBytes: number,
+  ) {
+    super(message);
+    this.name = 'MemoryPlanError';
+  }
 }
 
 export class ModelSetError extends Error {
@@ -57,11 +105,20 @@ export class ModelSetError extends Error {
  * a context size and GPU layers that fit, saying so when it settles for less.
  */
 export async function planLaunch(request: EngineRequest, options: LaunchPlanOptions): Promise<LaunchPlan> {
-  const binary = await resolveServerBinary({ ...options.binary, configuredPath: request.serverPath || undefined, extensionRoot: options.extensionRoot, allowBuild: options.allowBuild, signal: options.signal });
+  // Models first: a first run downloads them even where no engine is found yet, and what
+  // the set holds decides which llama-server on PATH can run it.
   const files = await resolveModelSet(
     { model: request.model, drafter: request.draft?.enabled === false ? undefined : request.drafter || undefined, projector: request.projector || undefined },
     { modelsDir: options.modelsDir, signal: options.signal, onProgress: options.onDownload, settingLabels: { model: '"gemmaAgent.model.path"', drafter: '"gemmaAgent.model.drafter"', projector: '"gemmaAgent.model.projector"' } },
   );
+  const binary = await resolveServerBinary({
+    ...options.binary,
+    configuredPath: request.serverPath || undefined,
+    extensionRoot: options.extensionRoot,
+    allowBuild: options.allowBuild,
+    signal: options.signal,
+    needs: { drafting: files.drafter !== undefined, multimodal: files.projector !== undefined },
+  });
   const [model, drafter, projector] = await Promise.all([
     inspectModelFile(files.model.path),
     files.drafter ? inspectModelFile(files.drafter.path) : undefined,
@@ -73,11 +130,9 @@ export async function planLaunch(request: EngineRequest, options: LaunchPlanOpti
   const notes = problems.filter((p) => p.severity === 'warning').map((p) => p.message);
 
   const manualLayers = /^\d+$/.test(request.gpuLayers.trim());
-  const fit = chooseContextAndGpuLayers({
-    info: { model: model as TextModelInfo, drafter, projector },
-    requestedContext: request.contextSize,
-    availableRamBytes: options.availableRamBytes ?? Math.max(0, os.freemem() - 1.5 * 1024 ** 3),
-  });
+  const fit = planMemory({ model: model as TextModelInfo, drafter, projector }, request.contextSize, options);
+  // Never a silent tiny context: when not even the usable minimum fits, nothing is loaded.
+  if (!fit.fits) throw new MemoryPlanError(fit.explanation ?? 'The model set does not fit in memory.', fit.contextSize, fit.estimate.totalBytes);
   if (fit.explanation) notes.push(fit.explanation);
 
   const vision = projector?.kind === 'projector' && !!projector.vision;
@@ -97,6 +152,7 @@ export async function planLaunch(request: EngineRequest, options: LaunchPlanOpti
       gpuLayers: manualLayers ? request.gpuLayers.trim() : request.gpuLayers.trim() || 'auto',
       threads: request.threads,
       draft: drafting && request.draft ? { maxTokens: request.draft.maxTokens, minProbability: request.draft.minProbability } : undefined,
+      hostCacheMiB: HOST_PROMPT_CACHE_MIB,
       extraArgs: request.extraArgs,
     },
   };

@@ -1,14 +1,14 @@
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { pickVariant, type BuildVariant } from './buildVariants';
 import { buildLlamaServer, findBuiltServer, type BuildProgress } from './llamaServerBuild';
 import { llamaBundlePath } from './llamaSource';
+import { findInstalledRelease } from './releaseEngine';
+import { BinaryNotFoundError, missingFeatures, serverFeatures, serverVersion, type ServerNeeds } from './serverProbe';
 
-const run = promisify(execFile);
+export { BinaryNotFoundError, missingFeatures, serverFeatures, serverVersion, type BinaryProblem, type ServerNeeds } from './serverProbe';
 
-export type BinarySource = 'setting' | 'shipped' | 'built' | 'path';
+export type BinarySource = 'setting' | 'shipped' | 'downloaded' | 'built' | 'path';
 
 export interface ResolvedBinary {
   path: string;
@@ -16,24 +16,15 @@ export interface ResolvedBinary {
   version: string;
 }
 
-/** Why no binary could be used; 'not-built' means building from the bundled source would fix it. */
-export type BinaryProblem = 'bad-setting' | 'does-not-run' | 'not-built' | 'too-old' | 'not-found';
-
-export class BinaryNotFoundError extends Error {
-  constructor(
-    message: string,
-    readonly problem: BinaryProblem,
-  ) {
-    super(message);
-    this.name = 'BinaryNotFoundError';
-  }
-}
-
 export interface ResolveOptions {
+  /** What the model set needs; a llama-server on PATH is used only when it has it. Default: both. */
+  needs?: ServerNeeds;
   /** The user's engine.serverPath setting; wins when set. */
   configuredPath?: string;
   /** Root of the installed extension, where a VSIX may carry dist/bin/<platform>-<arch>/. */
   extensionRoot?: string;
+  /** Global storage, where a llama.cpp release build downloaded earlier is kept. */
+  releaseRoot?: string;
   variant?: BuildVariant;
   cacheRoot?: string;
   /** Build from the bundled source when nothing else is found; the caller shows progress. */
@@ -49,27 +40,6 @@ const exe = process.platform === 'win32' ? 'llama-server.exe' : 'llama-server';
 
 export function shippedServerPath(extensionRoot: string): string {
   return path.join(extensionRoot, 'dist', 'bin', `${process.platform}-${process.arch}`, exe);
-}
-
-/** `llama-server --version` prints e.g. "version: 1 (de3ff81)" on stderr. */
-export async function serverVersion(binary: string): Promise<string> {
-  try {
-    const { stdout, stderr } = await run(binary, ['--version'], { timeout: 15_000 });
-    const match = /version:\s*(.+)/.exec(stderr + stdout);
-    return match ? match[1].trim() : 'unknown';
-  } catch (err) {
-    throw new BinaryNotFoundError(`${binary} did not run (${(err as Error).message.split('\n')[0]}). Check that it is a llama-server built for this machine, with its shared libraries beside it.`, 'does-not-run');
-  }
-}
-
-/** Gemma 4's drafter needs `--spec-type draft-mtp`; older servers lack it and cannot run our model set. */
-async function supportsGemma4Drafting(binary: string): Promise<boolean> {
-  try {
-    const { stdout, stderr } = await run(binary, ['--help'], { timeout: 15_000, maxBuffer: 4 * 1024 * 1024 });
-    return (stdout + stderr).includes('draft-mtp');
-  } catch {
-    return false;
-  }
 }
 
 function findOnPath(envPath: string | undefined): string | undefined {
@@ -97,6 +67,10 @@ export async function resolveServerBinary(options: ResolveOptions = {}): Promise
     const shipped = shippedServerPath(options.extensionRoot);
     if (fs.existsSync(shipped)) return { path: shipped, source: 'shipped', version: await serverVersion(shipped) };
   }
+  if (options.releaseRoot) {
+    const downloaded = findInstalledRelease(options.releaseRoot);
+    if (downloaded) return { path: downloaded, source: 'downloaded', version: await serverVersion(downloaded) };
+  }
   const variant = options.variant ?? pickVariant();
   const built = findBuiltServer(variant, options.cacheRoot);
   if (built) return { path: built, source: 'built', version: await serverVersion(built) };
@@ -110,13 +84,14 @@ export async function resolveServerBinary(options: ResolveOptions = {}): Promise
 
   const onPath = findOnPath(options.envPath ?? process.env.PATH);
   if (onPath) {
-    if (await supportsGemma4Drafting(onPath)) return { path: onPath, source: 'path', version: await serverVersion(onPath) };
-    throw new BinaryNotFoundError(`${onPath} is too old for Gemma 4 (it lacks "--spec-type draft-mtp"). Update llama.cpp, or set "gemmaAgent.engine.serverPath" to a newer llama-server.`, 'too-old');
+    const missing = missingFeatures(options.needs ?? { drafting: true, multimodal: true }, await serverFeatures(onPath));
+    if (missing.length === 0) return { path: onPath, source: 'path', version: await serverVersion(onPath) };
+    throw new BinaryNotFoundError(`${onPath} lacks ${missing.join(' and ')}. Update llama.cpp, or set "gemmaAgent.engine.serverPath" to a newer llama-server.`, 'too-old');
   }
   throw new BinaryNotFoundError(
     sourcePresent
       ? 'llama-server has not been built yet. Run "Gemma Agent: Start Engine" to build it (about 10 minutes), or "npm run engine:build".'
-      : 'No llama-server found. Set "gemmaAgent.engine.serverPath" to a llama-server binary (llama.cpp with Gemma 4 support), or put one on PATH.',
+      : 'No llama-server found: none came with this VSIX, none was downloaded yet, and none is on PATH.',
     sourcePresent ? 'not-built' : 'not-found',
   );
 }

@@ -1,0 +1,57 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BinaryNotFoundError, resolveServerBinary } from '../../engine/binary/resolveServerBinary';
+
+/** A llama-server on PATH that offers only some features in its --help. */
+function fakeServerOnPath(dir: string, help: string[]): string {
+  const bin = path.join(dir, 'llama-server');
+  fs.writeFileSync(bin, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "version: 9000 (fake)" >&2; exit 0; fi\necho "${help.join('\\n')}"\n`, { mode: 0o755 });
+  return bin;
+}
+
+describe('llama-server on PATH: used when it has what the model set needs', () => {
+  let dir: string;
+  let emptyCache: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-path-'));
+    emptyCache = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-nobuild-'));
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(emptyCache, { recursive: true, force: true });
+  });
+  const resolve = (needs: { drafting: boolean; multimodal: boolean }) => resolveServerBinary({ envPath: dir, cacheRoot: emptyCache, variant: 'cpu-native', needs });
+
+  it('takes a server without MTP drafting when no drafter is set', async () => {
+    const bin = fakeServerOnPath(dir, ['--mmproj FILE', '--spec-type [none|ngram-cache]']);
+    const found = await resolve({ drafting: false, multimodal: true });
+    assert.deepEqual(found, { path: bin, source: 'path', version: '9000 (fake)' });
+  });
+
+  it('refuses it when a drafter is set, naming what it lacks', async () => {
+    fakeServerOnPath(dir, ['--mmproj FILE', '--spec-type [none|ngram-cache]']);
+    await assert.rejects(resolve({ drafting: true, multimodal: true }), (err: unknown) => err instanceof BinaryNotFoundError && err.problem === 'too-old' && /draft-mtp/.test(err.message) && !/mmproj/.test(err.message));
+  });
+
+  it('refuses a server without multimodal input when a projector is set', async () => {
+    fakeServerOnPath(dir, ['--spec-type [none|draft-mtp]']);
+    await assert.rejects(resolve({ drafting: true, multimodal: true }), (err: unknown) => err instanceof BinaryNotFoundError && /--mmproj/.test(err.message) && !/draft-mtp"\)/.test(err.message));
+    const textOnly = await resolve({ drafting: true, multimodal: false });
+    assert.equal(textOnly.source, 'path');
+  });
+
+  it('prefers a binary shipped in the VSIX over PATH', async () => {
+    fakeServerOnPath(dir, ['--mmproj FILE', 'draft-mtp']);
+    const extensionRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-ext-'));
+    try {
+      const shippedDir = path.join(extensionRoot, 'dist', 'bin', `${process.platform}-${process.arch}`);
+      const shipped = fakeServerOnPath((fs.mkdirSync(shippedDir, { recursive: true }), shippedDir), ['draft-mtp']);
+      const found = await resolveServerBinary({ envPath: dir, cacheRoot: emptyCache, variant: 'cpu-native', extensionRoot });
+      assert.deepEqual([found.path, found.source], [shipped, 'shipped']);
+    } finally {
+      fs.rmSync(extensionRoot, { recursive: true, force: true });
+    }
+  });
+});
