@@ -1,13 +1,15 @@
 import * as vscode from 'vscode';
 import { ChatController } from './chat/chatController';
 import { openChatStore } from './chat/openChatStore';
+import { engineStatusText } from './engineStatusText';
+import type { EngineStateView } from '../webview/protocol';
+import { chooseModelFile, downloadRecommendedSet } from './firstRun/modelSetup';
 import { audioAttachment } from './chat/attachments';
 import { ChatViewProvider, CHAT_VIEW_ID } from './chatViewProvider';
 import { EngineController, REMOTE_KEY_SECRET } from './engineController';
 import { registerInlineChat } from './inlineChat';
 import { createLog } from './log';
 import { registerScreenshotToCode } from './screenshotToCode';
-import { RECOMMENDED_MODEL } from './settings';
 import { VoiceRecorderController } from './voice/voiceController';
 import { registerVoiceCommands } from './voice/voiceCommands';
 
@@ -26,7 +28,8 @@ export function activate(context: vscode.ExtensionContext): void {
       const action = message.payload.action;
       if (action === 'openLog') log.show();
       if (action === 'openSettings') void vscode.commands.executeCommand('workbench.action.openSettings', 'gemmaAgent.model');
-      if (action === 'downloadRecommended') void downloadRecommended(engine);
+      if (action === 'downloadRecommended') void downloadRecommendedSet(engine, log);
+      if (action === 'chooseModel') void chooseModelFile(engine);
       if (action === 'startEngine') void engine.start().catch(() => undefined);
       return;
     }
@@ -49,7 +52,21 @@ export function activate(context: vscode.ExtensionContext): void {
   // Failures are shown by the controller (state, notification, log); commands need not rethrow.
   const quietly = (run: () => Promise<unknown>) => () => run().catch(() => undefined);
 
+  // Always visible: which model runs, whether it is ready, its context; a click opens the log.
+  const status = vscode.window.createStatusBarItem('gemmaAgent.engine', vscode.StatusBarAlignment.Right, 100);
+  status.name = 'Gemma Agent Engine';
+  status.command = 'gemmaAgent.engine.showLog';
+  const showStatus = (state: EngineStateView): void => {
+    const { text, tooltip } = engineStatusText(state, engine.contextSize);
+    status.text = text;
+    status.tooltip = tooltip;
+  };
+  showStatus(engine.state);
+  status.show();
+
   context.subscriptions.push(
+    status,
+    engine.onDidChangeState(showStatus),
     log,
     engine,
     voice,
@@ -64,6 +81,8 @@ export function activate(context: vscode.ExtensionContext): void {
       if (e.affectsConfiguration('gemmaAgent')) engine.refresh();
     }),
     vscode.commands.registerCommand('gemmaAgent.openChat', () => chat.reveal()),
+    vscode.commands.registerCommand('gemmaAgent.downloadRecommendedModel', () => downloadRecommendedSet(engine, log)),
+    vscode.commands.registerCommand('gemmaAgent.chooseModelFile', () => chooseModelFile(engine)),
     vscode.commands.registerCommand('gemmaAgent.newChat', async () => {
       await chat.reveal();
       await controller.newChat();
@@ -89,17 +108,6 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 /** First run: point the model setting at the recommended file and start, which downloads it with progress. */
-async function downloadRecommended(engine: EngineController): Promise<void> {
-  const pick = await vscode.window.showInformationMessage(
-    `Download Gemma 4 12B (${RECOMMENDED_MODEL}, about 7 GB) into the extension's storage? It is downloaded once, resumes if interrupted, and runs offline afterwards.`,
-    { modal: true },
-    'Download',
-  );
-  if (pick !== 'Download') return;
-  await vscode.workspace.getConfiguration('gemmaAgent').update('model.path', RECOMMENDED_MODEL, vscode.ConfigurationTarget.Global);
-  await engine.start().catch(() => undefined);
-}
-
 export function deactivate(): void {
   // Subscriptions dispose the engine; nothing else holds resources.
 }

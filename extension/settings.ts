@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { RECOMMENDED_REPO } from '../engine/models/repoModelSet';
 
 /** The settings the extension reads, typed in one place so names are never mistyped. */
 export interface Settings {
@@ -17,7 +18,8 @@ export interface Settings {
   thinking: boolean;
 }
 
-export const RECOMMENDED_MODEL = 'hf:giladgd/gemma-4-12B-it-GGUF:Q4_K_M';
+/** The recommended set as the first-run guidance names it (the sizes are the published ones). */
+export const RECOMMENDED_MODEL = `Gemma 4 12B ${RECOMMENDED_REPO.quant} with its MTP drafter and projector from hf:${RECOMMENDED_REPO.owner}/${RECOMMENDED_REPO.repo}, about 7.6 GB`;
 
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration('gemmaAgent');
@@ -26,7 +28,7 @@ export function readSettings(): Settings {
     drafterPath: c.get('model.drafter', '').trim(),
     projectorPath: c.get('model.projector', '').trim(),
     serverPath: c.get('engine.serverPath', '').trim(),
-    contextSize: c.get('engine.contextSize', 16384),
+    contextSize: c.get('engine.contextSize', 32768),
     gpuLayers: c.get('engine.gpuLayers', 'auto'),
     threads: c.get('engine.threads', 0),
     draftEnabled: c.get('engine.draft.enabled', true),

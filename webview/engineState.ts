@@ -26,7 +26,7 @@ export function renderEngineState(panel: HTMLElement, state: EngineStateView, po
     panel.append(bar);
   }
   const actions = el('div', 'engine-actions');
-  if (state.status === 'not-configured') actions.append(action('Download recommended model', 'downloadRecommended'), action('Choose model file…', 'openSettings'));
+  if (state.status === 'not-configured') actions.append(action('Download recommended model', 'downloadRecommended'), action('Choose model file…', 'chooseModel'));
   if (state.status === 'failed') actions.append(action('Open log', 'openLog'), action('Settings', 'openSettings'), action('Retry', 'startEngine'));
   if (state.status === 'stopped') actions.append(action('Start engine', 'startEngine'));
   if (actions.childElementCount > 0) panel.append(actions);

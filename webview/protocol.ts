@@ -179,7 +179,7 @@ export interface HostToWebview {
 // ---------------------------------------------------------------------------------------
 
 /** Actions the webview may ask for; the host decides what each does. */
-export type HostAction = 'openSettings' | 'openLog' | 'startEngine' | 'downloadRecommended';
+export type HostAction = 'openSettings' | 'openLog' | 'startEngine' | 'downloadRecommended' | 'chooseModel';
 
 export type PastedImageMime = 'image/png' | 'image/jpeg';
 
@@ -254,7 +254,7 @@ export const MAX_TEXT = 200_000;
 export const MAX_CODE = 2_000_000;
 export const MAX_LIST = 64;
 
-const hostActions: ReadonlySet<string> = new Set<HostAction>(['openSettings', 'openLog', 'startEngine', 'downloadRecommended']);
+const hostActions: ReadonlySet<string> = new Set<HostAction>(['openSettings', 'openLog', 'startEngine', 'downloadRecommended', 'chooseModel']);
 const imageMagic: Record<PastedImageMime, string> = {
   // The first bytes of each format, base64-encoded: the host must not be told a GIF is a PNG.
   'image/png': 'iVBORw0KGgo',

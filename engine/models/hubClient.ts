@@ -51,6 +51,43 @@ export interface HubFile {
   readonly size?: number;
 }
 
+/**
+ * GETs a small JSON document from the hub and classifies what can go wrong in words about
+ * `what` (the URI the user gave): not found, refused (gated), other HTTP, not JSON, offline.
+ */
+export async function hubGetJson<T>(url: string, what: string, notFound: string, options: HubOptions, headers: Record<string, string> = {}): Promise<T> {
+  let body: string;
+  let status: number;
+  try {
+    const { response } = await httpGet(url, {
+      headers: { ...hubHeaders(options), accept: 'application/json', ...headers },
+      signal: options.signal,
+      idleTimeoutMs: options.idleTimeoutMs,
+    });
+    status = response.statusCode ?? 0;
+    body = await readSmallBody(response, 8 << 20);
+  } catch (error) {
+    if (options.signal?.aborted) throw new DownloadCancelledError(`Resolving ${what} was cancelled.`, { cause: error });
+    throw networkError(error, new URL(url).host, `look up ${what}`, options.offlineHint);
+  }
+  if (status === 404 || status === 400) throw new ModelNotFoundError(notFound);
+  if (status === 401 || status === 403) {
+    throw new DownloadHttpError(
+      `Access to ${what} was refused (HTTP ${status}). If the repository is gated, accept its license on the hub ` +
+        'and set the HF_TOKEN environment variable to an access token.',
+      status,
+    );
+  }
+  if (status < 200 || status >= 300) {
+    throw new DownloadHttpError(`Looking up ${what} failed with HTTP ${status}. Try again later.`, status);
+  }
+  try {
+    return JSON.parse(body) as T;
+  } catch (error) {
+    throw new DownloadHttpError(`Looking up ${what} returned something other than JSON. Try again later.`, status, { cause: error });
+  }
+}
+
 async function resolveQuant(
   source: Extract<RemoteModelSource, { kind: 'hf-quant' }>,
   options: HubOptions,
@@ -58,43 +95,15 @@ async function resolveQuant(
   const endpoint = hubEndpoint(options);
   const manifestUrl = `${endpoint}/v2/${encodeURIComponent(source.owner)}/${encodeURIComponent(source.repo)}/manifests/${encodeURIComponent(source.tag)}`;
   const uri = describeSource(source);
-  let body: string;
-  let status: number;
-  try {
-    // The hub only includes `ggufFile` in the manifest for llama.cpp's user agent.
-    const { response } = await httpGet(manifestUrl, {
-      headers: { ...hubHeaders(options), 'user-agent': 'llama-cpp', accept: 'application/json' },
-      signal: options.signal,
-      idleTimeoutMs: options.idleTimeoutMs,
-    });
-    status = response.statusCode ?? 0;
-    body = await readSmallBody(response);
-  } catch (error) {
-    if (options.signal?.aborted) throw new DownloadCancelledError(`Resolving ${uri} was cancelled.`, { cause: error });
-    throw networkError(error, new URL(manifestUrl).host, `look up ${uri}`, options.offlineHint);
-  }
-  if (status === 404 || status === 400) {
-    throw new ModelNotFoundError(
-      `${uri} was not found on ${new URL(endpoint).host}: the repository does not exist or has no ` +
-        `${source.tag === 'latest' ? 'GGUF' : source.tag} file. Check the owner, repository and quantization names.`,
-    );
-  }
-  if (status === 401 || status === 403) {
-    throw new DownloadHttpError(
-      `Access to ${uri} was refused (HTTP ${status}). If the repository is gated, accept its license on the hub ` +
-        'and set the HF_TOKEN environment variable to an access token.',
-      status,
-    );
-  }
-  if (status < 200 || status >= 300) {
-    throw new DownloadHttpError(`Looking up ${uri} failed with HTTP ${status}. Try again later.`, status);
-  }
-  let manifest: QuantManifest;
-  try {
-    manifest = JSON.parse(body) as QuantManifest;
-  } catch (error) {
-    throw new DownloadHttpError(`Looking up ${uri} returned something other than JSON. Try again later.`, status, { cause: error });
-  }
+  // The hub only includes `ggufFile` in the manifest for llama.cpp's user agent.
+  const manifest = await hubGetJson<QuantManifest>(
+    manifestUrl,
+    uri,
+    `${uri} was not found on ${new URL(endpoint).host}: the repository does not exist or has no ` +
+      `${source.tag === 'latest' ? 'GGUF' : source.tag} file. Check the owner, repository and quantization names.`,
+    options,
+    { 'user-agent': 'llama-cpp' },
+  );
   const file = manifest.ggufFile?.rfilename;
   if (typeof file !== 'string' || file === '') {
     throw new ModelNotFoundError(`${uri} has no GGUF file for quantization ${source.tag}. Check the quantization name.`);

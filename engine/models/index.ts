@@ -9,3 +9,5 @@ export * from './modelRole';
 export * from './modelSetCheck';
 export * from './modelSource';
 export * from './resolveModelFile';
+export * from './repoModelSet';
+export * from './remoteModelInfo';
