@@ -32,7 +32,12 @@ export interface FitChoice {
   readonly explanation?: string;
 }
 
-export const MIN_CONTEXT = 2048;
+/**
+ * The least context worth running an agent with: below it the system prompt, tool
+ * definitions and one file leave no room for work. A smaller context is used only when the
+ * user asks for it or the model was trained for less; otherwise the plan says it does not fit.
+ */
+export const MIN_CONTEXT = 8192;
 
 interface Placement {
   readonly gpuLayers: number;
@@ -50,7 +55,7 @@ function formatTokens(tokens: number): string {
   return tokens.toLocaleString('en-US');
 }
 
-/** The request, then each power of two below it, down to MIN_CONTEXT. */
+/** The request, then each power of two below it, down to MIN_CONTEXT (or the request, when it asks for less). */
 export function contextCandidates(requested: number, trainingContext: number | undefined): number[] {
   const cap = trainingContext && trainingContext > 0 ? trainingContext : Number.MAX_SAFE_INTEGER;
   const first = requested > 0 ? Math.min(requested, cap) : (trainingContext ?? MIN_CONTEXT);
@@ -76,7 +81,7 @@ function place(
   const onGpu = Math.min(gpuLayers, layers);
   const outputOnGpu = gpuLayers > layers;
   let vram = 0;
-  let ram = model.fileSize;
+  let ram = model.fileSize + est.hostPromptCacheBytes;
   for (let i = layers - onGpu; i < layers; i++) {
     vram += model.layerWeightBytes[i] + est.kvCacheBytesPerLayer[i];
     ram -= model.layerWeightBytes[i];
@@ -165,7 +170,7 @@ export function chooseContextAndGpuLayers(request: FitRequest): FitChoice {
   const estimate = estimateMemory(info, smallest, request.memoryOptions);
   const fallback = vram > 0 ? place(info, estimate, layers + 1, false) : place(info, estimate, 0, false);
   notes.push(
-    `The model does not fit in memory even with a ${formatTokens(smallest)}-token context: it needs about ` +
+    `The model does not fit in memory even with a context of ${formatTokens(smallest)} tokens: it needs about ` +
       `${formatBytes(estimate.totalBytes)} and ${describeAvailable(ram, vram)} is available. ` +
       'Close other programs or choose a smaller quantization (such as Q4_K_M).',
   );

@@ -45,6 +45,11 @@ export interface GgufHeader {
 export interface ReadGgufHeaderOptions {
   /** Arrays longer than this keep only their length. Default 4096. */
   readonly maxArrayItems?: number;
+  /**
+   * The size of the whole file when `filePath` holds only its first bytes (a header fetched
+   * with a range request before downloading): sizes and bounds are checked against it.
+   */
+  readonly declaredSize?: number;
 }
 
 export const GGUF_MAGIC = 0x46554747; // "GGUF" read as a little-endian u32
@@ -230,7 +235,7 @@ export async function readGgufHeader(filePath: string, options: ReadGgufHeaderOp
   const fh = await openForReading(filePath);
   try {
     const { size: fileSize } = await fh.stat();
-    return await parseHeader(new FileCursor(fh, fileSize), filePath, options.maxArrayItems ?? 4096);
+    return await parseHeader(new FileCursor(fh, options.declaredSize ?? fileSize), filePath, options.maxArrayItems ?? 4096);
   } catch (error) {
     if (error instanceof HeaderFormatError) {
       throw new CorruptModelFileError(

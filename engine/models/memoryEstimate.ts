@@ -20,6 +20,8 @@ export interface MemoryEstimateOptions {
   readonly ubatchSize?: number;
   /** `--swa-full`: sliding layers keep the whole context, as slot save/restore needs. */
   readonly swaFull?: boolean;
+  /** llama-server's host-memory prompt cache (`--cache-ram`), always in RAM. Default 0. */
+  readonly hostPromptCacheBytes?: number;
 }
 
 export interface MemoryEstimate {
@@ -36,6 +38,8 @@ export interface MemoryEstimate {
   readonly drafterComputeBytes: number;
   readonly projectorComputeBytes: number;
   readonly computeBytes: number;
+  /** The host prompt cache it was told to keep (RAM only). */
+  readonly hostPromptCacheBytes: number;
   readonly totalBytes: number;
 }
 
@@ -135,6 +139,7 @@ export function estimateMemory(
     drafterComputeBytes,
     projectorComputeBytes,
     computeBytes,
-    totalBytes: weightBytes + kvCacheBytes + computeBytes,
+    hostPromptCacheBytes: options.hostPromptCacheBytes ?? 0,
+    totalBytes: weightBytes + kvCacheBytes + computeBytes + (options.hostPromptCacheBytes ?? 0),
   };
 }

@@ -1,4 +1,4 @@
-import { GgufHeader, GgufMetadataValue, readGgufHeader } from './ggufHeader';
+import { GgufHeader, GgufMetadataValue, readGgufHeader, type ReadGgufHeaderOptions } from './ggufHeader';
 
 /**
  * What the engine needs to know about one GGUF file, read from its header without loading
@@ -202,6 +202,6 @@ export function modelInfoFromHeader(header: GgufHeader): ModelFileInfo {
 }
 
 /** Reads a GGUF file's header and returns the facts the engine uses; never loads weights. */
-export async function inspectModelFile(filePath: string): Promise<ModelFileInfo> {
-  return modelInfoFromHeader(await readGgufHeader(filePath));
+export async function inspectModelFile(filePath: string, options: ReadGgufHeaderOptions = {}): Promise<ModelFileInfo> {
+  return modelInfoFromHeader(await readGgufHeader(filePath, options));
 }

@@ -13,6 +13,8 @@ export interface EngineLaunchConfig {
   /** Concurrent request slots; one window needs one, inline chat may run beside the chat. */
   parallel?: number;
   draft?: { maxTokens: number; minProbability: number };
+  /** llama-server's host-memory prompt cache in MiB (`--cache-ram`); set, not left at its 8 GiB default, so the memory plan can count it. */
+  hostCacheMiB?: number;
   reasoning?: 'on' | 'off' | 'auto';
   extraArgs?: string[];
 }
@@ -28,6 +30,7 @@ export function serverArgs(config: EngineLaunchConfig, apiKey: string): string[]
   args.push('-c', String(Math.max(0, Math.floor(config.contextSize))));
   args.push('-ngl', config.gpuLayers.trim() || 'auto');
   args.push('-np', String(config.parallel ?? 1));
+  if (config.hostCacheMiB !== undefined) args.push('--cache-ram', String(Math.max(0, Math.floor(config.hostCacheMiB))));
   if (config.threads && config.threads > 0) args.push('-t', String(config.threads));
   if (config.projector) {
     // Image patches are decoded non-causally in one micro-batch: the server aborts on an image

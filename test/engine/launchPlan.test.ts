@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as os from 'node:os';
-import { planLaunch, ModelSetError } from '../../engine/launchPlan';
+import { MemoryPlanError, planLaunch, ModelSetError } from '../../engine/launchPlan';
 import { ensureTinyGemma4Set, type TinyGemma4Set } from '../../engine/testModels/tinyGemma4';
 
 describe('engine: launch plan from settings', () => {
@@ -43,5 +43,12 @@ describe('engine: launch plan from settings', () => {
 
   it('says which setting points at a missing file', async () => {
     await assert.rejects(planLaunch({ model: '/nonexistent/gemma.gguf', contextSize: 2048, gpuLayers: 'auto' }, { modelsDir, binary: { variant: 'cpu-native', envPath: '' } }), /gemmaAgent\.model\.path/);
+  });
+
+  it('loads nothing when not even the usable minimum fits, instead of a silent tiny context', async () => {
+    await assert.rejects(
+      planLaunch({ model: models.model, drafter: models.drafter, projector: models.projector, contextSize: 8192, gpuLayers: 'auto' }, { modelsDir, availableRamBytes: 1024, binary: { variant: 'cpu-native', envPath: '' } }),
+      (err: unknown) => err instanceof MemoryPlanError && /does not fit in memory/.test(err.message) && /smaller quantization/.test(err.message),
+    );
   });
 });

@@ -97,12 +97,13 @@ describe('models: memory estimate', () => {
 });
 
 describe('models: context and GPU layers', () => {
-  it('steps down by powers of two from the request to 2048', () => {
-    assert.deepEqual(contextCandidates(131072, 131072), [131072, 65536, 32768, 16384, 8192, 4096, 2048]);
-    assert.deepEqual(contextCandidates(40000, 131072), [40000, 32768, 16384, 8192, 4096, 2048]);
-    assert.deepEqual(contextCandidates(0, 8192), [8192, 4096, 2048]);
-    assert.deepEqual(contextCandidates(500000, 8192), [8192, 4096, 2048]);
-    assert.deepEqual(contextCandidates(1000, 8192), [1000]);
+  it('steps down by powers of two from the request to the usable minimum of 8192, never below unless asked', () => {
+    assert.deepEqual(contextCandidates(131072, 131072), [131072, 65536, 32768, 16384, 8192]);
+    assert.deepEqual(contextCandidates(40000, 131072), [40000, 32768, 16384, 8192]);
+    assert.deepEqual(contextCandidates(0, 8192), [8192]);
+    assert.deepEqual(contextCandidates(500000, 8192), [8192]);
+    assert.deepEqual(contextCandidates(1000, 8192), [1000], 'a smaller context the user asked for is kept');
+    assert.deepEqual(contextCandidates(16384, 4096), [4096], 'so is the training context of a small model');
   });
 
   it('keeps the request on the CPU when RAM is plentiful', () => {
@@ -191,8 +192,8 @@ describe('models: context and GPU layers', () => {
   it('says plainly when nothing fits', () => {
     const c = chooseContextAndGpuLayers({ info: { model }, requestedContext: 32768, availableRamBytes: 4 * GB });
     assert.equal(c.fits, false);
-    assert.equal(c.contextSize, 2048);
-    assert.match(c.explanation ?? '', /does not fit in memory even with a 2,048-token context/);
+    assert.equal(c.contextSize, 8192);
+    assert.match(c.explanation ?? '', /does not fit in memory even with a context of 8,192 tokens/);
     assert.match(c.explanation ?? '', /4\.0 GB of RAM is available/);
     assert.match(c.explanation ?? '', /smaller quantization/);
   });

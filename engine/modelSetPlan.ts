@@ -1,0 +1,44 @@
+import { planMemory, type LaunchPlanOptions } from './launchPlan';
+import { inspectRemoteSet, pickModelSet, type FitChoice, type HubOptions, type RepoFile, type RepoModelSet, type TextModelInfo } from './models';
+
+/** The memory plan of a set still on the hub, and, when it does not fit, the largest quantization of the same repository that does. */
+export interface SetPlan {
+  readonly set: RepoModelSet;
+  readonly fit: FitChoice;
+  /** Set only when `set` does not fit and a smaller quantization does. */
+  readonly smaller?: { readonly set: RepoModelSet; readonly fit: FitChoice };
+}
+
+type PlanOptions = Pick<LaunchPlanOptions, 'availableRamBytes' | 'availableVramBytes'> & { readonly hub?: HubOptions };
+
+async function planOne(set: RepoModelSet, requestedContext: number, options: PlanOptions): Promise<FitChoice> {
+  const info = await inspectRemoteSet(set, options.hub);
+  return planMemory({ model: info.model as TextModelInfo, drafter: info.drafter, projector: info.projector }, requestedContext, options);
+}
+
+/** The quantization in a model file name, e.g. "Q4_K_M" in gemma-4-12b-it-Q4_K_M.gguf. */
+function quantOf(file: RepoFile): string | undefined {
+  return /[-_.]((?:I?Q\d[\w]*)|(?:BF16|F16|F32))\.gguf$/i.exec(file.path)?.[1];
+}
+
+/**
+ * Plans the set from the headers on the hub (a few megabytes, before gigabytes). When not
+ * even the usable minimum context fits, the repository's smaller quantizations are tried
+ * from the largest down and the first that fits is offered.
+ */
+export async function planRepoSet(set: RepoModelSet, files: RepoFile[], requestedContext: number, options: PlanOptions = {}): Promise<SetPlan> {
+  const fit = await planOne(set, requestedContext, options);
+  if (fit.fits) return { set, fit };
+  const currentSize = set.model.size ?? Number.MAX_SAFE_INTEGER;
+  const candidates = files
+    .filter((f) => f.path.toLowerCase().endsWith('.gguf') && !/^(mmproj|mtp-)/i.test(f.path.split('/').pop() ?? '') && f.size !== undefined && f.size < currentSize)
+    .sort((a, b) => (b.size ?? 0) - (a.size ?? 0));
+  for (const file of candidates) {
+    const quant = quantOf(file);
+    if (!quant) continue;
+    const smallerSet = pickModelSet(set.owner, set.repo, files, quant);
+    const smallerFit = await planOne(smallerSet, requestedContext, options);
+    if (smallerFit.fits) return { set, fit, smaller: { set: smallerSet, fit: smallerFit } };
+  }
+  return { set, fit };
+}
