@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { BinaryNotFoundError } from '../engine/binary/resolveServerBinary';
+import { chooseReleaseEngine, installReleaseEngine, LLAMA_CPP_RELEASE } from '../engine/binary/releaseEngine';
+import { BinaryNotFoundError, type ServerNeeds } from '../engine/binary/resolveServerBinary';
 import { EngineClient } from '../engine/client';
-import { planLaunch, type LaunchPlan } from '../engine/launchPlan';
+import { planLaunch, type EngineRequest, type LaunchPlan, type LaunchPlanOptions } from '../engine/launchPlan';
 import { DraftAcceptanceWatch, draftCountersFromMetrics } from '../engine/supervisor/draftAcceptance';
 import { EngineSupervisor, type SupervisorEvent } from '../engine/supervisor/engineSupervisor';
 import type { EngineStateView } from '../webview/protocol';
@@ -100,7 +101,7 @@ export class EngineController implements vscode.Disposable {
     if (settings.remoteUrl) return this.connectRemote(settings.remoteUrl);
     if (!settings.modelPath) {
       this.setState(this.idleState());
-      throw new Error(`No model is configured. Set "gemmaAgent.model.path" to a Gemma 4 12B .gguf file or ${RECOMMENDED_MODEL}.`);
+      throw new Error(`No model is configured. In the Gemma Agent view, download the recommended set (${RECOMMENDED_MODEL}) or choose a Gemma 4 12B .gguf file.`);
     }
     const modelName = path.basename(settings.modelPath);
     this.setState({ status: 'starting', model: modelName, detail: 'Preparing the engine' });
@@ -114,7 +115,7 @@ export class EngineController implements vscode.Disposable {
             progress.report({ message: detail });
             this.setState({ status: 'starting', model: modelName, detail, progress: fraction });
           };
-          const request = {
+          const request: EngineRequest = {
             model: settings.modelPath,
             drafter: settings.drafterPath,
             projector: settings.projectorPath,
@@ -125,26 +126,27 @@ export class EngineController implements vscode.Disposable {
             draft: { enabled: settings.draftEnabled, maxTokens: settings.draftMaxTokens, minProbability: settings.draftMinProbability },
             extraArgs: settings.extraArgs,
           };
-          const options = {
+          // One progress for the whole set: the files download one after another, each adding its size once it is known.
+          const downloads = new Map<string, { received: number; total?: number }>();
+          const options: LaunchPlanOptions = {
             modelsDir: vscode.Uri.joinPath(this.context.globalStorageUri, 'models').fsPath,
             extensionRoot: this.context.extensionUri.fsPath,
+            binary: { releaseRoot: this.context.globalStorageUri.fsPath },
             signal: abort.signal,
-            onDownload: (role: string, p: { receivedBytes: number; totalBytes?: number }) =>
-              report(`Downloading the ${role}: ${(p.receivedBytes / 1e9).toFixed(2)}${p.totalBytes ? ` of ${(p.totalBytes / 1e9).toFixed(2)}` : ''} GB`, p.totalBytes ? p.receivedBytes / p.totalBytes : undefined),
+            onDownload: (role: string, p: { receivedBytes: number; totalBytes?: number }) => {
+              downloads.set(role, { received: p.receivedBytes, total: p.totalBytes });
+              const all = [...downloads.values()];
+              const received = all.reduce((n, d) => n + d.received, 0);
+              const total = all.every((d) => d.total !== undefined) ? all.reduce((n, d) => n + (d.total ?? 0), 0) : undefined;
+              const gb = (bytes: number): string => (bytes / 1e9).toFixed(2);
+              report(`Downloading the model set (now the ${role}): ${gb(received)}${total ? ` of ${gb(total)}` : ''} GB`, total ? received / total : undefined);
+            },
           };
           let plan: LaunchPlan;
           try {
             plan = await planLaunch(request, { ...options, allowBuild: false });
           } catch (err) {
-            if (!(err instanceof BinaryNotFoundError && err.problem === 'not-built')) throw err;
-            const pick = await vscode.window.showInformationMessage('llama-server is not built yet. Build it now from the bundled llama.cpp source? It takes about 10 minutes on 2 cores, once.', 'Build', 'Choose a Binary…');
-            if (pick === 'Choose a Binary…') await vscode.commands.executeCommand('workbench.action.openSettings', 'gemmaAgent.engine.serverPath');
-            if (pick !== 'Build') throw err;
-            plan = await planLaunch(request, {
-              ...options,
-              allowBuild: true,
-              binary: { onBuildProgress: (p) => report(p.message, p.fraction), onBuildLog: (line) => this.log.trace(line) },
-            });
+            plan = await this.planWithAnEngine(err, request, options, { drafting: !!settings.drafterPath && settings.draftEnabled, multimodal: !!settings.projectorPath }, report, abort.signal);
           }
           for (const note of plan.notes) {
             this.log.warn(note);
@@ -179,6 +181,55 @@ export class EngineController implements vscode.Disposable {
     }
   }
 
+  /**
+   * The plan failed for want of a llama-server: get one the way that fits (the release build
+   * for this machine, or a build from the bundled source in a development install), then plan
+   * again. Any other failure goes on as it is.
+   */
+  private async planWithAnEngine(err: unknown, request: EngineRequest, options: LaunchPlanOptions, needs: ServerNeeds, report: (detail: string, fraction?: number) => void, signal: AbortSignal): Promise<LaunchPlan> {
+    if (!(err instanceof BinaryNotFoundError)) throw err;
+    if (err.problem === 'not-found' || err.problem === 'too-old') {
+      await this.downloadReleaseEngine(err, needs, report, signal);
+      return planLaunch(request, { ...options, allowBuild: false });
+    }
+    if (err.problem !== 'not-built') throw err;
+    const pick = await vscode.window.showInformationMessage('llama-server is not built yet. Build it now from the bundled llama.cpp source? It takes about 10 minutes on 2 cores, once.', 'Build', 'Choose a Binary…');
+    if (pick === 'Choose a Binary…') await vscode.commands.executeCommand('workbench.action.openSettings', 'gemmaAgent.engine.serverPath');
+    if (pick !== 'Build') throw err;
+    return planLaunch(request, {
+      ...options,
+      allowBuild: true,
+      binary: { ...options.binary, onBuildProgress: (p) => report(p.message, p.fraction), onBuildLog: (line) => this.log.trace(line) },
+    });
+  }
+
+  /**
+   * No llama-server on this machine (or only one that lacks what the set needs): offer the
+   * official llama.cpp release build for this OS, architecture and GPU, once, with its size.
+   * Declining leaves the reason and the way out (a binary of one's own) in the error.
+   */
+  private async downloadReleaseEngine(reason: BinaryNotFoundError, needs: ServerNeeds, report: (detail: string, fraction?: number) => void, signal: AbortSignal): Promise<void> {
+    report('Looking up the llama.cpp release build for this machine');
+    const choice = await chooseReleaseEngine({ signal });
+    const bytes = (choice.archive.size ?? 0) + (choice.runtime?.size ?? 0);
+    const kind = { metal: 'Metal', cuda: 'CUDA', vulkan: 'Vulkan', cpu: 'CPU' }[choice.variant];
+    const pick = await vscode.window.showInformationMessage(
+      `${reason.message} Download the official llama.cpp ${LLAMA_CPP_RELEASE.tag} build for this machine (${kind}${bytes ? `, ${(bytes / 1e6).toFixed(0)} MB` : ''})? It is checked against the release's digest, kept in the extension's storage and runs offline afterwards.`,
+      { modal: true },
+      'Download',
+      'Choose a Binary…',
+    );
+    if (pick === 'Choose a Binary…') await vscode.commands.executeCommand('workbench.action.openSettings', 'gemmaAgent.engine.serverPath');
+    if (pick !== 'Download') throw new BinaryNotFoundError(`${reason.message} Download the llama.cpp build when asked, or set "gemmaAgent.engine.serverPath" to a llama-server of your own.`, reason.problem);
+    const binary = await installReleaseEngine(choice, {
+      root: this.context.globalStorageUri.fsPath,
+      needs,
+      signal,
+      onProgress: (p) => report(`Downloading llama-server (${p.file}): ${(p.receivedBytes / 1e6).toFixed(1)}${p.totalBytes ? ` of ${(p.totalBytes / 1e6).toFixed(1)}` : ''} MB`, p.totalBytes ? p.receivedBytes / p.totalBytes : undefined),
+    });
+    this.log.info(`Installed llama.cpp ${LLAMA_CPP_RELEASE.tag} (${choice.archive.name}) at ${binary}`);
+  }
+
   private async connectRemote(url: string): Promise<EngineConnection> {
     this.setState({ status: 'starting', model: url, detail: 'Connecting to the remote engine' });
     try {
@@ -210,7 +261,8 @@ export class EngineController implements vscode.Disposable {
   private onSupervisorEvent(event: SupervisorEvent, modelName: string, plan: LaunchPlan): void {
     switch (event.type) {
       case 'log':
-        this.log.trace(event.line);
+        // llama-server's own words (devices, memory, load stages) are what a user needs when something fails.
+        this.log.info(`[llama-server] ${event.line}`);
         break;
       case 'loading':
         this.setState({ status: 'starting', model: modelName, detail: event.message });
@@ -266,7 +318,7 @@ export class EngineController implements vscode.Disposable {
     if (!s.modelPath) {
       return {
         status: 'not-configured',
-        detail: `Choose a Gemma 4 12B model file, or download the recommended one (${RECOMMENDED_MODEL}, about 7 GB). Everything runs on this machine.`,
+        detail: `Download the recommended set (${RECOMMENDED_MODEL}) or choose a Gemma 4 12B model file. Everything runs on this machine.`,
       };
     }
     return { status: 'stopped', model: path.basename(s.modelPath), detail: 'Starts with your first message.' };

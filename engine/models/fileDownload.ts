@@ -48,6 +48,11 @@ export interface DownloadOptions {
   readonly label?: string;
   /** What the user can do instead, appended to "no network" errors. */
   readonly offlineHint?: string;
+  /**
+   * Checks the finished download before it is moved into place; throwing discards it so the
+   * next attempt fetches it afresh. Default: it must be a GGUF model file.
+   */
+  readonly validate?: (file: string) => Promise<void>;
 }
 
 interface PartialState {
@@ -414,7 +419,16 @@ export async function downloadFile(options: DownloadOptions): Promise<void> {
     throw new NoNetworkError(`${message}${options.offlineHint ? ` ${options.offlineHint}` : ''}`, { cause: lastFailure });
   }
 
-  await validateDownloaded(options, label);
+  if (options.validate) {
+    try {
+      await options.validate(partialPath(options.destination));
+    } catch (error) {
+      await discardPartial(options.destination);
+      throw error;
+    }
+  } else {
+    await validateDownloaded(options, label);
+  }
   try {
     await fs.promises.rename(partialPath(options.destination), options.destination);
   } catch (error) {
