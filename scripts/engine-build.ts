@@ -2,10 +2,9 @@
 // Builds llama-server from the bundled llama.cpp source into the shared cache (once per
 // commit and flags). --ship copies the binary and its libraries into dist/bin/ so that
 // "npm run package" puts them into the VSIX.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { pickVariant, type BuildVariant } from '../engine/binary/buildVariants';
 import { buildLlamaServer } from '../engine/binary/llamaServerBuild';
+import { shipServer } from './lib/shipServer';
 
 const variants: BuildVariant[] = ['cpu-native', 'cpu-portable', 'cuda', 'metal', 'vulkan'];
 
@@ -31,14 +30,7 @@ async function main(): Promise<void> {
   });
   console.log(`llama-server: ${bin} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   if (ship) {
-    const target = path.join('dist', 'bin', `${process.platform}-${process.arch}`);
-    fs.rmSync(target, { recursive: true, force: true });
-    fs.mkdirSync(target, { recursive: true });
-    const dir = path.dirname(bin);
-    for (const name of fs.readdirSync(dir)) {
-      if (name === path.basename(bin) || /\.(so(\.\d+)*|dylib|dll)$/.test(name)) fs.copyFileSync(path.join(dir, name), path.join(target, name));
-    }
-    fs.chmodSync(path.join(target, path.basename(bin)), 0o755);
+    const target = shipServer(bin, process.cwd());
     console.log(`Copied llama-server and its libraries to ${target}; "npm run package" now includes them.`);
   }
 }

@@ -8,14 +8,23 @@ export type BuildVariant = 'cpu-native' | 'cpu-portable' | 'cuda' | 'metal' | 'v
 const base = ['-DCMAKE_BUILD_TYPE=Release'];
 const serverOnly = ['-DGGML_CCACHE=OFF', '-DLLAMA_BUILD_TESTS=OFF', '-DLLAMA_BUILD_EXAMPLES=OFF', '-DLLAMA_BUILD_SERVER=ON', '-DLLAMA_CURL=OFF', '-DLLAMA_OPENSSL=OFF'];
 
+const relocatable =
+  process.platform === 'darwin'
+    ? ['-DCMAKE_BUILD_WITH_INSTALL_RPATH=ON', '-DCMAKE_INSTALL_RPATH=@loader_path']
+    : process.platform === 'win32'
+      ? []
+      : ['-DCMAKE_BUILD_WITH_INSTALL_RPATH=ON', '-DCMAKE_INSTALL_RPATH=$ORIGIN', '-DCMAKE_EXE_LINKER_FLAGS=-static-libstdc++ -static-libgcc', '-DCMAKE_SHARED_LINKER_FLAGS=-static-libstdc++ -static-libgcc'];
+
 /** CMake flags per variant. The order is part of the cache key, so change it only with intent. */
 export function cmakeFlags(variant: BuildVariant): string[] {
   switch (variant) {
     case 'cpu-native':
       return [...base, '-DGGML_NATIVE=ON', ...serverOnly];
     case 'cpu-portable':
-      // One binary for any CPU: the CPU backend is built per instruction set and picked at run time.
-      return [...base, '-DGGML_NATIVE=OFF', '-DGGML_BACKEND_DL=ON', '-DGGML_CPU_ALL_VARIANTS=ON', ...serverOnly];
+      // One binary for any CPU: the CPU backend is built per instruction set and picked at run
+      // time. It ships inside a VSIX, so it finds its libraries beside itself ($ORIGIN, not the
+      // build folder) and carries the C++ runtime instead of needing the builder's libstdc++.
+      return [...base, '-DGGML_NATIVE=OFF', '-DGGML_BACKEND_DL=ON', '-DGGML_CPU_ALL_VARIANTS=ON', ...serverOnly, ...relocatable];
     case 'cuda':
       return [...base, '-DGGML_NATIVE=ON', '-DGGML_CUDA=ON', ...serverOnly];
     case 'metal':
