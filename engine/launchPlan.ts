@@ -1,5 +1,6 @@
 import * as os from 'node:os';
 import { resolveServerBinary, type ResolvedBinary, type ResolveOptions } from './binary/resolveServerBinary';
+import { listGpuDevices } from './binary/serverProbe';
 import {
   checkModelSet,
   chooseContextAndGpuLayers,
@@ -130,7 +131,10 @@ export async function planLaunch(request: EngineRequest, options: LaunchPlanOpti
   const notes = problems.filter((p) => p.severity === 'warning').map((p) => p.message);
 
   const manualLayers = /^\d+$/.test(request.gpuLayers.trim());
-  const fit = planMemory({ model: model as TextModelInfo, drafter, projector }, request.contextSize, options);
+  // GPU memory as llama-server itself sees it; on macOS the GPU shares the RAM already counted.
+  const gpus = options.availableVramBytes === undefined && request.gpuLayers.trim() !== '0' && process.platform !== 'darwin' ? await listGpuDevices(binary.path) : [];
+  const availableVramBytes = options.availableVramBytes ?? (gpus.length > 0 ? Math.max(...gpus.map((g) => g.freeBytes)) * 0.95 : undefined);
+  const fit = planMemory({ model: model as TextModelInfo, drafter, projector }, request.contextSize, { ...options, availableVramBytes });
   // Never a silent tiny context: when not even the usable minimum fits, nothing is loaded.
   if (!fit.fits) throw new MemoryPlanError(fit.explanation ?? 'The model set does not fit in memory.', fit.contextSize, fit.estimate.totalBytes);
   if (fit.explanation) notes.push(fit.explanation);

@@ -59,3 +59,34 @@ export function missingFeatures(needs: ServerNeeds, has: ServerNeeds): string[] 
   if (needs.multimodal && !has.multimodal) missing.push('image and audio input ("--mmproj"), which the projector you set needs');
   return missing;
 }
+
+export interface GpuDevice {
+  /** ggml's device name, e.g. CUDA0, Metal, Vulkan0. */
+  readonly name: string;
+  readonly description: string;
+  readonly totalBytes: number;
+  readonly freeBytes: number;
+}
+
+/** Parses `llama-server --list-devices`: "  CUDA0: NVIDIA GeForce RTX 4060 (8188 MiB, 7720 MiB free)". */
+export function parseDeviceList(text: string): GpuDevice[] {
+  const MiB = 1024 * 1024;
+  const devices: GpuDevice[] = [];
+  for (const m of text.matchAll(/^\s+([^\s:]+): (.*) \((\d+) MiB, (\d+) MiB free\)\s*$/gm)) {
+    devices.push({ name: m[1], description: m[2], totalBytes: Number(m[3]) * MiB, freeBytes: Number(m[4]) * MiB });
+  }
+  return devices;
+}
+
+/**
+ * The GPUs llama-server would use, as it lists them itself (the backends it was built with
+ * and the memory the driver reports free). Empty for a CPU build or when it cannot tell.
+ */
+export async function listGpuDevices(binary: string): Promise<GpuDevice[]> {
+  try {
+    const { stdout, stderr } = await run(binary, ['--list-devices'], { timeout: 30_000, maxBuffer: 1024 * 1024 });
+    return parseDeviceList(stdout + stderr).filter((d) => !/^cpu/i.test(d.name));
+  } catch {
+    return [];
+  }
+}

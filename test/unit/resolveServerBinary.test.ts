@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BinaryNotFoundError, resolveServerBinary } from '../../engine/binary/resolveServerBinary';
+import { listGpuDevices, parseDeviceList } from '../../engine/binary/serverProbe';
 
 /** A llama-server on PATH that offers only some features in its --help. */
 function fakeServerOnPath(dir: string, help: string[]): string {
@@ -52,6 +53,26 @@ describe('llama-server on PATH: used when it has what the model set needs', () =
       assert.deepEqual([found.path, found.source], [shipped, 'shipped']);
     } finally {
       fs.rmSync(extensionRoot, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('GPU memory as llama-server lists it', () => {
+  it('reads each device with its total and free memory, leaving the CPU out', async () => {
+    const listing = ['load_backend: loaded CUDA backend', 'Available devices:', '  CUDA0: NVIDIA GeForce RTX 4060 Laptop GPU (8188 MiB, 7720 MiB free)', '  Vulkan0: AMD Radeon(TM) Graphics (2048 MiB, 1900 MiB free)', ''].join('\n');
+    assert.deepEqual(parseDeviceList(listing).map((d) => [d.name, d.totalBytes / 2 ** 20, d.freeBytes / 2 ** 20]), [
+      ['CUDA0', 8188, 7720],
+      ['Vulkan0', 2048, 1900],
+    ]);
+    assert.deepEqual(parseDeviceList('Available devices:\n  (none)\n'), []);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-devices-'));
+    try {
+      const bin = path.join(dir, 'llama-server');
+      fs.writeFileSync(bin, `#!/bin/sh\nprintf 'Available devices:\\n  CPU: host (64000 MiB, 32000 MiB free)\\n  Metal: Apple M3 (12000 MiB, 11000 MiB free)\\n'\n`, { mode: 0o755 });
+      assert.deepEqual((await listGpuDevices(bin)).map((d) => d.name), ['Metal']);
+      assert.deepEqual(await listGpuDevices(path.join(dir, 'missing')), [], 'a server that does not run lists nothing');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
