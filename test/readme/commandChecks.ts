@@ -38,7 +38,7 @@ export const commandChecks: Record<string, (ctx: CheckContext) => Check> = {
     limitS: 300,
     expectUrl: new RegExp(`^http://127\\.0\\.0\\.1:${ctx.port}/\\?folder=${encodeURIComponent(ctx.workspace).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
   }),
-  'npm run package': () => ({ kind: 'completes', limitS: 180 }),
+  'npm run package': () => ({ kind: 'completes', limitS: 300 }),
   'code --install-extension gemma-agent.vsix': () => ({ kind: 'completes', limitS: 120, expect: /successfully installed/i }),
   'code-server --install-extension gemma-agent.vsix': () => ({ kind: 'completes', limitS: 120, expect: /successfully installed/i }),
   'npm run setup -- test': () => ({ kind: 'completes', limitS: 300, expect: /setup: synthetic Gemma 4 models/ }),

@@ -104,7 +104,10 @@ describe('README: every command it shows', function () {
           assert.ok(!run.stopped, `"${line}" did not finish within ${check.limitS} s:\n${run.output.slice(-3000)}`);
           assert.equal(run.code, 0, `"${line}" exited with ${run.code}:\n${run.output.slice(-3000)}`);
           if (check.expect) assert.match(run.output, check.expect, `"${line}" printed:\n${run.output.slice(-3000)}`);
-          if (command === 'npm run package') assert.ok(fs.statSync(path.join(ctx.dir, 'gemma-agent.vsix')).size > 100_000, 'the VSIX was written');
+          if (command === 'npm run package') {
+            assert.ok(fs.statSync(path.join(ctx.dir, 'gemma-agent.vsix')).size > 100_000, 'the universal VSIX was written');
+            if (process.platform === 'linux' && process.arch === 'x64') assert.ok(fs.statSync(path.join(ctx.dir, 'gemma-agent-linux-x64.vsix')).size > 5_000_000, 'the linux-x64 VSIX carries the engine');
+          }
         } else if (check.kind === 'serves') {
           let answered = 0;
           const run = await runCommandLine(line, {
