@@ -25,6 +25,8 @@ export interface EngineClientOptions {
   headersTimeoutMs?: number;
   /** Limit for the small endpoints: /health, /props, /metrics, /tokenize. */
   requestTimeoutMs?: number;
+  /** Longest one streamed reply may take from request to end, keepalives or not. Default 20 min. */
+  turnTimeoutMs?: number;
 }
 
 export interface RequestOptions {
@@ -34,6 +36,8 @@ export interface RequestOptions {
 export interface ChatOptions extends RequestOptions {
   /** Overrides the client's idleTimeoutMs for this call. */
   idleTimeoutMs?: number;
+  /** Overrides the client's turnTimeoutMs for this call. */
+  turnTimeoutMs?: number;
 }
 
 export type HealthStatus = 'ok' | 'loading';
@@ -59,6 +63,8 @@ export interface TokenizeOptions extends RequestOptions {
 const DEFAULT_IDLE_TIMEOUT_MS = 90_000;
 const DEFAULT_HEADERS_TIMEOUT_MS = 240_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+/** A 32k prompt at 300 tokens/s and a long answer at 20 tokens/s fit well inside it. */
+const DEFAULT_TURN_TIMEOUT_MS = 20 * 60_000;
 
 /** Talks to one llama-server over its OpenAI-compatible and native HTTP endpoints. */
 export class EngineClient {
@@ -68,6 +74,7 @@ export class EngineClient {
   private readonly idleTimeoutMs: number;
   private readonly headersTimeoutMs: number;
   private readonly requestTimeoutMs: number;
+  private readonly turnTimeoutMs: number;
 
   constructor(options: EngineClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
@@ -76,6 +83,7 @@ export class EngineClient {
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.headersTimeoutMs = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.turnTimeoutMs = options.turnTimeoutMs ?? DEFAULT_TURN_TIMEOUT_MS;
   }
 
   /**
@@ -91,6 +99,7 @@ export class EngineClient {
   private async *runStream(body: string, options: ChatOptions): AsyncGenerator<ChatEvent, void, undefined> {
     const guard = new RequestGuard(options.signal);
     try {
+      guard.deadline(options.turnTimeoutMs ?? this.turnTimeoutMs);
       guard.arm(this.headersTimeoutMs, 'headers');
       const response = await this.send(guard, '/v1/chat/completions', {
         method: 'POST',

@@ -117,15 +117,17 @@ export class EngineTimeoutError extends EngineError {
 
   constructor(
     readonly timeoutMs: number,
-    /** 'headers': no response started; 'body': the response went silent. */
-    readonly phase: 'headers' | 'body',
+    /** 'headers': no response started; 'body': the response went silent; 'turn': the whole reply took longer than its deadline. */
+    readonly phase: 'headers' | 'body' | 'turn',
   ) {
     const seconds = Math.round(timeoutMs / 100) / 10;
     super(
       phase === 'headers'
         ? `The local engine did not start answering within ${seconds} s. It may be busy with another ` +
             'request or stuck; try again, or restart the engine.'
-        : `The local engine went silent for ${seconds} s in the middle of a reply. It may be overloaded ` +
+        : phase === 'turn'
+          ? `The reply did not finish within ${seconds} s. The engine may be stuck (keepalives without progress); try again, or restart the engine.`
+          : `The local engine went silent for ${seconds} s in the middle of a reply. It may be overloaded ` +
             'or stuck; try again, or restart the engine.',
     );
   }

@@ -8,6 +8,7 @@ import { createAbortError, EngineTimeoutError } from './errors';
 export class RequestGuard {
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private reason: Error | undefined;
   private rejectStopped: ((error: Error) => void) | undefined;
   private readonly stopped: Promise<never>;
@@ -40,6 +41,16 @@ export class RequestGuard {
     this.timer = setTimeout(() => this.stop(new EngineTimeoutError(timeoutMs, phase)), timeoutMs);
   }
 
+  /**
+   * Stops the exchange after `timeoutMs` however much keeps arriving: a bound that keepalive
+   * comments (which re-arm the inactivity timer) cannot extend.
+   */
+  deadline(timeoutMs: number): void {
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) return;
+    this.deadlineTimer = setTimeout(() => this.stop(new EngineTimeoutError(timeoutMs, 'turn')), timeoutMs);
+  }
+
   disarm(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
@@ -62,6 +73,7 @@ export class RequestGuard {
   /** Releases timers and listeners; an unfinished exchange is aborted so its socket closes. */
   dispose(): void {
     this.disarm();
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
     if (!this.settled && !this.controller.signal.aborted) this.controller.abort(createAbortError());
   }
@@ -74,6 +86,7 @@ export class RequestGuard {
     if (this.reason) return;
     this.reason = reason;
     this.disarm();
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     this.controller.abort(reason);
     this.rejectStopped?.(reason);
   }

@@ -254,6 +254,17 @@ describe('EngineClient errors', () => {
     assert.equal(events.at(-1)?.type, 'done');
   });
 
+  it('keepalive comments cannot extend the turn past its deadline', async () => {
+    engine.push(rawStream(['data: {"choices":[{"delta":{"content":"x"},"finish_reason":null,"index":0}]}\n\n', ...Array(40).fill(':\n\n')], { delayMs: 50 }));
+    const bounded = new EngineClient({ baseUrl: engine.url, apiKey: 'right-key', idleTimeoutMs: 200, turnTimeoutMs: 600 });
+    const started = Date.now();
+    const { error } = await run(bounded.streamChat(hello));
+    assert.ok(error instanceof EngineTimeoutError, String(error));
+    assert.equal(error.phase, 'turn');
+    assert.match(error.message, /did not finish within 0\.6 s/);
+    assert.ok(Date.now() - started < 1500, 'stopped at the deadline, not at the end of the keepalives');
+  });
+
   it('aborting mid-stream rejects at once with an AbortError and closes the connection', async () => {
     engine.push(reply('a long answer that keeps coming for quite a while', { chunkSize: 2, delayMs: 100 }));
     const controller = new AbortController();
