@@ -104,7 +104,8 @@ async function prepareEdit(args: EditFileArgs, context: ToolContext): Promise<Pr
 
 function explainFailure(path: string, text: string, result: Exclude<EditResult, AppliedEdit>): string {
   if (result.reason === 'ambiguous') {
-    return `${NAME}: the search text matches ${result.lines.length} places in ${path} (lines ${result.lines.join(', ')}). Add neighbouring lines to 'search' so it matches only one place. Nothing was changed.`;
+    const more = result.count > result.lines.length ? `, and ${result.count - result.lines.length} more` : '';
+    return `${NAME}: the search text matches ${result.count} places in ${path} (lines ${result.lines.join(', ')}${more}). Add neighbouring lines to 'search' so it matches only one place. Nothing was changed.`;
   }
   const candidate = result.candidate;
   if (!candidate) {

@@ -24,9 +24,14 @@ export interface AppliedEdit {
 export interface AmbiguousEdit {
   ok: false;
   reason: 'ambiguous';
-  /** 1-based first line of each place the search text matches. */
+  /** 1-based first line of the first places the search text matches (at most MAX_REPORTED). */
   lines: number[];
+  /** How many places it matches in all. */
+  count: number;
 }
+
+/** Places named in an "ambiguous" answer; the rest are only counted, so the message stays short. */
+export const MAX_REPORTED = 10;
 
 export interface Candidate {
   startLine: number;
@@ -61,19 +66,19 @@ export function applySearchReplace(text: string, search: string, replace: string
 }
 
 function exactOrTolerant(text: string, search: string, replace: string): EditResult {
-  const starts = occurrences(text, search);
-  if (starts.length === 1) {
+  const { starts, count } = occurrences(text, search);
+  if (count === 1) {
     const at = starts[0];
     return {
       ok: true,
       text: text.slice(0, at) + replace + text.slice(at + search.length),
       how: 'exact',
-      startLine: lineOf(text, at),
+      startLine: linesOf(text, [at])[0],
       oldLineCount: countLines(search),
       newLineCount: countLines(replace),
     };
   }
-  if (starts.length > 1) return { ok: false, reason: 'ambiguous', lines: starts.map((at) => lineOf(text, at)) };
+  if (count > 1) return { ok: false, reason: 'ambiguous', lines: linesOf(text, starts), count };
   return tolerant(text, search, replace);
 }
 
@@ -81,20 +86,40 @@ function tolerant(text: string, search: string, replace: string): EditResult {
   const wanted = trimBlankEnds(search.split('\n'));
   if (wanted.length === 0) return { ok: false, reason: 'not-found' };
   const lines = text.split('\n');
-  const normalizedWanted = wanted.map(normalizeLine);
-  const found: number[] = [];
-  for (let i = 0; i + wanted.length <= lines.length; i++) {
-    let same = true;
-    for (let k = 0; k < wanted.length && same; k++) same = normalizeLine(lines[i + k]) === normalizedWanted[k];
-    if (same) found.push(i);
-  }
-  if (found.length > 1) return { ok: false, reason: 'ambiguous', lines: found.map((i) => i + 1) };
-  if (found.length === 0) return { ok: false, reason: 'not-found' };
+  const { found, count } = findLineRuns(lines.map(normalizeLine), wanted.map(normalizeLine));
+  if (count > 1) return { ok: false, reason: 'ambiguous', lines: found.map((i) => i + 1), count };
+  if (count === 0) return { ok: false, reason: 'not-found' };
 
   const start = found[0];
   const replacement = reindent(trimBlankEnds(replace.split('\n')), wanted, lines.slice(start, start + wanted.length));
   const result = [...lines.slice(0, start), ...replacement, ...lines.slice(start + wanted.length)];
   return { ok: true, text: result.join('\n'), how: 'whitespace', startLine: start + 1, oldLineCount: wanted.length, newLineCount: replacement.length };
+}
+
+/**
+ * Where the run of lines `wanted` occurs in `lines` (Knuth-Morris-Pratt over whole lines), so
+ * the time is linear in the file and the search whatever they hold; a file of one repeated
+ * line and a search of many copies of it no longer costs lines x search.
+ */
+function findLineRuns(lines: string[], wanted: string[]): { found: number[]; count: number } {
+  const failure = new Array<number>(wanted.length).fill(0);
+  for (let i = 1, k = 0; i < wanted.length; i++) {
+    while (k > 0 && wanted[i] !== wanted[k]) k = failure[k - 1];
+    if (wanted[i] === wanted[k]) k++;
+    failure[i] = k;
+  }
+  const found: number[] = [];
+  let count = 0;
+  for (let i = 0, k = 0; i < lines.length; i++) {
+    while (k > 0 && lines[i] !== wanted[k]) k = failure[k - 1];
+    if (lines[i] === wanted[k]) k++;
+    if (k === wanted.length) {
+      count++;
+      if (found.length < MAX_REPORTED) found.push(i - wanted.length + 1);
+      k = failure[k - 1];
+    }
+  }
+  return { found, count };
 }
 
 /**
@@ -152,12 +177,19 @@ export function closestRegion(text: string, search: string): Candidate | undefin
   if (span === 0) return undefined;
   const lineGrams = lines.map((line) => bigrams(normalizeLine(line)));
 
+  // The shared count is kept up to date gram by gram as lines enter and leave the window, so
+  // each step costs only the lines that moved, not the whole search text.
   const window = new Map<string, number>();
   let windowSize = 0;
+  let shared = 0;
   const add = (grams: Map<string, number>, sign: 1 | -1): void => {
     for (const [gram, count] of grams) {
-      window.set(gram, (window.get(gram) ?? 0) + sign * count);
+      const before = window.get(gram) ?? 0;
+      const after = before + sign * count;
+      window.set(gram, after);
       windowSize += sign * count;
+      const wanted = target.get(gram);
+      if (wanted !== undefined) shared += Math.min(wanted, after) - Math.min(wanted, before);
     }
   };
   for (let i = 0; i < span; i++) add(lineGrams[i], 1);
@@ -168,8 +200,6 @@ export function closestRegion(text: string, search: string): Candidate | undefin
       add(lineGrams[start - 1], -1);
       add(lineGrams[start + span - 1], 1);
     }
-    let shared = 0;
-    for (const [gram, count] of target) shared += Math.min(count, window.get(gram) ?? 0);
     const similarity = (2 * shared) / (targetSize + windowSize || 1);
     if (!best || similarity > best.similarity) best = { startLine: start + 1, endLine: start + span, similarity };
   }
@@ -191,18 +221,31 @@ function sizeOf(grams: Map<string, number>): number {
   return size;
 }
 
-function occurrences(text: string, search: string): number[] {
+/** Where the search text starts (the first MAX_REPORTED places) and how often it occurs. */
+function occurrences(text: string, search: string): { starts: number[]; count: number } {
   const starts: number[] = [];
-  if (search === '') return starts;
-  for (let at = text.indexOf(search); at >= 0; at = text.indexOf(search, at + 1)) starts.push(at);
-  return starts;
+  let count = 0;
+  if (search === '') return { starts, count };
+  for (let at = text.indexOf(search); at >= 0; at = text.indexOf(search, at + 1)) {
+    count++;
+    if (starts.length < MAX_REPORTED) starts.push(at);
+  }
+  return { starts, count };
 }
 
-/** 1-based line number of a character offset. */
-function lineOf(text: string, offset: number): number {
+/** 1-based line numbers of ascending character offsets, in one pass over the text. */
+function linesOf(text: string, offsets: number[]): number[] {
+  const out: number[] = [];
   let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  let newline = text.indexOf('\n');
+  for (const offset of offsets) {
+    while (newline >= 0 && newline < offset) {
+      line++;
+      newline = text.indexOf('\n', newline + 1);
+    }
+    out.push(line);
+  }
+  return out;
 }
 
 /** Lines a piece of text spans (a final newline does not start another line). */

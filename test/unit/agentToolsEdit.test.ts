@@ -143,9 +143,30 @@ describe('edit_file', () => {
   });
 
   describe('matching', () => {
+    // A quadratic matcher takes minutes on these (40k lines took 6.4 s, 1M lines about an
+    // hour); a linear one takes well under a second, so the test's timeout guards it.
+    it('answers a search that matches many times with a short message, in linear time', () => {
+      const text = 'x = 1;\n'.repeat(200_000);
+      const exact = applySearchReplace(text, 'x = 1;', 'x = 2;');
+      assert.ok(!exact.ok && exact.reason === 'ambiguous');
+      assert.equal(exact.count, 200_000);
+      assert.deepEqual(exact.lines, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'only the first ten places are named');
+      const tolerant = applySearchReplace(text, '  x  =  1;\n'.repeat(1000), 'y');
+      assert.ok(!tolerant.ok && tolerant.reason === 'ambiguous');
+      assert.equal(tolerant.count, 200_000 - 1000 + 1);
+    });
+
+    it('finds the closest region for a long search in a long file in linear time', () => {
+      const lines = Array.from({ length: 50_000 }, (_, i) => `const value${i} = compute(${i});`);
+      const search = lines.slice(30_000, 32_000).join('\n').replace('compute(30500)', 'compute(3O500)');
+      const candidate = closestRegion(lines.join('\n'), search);
+      assert.equal(candidate?.startLine, 30_001);
+      assert.ok((candidate?.similarity ?? 0) > 0.95);
+    });
+
     it('refuses a whitespace-tolerant match that is ambiguous', () => {
       const result = applySearchReplace('a {\n  x\n}\nb {\n    x\n}\n', '  x  ', 'y');
-      assert.deepEqual(result, { ok: false, reason: 'ambiguous', lines: [2, 5] });
+      assert.deepEqual(result, { ok: false, reason: 'ambiguous', lines: [2, 5], count: 2 });
     });
 
     it('prefers an exact match over a tolerant one', () => {
