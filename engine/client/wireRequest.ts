@@ -1,13 +1,16 @@
 import type { ChatRequest } from '../protocol';
+import { neutraliseOutsideText } from '../protocol/controlTokens';
 
 /**
- * The body actually sent for a streamed chat. llama-server ignores an object
+ * The body actually sent for a streamed chat. Text from outside has its control-token
+ * spellings broken (see controlTokens.ts). llama-server ignores an object
  * `tool_choice` (it reads it as 'auto'), so a named choice becomes 'required' with only
  * that tool offered, which the server's grammar then enforces.
  */
 export function toStreamingWireRequest(request: ChatRequest): ChatRequest {
   const wire: ChatRequest = {
     ...request,
+    messages: neutraliseOutsideText(request.messages),
     stream: true,
     stream_options: { include_usage: true, ...request.stream_options },
   };
