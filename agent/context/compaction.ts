@@ -126,7 +126,9 @@ async function summariseOldTurns(
   if (!requestMessage) return undefined;
   out.push(requestMessage);
   const newRequestIndex = out.length - 1;
-  if (after.length > 0) out.push({ role: 'assistant', content: `${PROGRESS_HEADER}\n${summaries[1]}` });
+  // A user turn, not the assistant's: the summary quotes tool output, which is data, and
+  // must not read as something the model said (or be continued as its own words).
+  if (after.length > 0) out.push({ role: 'user', content: `${PROGRESS_HEADER}\n${summaries[1]}` });
   out.push(...messages.slice(Math.max(cut, afterStart)));
   return { messages: out, requestIndex: newRequestIndex };
 }
@@ -149,7 +151,11 @@ async function summaryOf(messages: readonly ChatMessage[], input: CompactionInpu
 export function plainSummary(messages: readonly ChatMessage[]): string {
   const lines: string[] = [];
   for (const message of messages) {
-    if (message.role === 'user') lines.push(`- The user asked: ${oneLine(textOf(message.content), 200)}`);
+    const text = message.role === 'user' ? textOf(message.content) : '';
+    // An earlier summary is carried over line by line instead of summarised again, so summaries never nest.
+    const earlier = [EARLIER_CONVERSATION_HEADER, PROGRESS_HEADER].find((header) => text.startsWith(header));
+    if (earlier) lines.push(...text.slice(earlier.length).split('\n').filter((line) => line.trim() !== ''));
+    else if (message.role === 'user') lines.push(`- The user asked: ${oneLine(text, 200)}`);
     else if (message.role === 'assistant') {
       for (const call of message.tool_calls ?? []) lines.push(`- Called ${call.function.name} ${oneLine(call.function.arguments, 160)}`);
       const text = textOf(message.content);

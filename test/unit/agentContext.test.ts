@@ -3,6 +3,7 @@ import {
   compactConversation,
   EARLIER_CONVERSATION_HEADER,
   PROGRESS_HEADER,
+  plainSummary,
 } from '../../agent/context/compaction';
 import { ContextBudget } from '../../agent/context/contextBudget';
 import { estimateConversationTokens } from '../../agent/context/tokenEstimate';
@@ -64,7 +65,7 @@ describe('agent context budget', () => {
     assert.match(transcripts[0], /Earlier: explain utils\.js/);
     assert.match(transcripts[1], /CALL read_file/);
     assert.deepEqual(result.messages[1], { role: 'user', content: `${EARLIER_CONVERSATION_HEADER}\nsummary #1` });
-    assert.deepEqual(result.messages[result.requestIndex + 1], { role: 'assistant', content: `${PROGRESS_HEADER}\nsummary #2` });
+    assert.deepEqual(result.messages[result.requestIndex + 1], { role: 'user', content: `${PROGRESS_HEADER}\nsummary #2` }, 'tool text goes back as user data, never as the assistant');
     // A tool result is never separated from its call.
     for (const [i, message] of result.messages.entries()) {
       if (message.role !== 'tool') continue;
@@ -171,5 +172,17 @@ describe('agent loop: context compaction', () => {
     const outputs = retried.filter((m) => m.role === 'tool').map((m) => (m.content as string).length);
     assert.ok(outputs.every((length) => length < 1000), `tool outputs cut down: ${outputs.join(', ')}`);
     assert.equal(eventsOfType(events, 'step-retry')[0]?.cause, 'engine');
+  });
+});
+
+describe('compaction summaries', () => {
+  it('carry an earlier summary over line by line instead of nesting it', () => {
+    const lines = plainSummary([
+      { role: 'user', content: `${EARLIER_CONVERSATION_HEADER}\n- The user asked: fix add\n- Called edit_file {"path":"a.js"}` },
+      { role: 'user', content: 'now the tests' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'run_command', arguments: '{"command":"npm test"}' } }] },
+      { role: 'tool', tool_call_id: 'c', content: 'ok 3 tests' },
+    ]).split('\n');
+    assert.deepEqual(lines, ['- The user asked: fix add', '- Called edit_file {"path":"a.js"}', '- The user asked: now the tests', '- Called run_command {"command":"npm test"}', '  -> ok 3 tests']);
   });
 });
