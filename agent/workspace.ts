@@ -98,6 +98,8 @@ export interface ApprovalRequest {
   /** For edits: the text before and after, so a UI can open a diff view. */
   before?: string;
   after?: string;
+  /** Why the policy asks (set by the loop): "npm runs the scripts this file defines, so edits to it always ask". */
+  why?: string;
 }
 
 export type ApprovalDecision = { approved: true } | { approved: false; reason?: string };

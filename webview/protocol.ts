@@ -68,6 +68,8 @@ export interface ToolCallView {
   path?: string;
   /** Why it failed or was denied, or a one-line result ("exit 0", "3 matches"). */
   result?: string;
+  /** While it waits for approval: why it asks ("npm runs the scripts this file defines, ..."). */
+  why?: string;
   /** Output so far; used when a card is restored, live output comes through `toolOutput`. */
   output?: string;
 }

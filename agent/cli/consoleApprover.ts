@@ -30,7 +30,8 @@ export class ConsoleApprover implements Approver {
     const rl = readline.createInterface({ input: this.options.input ?? process.stdin, output });
     try {
       const detail = request.detail ? `\n${request.detail.split('\n').slice(0, 40).join('\n')}\n` : '\n';
-      const answer = await rl.question(`\n${request.title}${detail}Allow? [y/N] `, signal ? { signal } : {});
+      const why = request.why ? `(asking because ${request.why})\n` : '';
+      const answer = await rl.question(`\n${request.title}${detail}${why}Allow? [y/N] `, signal ? { signal } : {});
       return /^y(es)?$/i.test(answer.trim()) ? { approved: true } : { approved: false, reason: 'the user said no' };
     } finally {
       rl.close();

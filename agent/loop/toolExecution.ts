@@ -64,6 +64,7 @@ export async function executeToolCall(tool: AgentTool, args: unknown, context: E
     decision = { approved: true };
     emit({ type: 'approval-decided', step, callId, approved: true, automatic: true });
   } else {
+    request = { ...request, why: policy.why };
     emit({ type: 'approval-needed', step, callId, request });
     try {
       decision = await context.approver.approve(request, signal);

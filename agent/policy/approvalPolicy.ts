@@ -1,5 +1,6 @@
 import type { ApprovalRequest } from '../workspace';
 import type { ApprovalSettings } from './approvalSettings';
+import { codeRunningFileReason } from './codeRunningFiles';
 import { analyseCommand } from './commandLine';
 import { neverAutoApproveReason } from './neverAutoApprove';
 
@@ -22,8 +23,11 @@ export function decideApproval(request: ApprovalRequest, settings: ApprovalSetti
   switch (request.category) {
     case 'read':
       return settings.reads === 'auto' ? AUTO : ask('reads ask first (approval.reads is "ask")');
-    case 'edit':
+    case 'edit': {
+      const runsCode = request.path ? codeRunningFileReason(request.path) : undefined;
+      if (runsCode) return ask(`${runsCode}, so edits to it always ask`, true);
       return settings.edits === 'auto' ? AUTO : ask('edits ask first (approval.edits is "ask")');
+    }
     case 'command':
       return decideCommand(request.detail ?? '', settings);
   }

@@ -254,7 +254,7 @@ export class ChatController implements vscode.Disposable {
           this.approver.expect(event.callId);
           const r = event.request;
           if (r.before !== undefined || r.after !== undefined) this.diffs.set(event.callId, { before: r.before ?? '', after: r.after ?? '', path: r.path });
-          card(event.callId, { name: r.tool, title: r.title, category: r.category, detail: r.detail, path: r.path, state: 'pending-approval' });
+          card(event.callId, { name: r.tool, title: r.title, category: r.category, detail: r.detail, path: r.path, why: r.why, state: 'pending-approval' });
           break;
         }
         case 'approval-decided':

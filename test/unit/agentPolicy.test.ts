@@ -115,3 +115,34 @@ describe('agent approval policy', () => {
     assert.equal(analysis.unparsable, undefined);
   });
 });
+
+describe('approval policy: files that run code', () => {
+  const AUTO_EDITS: ApprovalSettings = { ...DEFAULT_APPROVAL_SETTINGS, edits: 'auto' };
+  const edit = (path: string) => decideApproval({ category: 'edit', tool: 'edit_file', title: `Edit ${path}`, path }, AUTO_EDITS);
+
+  it('always ask, even with edits on auto, and say which tool runs them', () => {
+    const cases: [string, RegExp][] = [
+      ['package.json', /npm runs the scripts/],
+      ['packages/web/package.json', /npm runs the scripts/],
+      ['Makefile', /make runs/],
+      ['.vscode/tasks.json', /VS Code runs the tasks/],
+      ['.vscode/settings.json', /settings can name programs/],
+      ['.husky/pre-commit', /git runs these hooks/],
+      ['node_modules/.bin/jest', /node_modules\/\.bin/],
+      ['.github/workflows/ci.yml', /CI runs/],
+      ['gitlink/../.git/config', /git runs hooks/],
+    ];
+    for (const [path, why] of cases) {
+      const decision = edit(path);
+      assert.equal(decision.action, 'ask', path);
+      if (decision.action === 'ask') {
+        assert.match(decision.why, why, path);
+        assert.equal(decision.neverAuto, true, `${path} is never auto-approved`);
+      }
+    }
+  });
+
+  it('leave ordinary files to the edit setting', () => {
+    for (const path of ['src/index.ts', 'README.md', 'package-lock.json', '.vscode/extensions.json', 'docs/Makefile.md']) assert.equal(edit(path).action, 'auto', path);
+  });
+});

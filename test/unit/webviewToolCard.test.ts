@@ -28,6 +28,16 @@ describe('webview tool cards', () => {
   before(() => (dom = installDom()));
   after(() => dom.restore());
 
+  it('says why it asks while it waits, and not after the decision', () => {
+    const { post } = recordPosts();
+    const card = new ToolCard({ ...edit, path: 'package.json', title: 'Edit package.json', why: 'npm runs the scripts this file defines (npm test, npm install), so edits to it always ask' }, post);
+    const why = card.element.querySelector<HTMLElement>('.tool-why');
+    assert.equal(why?.textContent, 'Asks because npm runs the scripts this file defines (npm test, npm install), so edits to it always ask.');
+    assert.equal(why?.hidden, false);
+    card.update({ ...edit, state: 'approved' });
+    assert.equal(why?.hidden, true);
+  });
+
   it('shows a pending command with Approve and Deny, which post the call id', () => {
     const { posts, post } = recordPosts();
     const card = new ToolCard(command, post);

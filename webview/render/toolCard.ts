@@ -41,6 +41,7 @@ export class ToolCard {
   private readonly stateLabel: HTMLElement;
   private readonly body: HTMLElement;
   private readonly detail: HTMLElement;
+  private readonly why: HTMLElement;
   private readonly output: HTMLPreElement;
   private readonly outputText: Text;
   private readonly outputTrimmed: HTMLElement;
@@ -90,7 +91,8 @@ export class ToolCard {
     this.outputText = document.createTextNode('');
     this.output.append(this.outputTrimmed, this.outputText);
     this.result = el('div', 'tool-result');
-    this.body.append(this.detail, this.output, this.result);
+    this.why = el('div', 'tool-why');
+    this.body.append(this.why, this.detail, this.output, this.result);
 
     this.actions = el('div', 'tool-actions');
     this.element.append(head, this.body, this.actions);
@@ -146,6 +148,8 @@ export class ToolCard {
       if (view.detail) this.detail.append(this.renderDetail(view.detail));
     }
     this.detail.hidden = !view.detail;
+    this.why.textContent = view.state === 'pending-approval' && view.why ? `Asks because ${view.why}.` : '';
+    this.why.hidden = this.why.textContent === '';
     this.output.hidden = this.outputText.length === 0;
     this.result.textContent = view.result ?? '';
     this.result.hidden = !view.result;
