@@ -243,6 +243,15 @@ export class AgentSession {
         this.conversation.push({ role: 'user', content: cutOffNote(o.sampling?.maxTokens) });
         continue;
       }
+      if (turn.calls.length === 0 && turn.text.trim() === '') {
+        // Only thinking, or nothing at all: that is not an answer, and must not be shown as one.
+        malformedStreak++;
+        if (malformedStreak > (o.malformedRetries ?? DEFAULTS.malformedRetries)) {
+          return fail(`The model ended its turn ${malformedStreak} times in a row without an answer or a tool call (it only thought, or said nothing).`);
+        }
+        this.conversation.push({ role: 'user', content: EMPTY_TURN_NOTE });
+        continue;
+      }
       if (turn.calls.length === 0) {
         this.conversation.push({ role: 'assistant', content: turn.text });
         return finish('answered');
@@ -374,6 +383,8 @@ export function runAgent(options: AgentSessionOptions & RunOptions & { request: 
   if (options.onEvent) runOptions.onEvent = options.onEvent;
   return new AgentSession(options).run(options.request, runOptions);
 }
+
+const EMPTY_TURN_NOTE = 'Your last turn ended with no answer and no tool call. Answer the request, or call a tool to make progress.';
 
 function cutOffNote(maxTokens: number | undefined): string {
   const limit = maxTokens ? ` (${maxTokens} tokens)` : '';

@@ -292,6 +292,19 @@ describe('agent loop (scripted engine, in-memory workspace)', () => {
     assert.ok(typeof last?.content === 'string' && last.content.length > 0);
   });
 
+  it('does not take a thinking-only turn for an answer: it asks again, and gives up saying why', async () => {
+    engine.push(reply({ reasoning: 'The user wants a summary. I should write one.', text: '' }), reply('Here is the summary.'));
+    const answered = await runAgent({ ...options({}), request: 'Summarise' });
+    assert.equal(answered.reason, 'answered');
+    assert.equal(answered.answer, 'Here is the summary.');
+    assert.ok(answered.messages.some((m) => m.role === 'user' && typeof m.content === 'string' && /ended with no answer/.test(m.content)));
+
+    engine.push(reply({ reasoning: 'Hmm.', text: '' }), reply({ reasoning: 'Hmm again.', text: '' }), reply(''), reply(''));
+    const empty = await runAgent({ ...options({}), request: 'Summarise' });
+    assert.equal(empty.reason, 'failed');
+    assert.match(empty.error ?? '', /without an answer or a tool call/);
+  });
+
   it('sends a denial back to the model, which then answers', async () => {
     engine.push(
       toolCallReply({ name: 'edit_file', arguments: { path: 'math.js', old_text: 'a - b', new_text: 'a + b' } }),
