@@ -105,7 +105,7 @@ async function runSample(task: EvalTask, sample: number, options: EvalOptions): 
       endpoint: options.endpoint,
       apiKey: options.apiKey,
       request: task.request,
-      autoApprove: true,
+      approvals: 'auto',
       maxSteps: options.maxSteps ?? task.maxSteps,
       out: { write: (text) => (log += text) },
       onEvent,

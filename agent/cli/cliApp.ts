@@ -32,7 +32,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     endpoint: o.endpoint,
     apiKey: o.apiKey,
     request: o.request,
-    autoApprove: o.autoApprove,
+    approvals: o.approvals,
     maxSteps: o.maxSteps,
     contextSize: o.contextSize,
     sampling,

@@ -4,7 +4,8 @@ export interface CliRunOptions {
   workspace: string;
   endpoint: string;
   apiKey: string | undefined;
-  autoApprove: boolean;
+  /** default: the extension's default settings; auto: edits and commands too; none: nothing but reads runs without a yes. */
+  approvals: ApprovalMode;
   maxSteps: number | undefined;
   maxTokens: number | undefined;
   temperature: number | undefined;
@@ -13,6 +14,9 @@ export interface CliRunOptions {
   json: boolean;
   request: string;
 }
+
+export type ApprovalMode = 'default' | 'auto' | 'none';
+const APPROVAL_MODES: readonly ApprovalMode[] = ['default', 'auto', 'none'];
 
 export type ParsedCli = { kind: 'run'; options: CliRunOptions } | { kind: 'help' } | { kind: 'usage-error'; message: string };
 
@@ -27,8 +31,11 @@ Options:
   --workspace, -w DIR   The project folder the agent works in (required).
   --endpoint URL        The engine (default $GEMMA_AGENT_ENDPOINT or ${DEFAULT_ENDPOINT}).
   --api-key KEY         The engine's API key (default $GEMMA_AGENT_API_KEY).
-  --auto-approve        Edit files and run commands without asking. Commands on the
-                        never-auto list (sudo, rm -rf /, curl | sh, ...) still need a yes.
+  --approvals MODE      What runs without asking: "default" (as the extension's default
+                        settings: reads, and the allow-listed commands such as npm test),
+                        "auto" (edits and commands too; the never-auto list, files that
+                        run code and deny patterns still need a yes) or "none" (only reads).
+  --auto-approve        The same as --approvals auto.
   --max-steps N         Most model turns (default 25).
   --max-tokens N        Most tokens per turn.
   --temperature T       Sampling temperature.
@@ -37,8 +44,8 @@ Options:
   --json                Print events as JSON lines instead of text.
   --help, -h            Show this help.
 
-Without --auto-approve, edits and commands are asked for on a terminal, and denied
-(with a message saying so) when input is not a terminal. Reads are always allowed.
+What does not run on its own is asked for on a terminal, and denied (with a message saying
+so) when input is not a terminal. Reads are always allowed.
 
 Exit codes: 0 the agent answered; 1 it failed, was stopped or hit a limit; 2 usage error.`;
 
@@ -60,6 +67,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         endpoint: { type: 'string' },
         'api-key': { type: 'string' },
         'auto-approve': { type: 'boolean', default: false },
+        approvals: { type: 'string' },
         'max-steps': { type: 'string' },
         'max-tokens': { type: 'string' },
         temperature: { type: 'string' },
@@ -81,6 +89,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (!values.workspace) return { kind: 'usage-error', message: '--workspace DIR is required.' };
   const request = rest.join(' ').trim();
   if (request === '') return { kind: 'usage-error', message: 'Give the task as the last argument, in quotes.' };
+  const approvals = (values.approvals ?? (values['auto-approve'] ? 'auto' : 'default')) as ApprovalMode;
+  if (!APPROVAL_MODES.includes(approvals)) return { kind: 'usage-error', message: `--approvals must be one of ${APPROVAL_MODES.join(', ')}, got "${values.approvals}".` };
+  if (values.approvals !== undefined && values['auto-approve'] && approvals !== 'auto') return { kind: 'usage-error', message: '--auto-approve and --approvals disagree; give one of them.' };
   try {
     const temperature = values.temperature === undefined ? undefined : Number(values.temperature);
     if (temperature !== undefined && !(temperature >= 0 && temperature <= 2)) {
@@ -92,7 +103,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         workspace: values.workspace,
         endpoint: values.endpoint ?? env.GEMMA_AGENT_ENDPOINT ?? DEFAULT_ENDPOINT,
         apiKey: values['api-key'] ?? env.GEMMA_AGENT_API_KEY,
-        autoApprove: values['auto-approve'] === true,
+        approvals,
         maxSteps: positiveInt('--max-steps', values['max-steps']),
         maxTokens: positiveInt('--max-tokens', values['max-tokens']),
         temperature,

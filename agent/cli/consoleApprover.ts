@@ -23,7 +23,7 @@ export class ConsoleApprover implements Approver {
         approved: false,
         reason: this.options.autoApprove
           ? 'this command always needs a person to approve it, and no terminal was there to ask'
-          : 'headless run without --auto-approve; run it with --auto-approve or from a terminal to allow edits and commands',
+          : 'headless run with no terminal to ask; run it from a terminal, or with --approvals auto to allow edits and commands',
       };
     }
     const output = this.options.output ?? process.stderr;

@@ -7,6 +7,7 @@ import { runAgent, type AgentRunResult, type SamplingOptions } from '../loop';
 import { DEFAULT_APPROVAL_SETTINGS, type ApprovalSettings } from '../policy/approvalSettings';
 import { createDefaultTools } from '../tools';
 import type { Approver } from '../workspace';
+import type { ApprovalMode } from './cliArgs';
 import { ConsoleApprover } from './consoleApprover';
 import { EventPrinter, type TextSink } from './eventPrinter';
 
@@ -15,7 +16,7 @@ export interface HeadlessRunOptions {
   endpoint: string;
   apiKey?: string | undefined;
   request: string;
-  autoApprove: boolean;
+  approvals: ApprovalMode;
   maxSteps?: number | undefined;
   contextSize?: number | undefined;
   sampling?: SamplingOptions;
@@ -42,14 +43,20 @@ export interface HeadlessRunResult {
 }
 
 /**
- * The policy of a headless run: reads always; with --auto-approve edits and commands too
- * (the never-auto list and the deny patterns still ask); without it, nothing is allowed by
- * prefix, so every edit and command goes to the approver.
+ * The policy of a headless run. default: the extension's default settings (reads, and the
+ * allow-listed commands); auto: edits and commands too (the never-auto list, files that run
+ * code and the deny patterns still ask); none: nothing is allowed by prefix, so every edit
+ * and command goes to the approver.
  */
-export function headlessApprovalSettings(autoApprove: boolean): ApprovalSettings {
-  return autoApprove
-    ? { ...DEFAULT_APPROVAL_SETTINGS, reads: 'auto', edits: 'auto', commands: 'auto', allow: [], restricted: false }
-    : { ...DEFAULT_APPROVAL_SETTINGS, reads: 'auto', edits: 'ask', commands: 'ask', allow: [], restricted: false };
+export function headlessApprovalSettings(mode: ApprovalMode): ApprovalSettings {
+  switch (mode) {
+    case 'auto':
+      return { ...DEFAULT_APPROVAL_SETTINGS, reads: 'auto', edits: 'auto', commands: 'auto', allow: [], restricted: false };
+    case 'none':
+      return { ...DEFAULT_APPROVAL_SETTINGS, reads: 'auto', edits: 'ask', commands: 'ask', allow: [], restricted: false };
+    case 'default':
+      return { ...DEFAULT_APPROVAL_SETTINGS, restricted: false };
+  }
 }
 
 /** Runs one task on a folder with the file-system workspace and the default tools. */
@@ -77,13 +84,13 @@ export async function runHeadless(options: HeadlessRunOptions): Promise<Headless
     else printer.print(event);
     options.onEvent?.(event);
   };
-  const approver = options.approver ?? new ConsoleApprover({ interactive: options.interactive === true, autoApprove: options.autoApprove });
+  const approver = options.approver ?? new ConsoleApprover({ interactive: options.interactive === true, autoApprove: options.approvals === 'auto' });
   const result = await runAgent({
     client,
     workspace: new FsWorkspace(root),
     tools: createDefaultTools(),
     approver,
-    approval: headlessApprovalSettings(options.autoApprove),
+    approval: headlessApprovalSettings(options.approvals),
     request: options.request,
     onEvent,
     ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),

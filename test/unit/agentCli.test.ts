@@ -5,6 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../agent/cli/cliApp';
 import { parseCli } from '../../agent/cli/cliArgs';
+import { headlessApprovalSettings } from '../../agent/cli/headlessRun';
+import { DEFAULT_APPROVAL_SETTINGS } from '../../agent/policy/approvalSettings';
 import { reply, startScriptedEngine, toolCallReply, type ScriptedEngine } from '../support/scriptedEngine';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -55,7 +57,7 @@ describe('agent headless runner (gemma-agent run)', () => {
     assert.ok(ok.kind === 'run');
     assert.equal(ok.options.request, 'fix it');
     assert.equal(ok.options.maxSteps, 5);
-    assert.equal(ok.options.autoApprove, true);
+    assert.equal(ok.options.approvals, 'auto');
     assert.equal(ok.options.thinking, false);
     assert.equal(ok.options.endpoint, 'http://127.0.0.1:8080');
     const fromEnv = parseCli(['run', '-w', 'x', 't'], { GEMMA_AGENT_ENDPOINT: 'http://h:1', GEMMA_AGENT_API_KEY: 'k' });
@@ -94,14 +96,14 @@ describe('agent headless runner (gemma-agent run)', () => {
     assert.match(String(toolResult?.content), /ok/);
   });
 
-  it('denies edits and commands without --auto-approve when no terminal can ask, and says so', async () => {
+  it('denies edits and commands with --approvals none when no terminal can ask, and says so', async () => {
     engine.push(
       toolCallReply({ name: 'edit_file', arguments: { path: 'math.js', search: 'a - b', replace: 'a + b' } }),
       toolCallReply({ name: 'run_command', arguments: { command: 'npm test' } }),
       reply('I was not allowed to change anything.'),
     );
     const out = new Capture();
-    const code = await runCli(['run', '-w', project, '--endpoint', engine.url, '--api-key', 'cli-key', 'Fix add'], {
+    const code = await runCli(['run', '-w', project, '--endpoint', engine.url, '--api-key', 'cli-key', '--approvals', 'none', 'Fix add'], {
       stdout: out,
       stderr: new Capture(),
       stdinIsTty: false,
@@ -109,9 +111,24 @@ describe('agent headless runner (gemma-agent run)', () => {
     });
     assert.equal(code, 0);
     assert.equal(fs.readFileSync(path.join(project, 'math.js'), 'utf8'), 'exports.add = (a, b) => a - b;\n');
-    assert.match(out.text, /DENIED: Edit math\.js \(headless run without --auto-approve/);
+    assert.match(out.text, /DENIED: Edit math\.js \(headless run with no terminal to ask/);
     assert.match(out.text, /DENIED: Run npm test/);
-    assert.match(String(engine.requests[1].body.messages.at(-1)?.content), /^The user denied: headless run without --auto-approve/);
+    assert.match(String(engine.requests[1].body.messages.at(-1)?.content), /^The user denied: headless run with no terminal to ask/);
+  });
+
+  it('takes --approvals default|auto|none, default being the extension\'s default settings', () => {
+    const mode = (args: string[]) => {
+      const parsed = parseCli(['run', '-w', '/tmp/x', ...args, 'task'], {});
+      return parsed.kind === 'run' ? parsed.options.approvals : parsed.kind;
+    };
+    assert.equal(mode([]), 'default');
+    assert.equal(mode(['--approvals', 'none']), 'none');
+    assert.equal(mode(['--auto-approve']), 'auto');
+    assert.equal(mode(['--approvals', 'sometimes']), 'usage-error');
+    assert.equal(mode(['--approvals', 'none', '--auto-approve']), 'usage-error');
+    assert.deepEqual(headlessApprovalSettings('default'), { ...DEFAULT_APPROVAL_SETTINGS, restricted: false });
+    assert.deepEqual([headlessApprovalSettings('none').allow, headlessApprovalSettings('none').commands], [[], 'ask']);
+    assert.deepEqual([headlessApprovalSettings('auto').edits, headlessApprovalSettings('auto').commands], ['auto', 'auto']);
   });
 
   it('prints JSON lines with --json and exits 1 when the run does not answer', async () => {
