@@ -1,3 +1,4 @@
+import type { CommandSandbox } from './sandbox/commandSandbox';
 import type { ToolDefinition } from '../engine/protocol';
 import type { ApprovalCategory, ApprovalRequest, Workspace } from './workspace';
 
@@ -12,6 +13,8 @@ export interface ToolContext {
   signal?: AbortSignal;
   /** Live output for the UI (command output while it runs). */
   onOutput?: (chunk: string) => void;
+  /** The OS sandbox commands run in, when the machine has one. */
+  sandbox?: CommandSandbox;
 }
 
 /** Arguments that passed validation, or a precise message for the model to retry with. */

@@ -33,6 +33,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     apiKey: o.apiKey,
     request: o.request,
     approvals: o.approvals,
+    network: o.network,
     maxSteps: o.maxSteps,
     contextSize: o.contextSize,
     sampling,

@@ -6,6 +6,8 @@ export interface CliRunOptions {
   apiKey: string | undefined;
   /** default: the extension's default settings; auto: edits and commands too; none: nothing but reads runs without a yes. */
   approvals: ApprovalMode;
+  /** Let commands in the sandbox reach the network. */
+  network: boolean;
   maxSteps: number | undefined;
   maxTokens: number | undefined;
   temperature: number | undefined;
@@ -36,6 +38,8 @@ Options:
                         "auto" (edits and commands too; the never-auto list, files that
                         run code and deny patterns still need a yes) or "none" (only reads).
   --auto-approve        The same as --approvals auto.
+  --network             Let commands reach the network (they run in an OS sandbox
+                        without it: bubblewrap on Linux, sandbox-exec on macOS).
   --max-steps N         Most model turns (default 25).
   --max-tokens N        Most tokens per turn.
   --temperature T       Sampling temperature.
@@ -68,6 +72,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         'api-key': { type: 'string' },
         'auto-approve': { type: 'boolean', default: false },
         approvals: { type: 'string' },
+        network: { type: 'boolean', default: false },
         'max-steps': { type: 'string' },
         'max-tokens': { type: 'string' },
         temperature: { type: 'string' },
@@ -104,6 +109,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         endpoint: values.endpoint ?? env.GEMMA_AGENT_ENDPOINT ?? DEFAULT_ENDPOINT,
         apiKey: values['api-key'] ?? env.GEMMA_AGENT_API_KEY,
         approvals,
+        network: values.network === true,
         maxSteps: positiveInt('--max-steps', values['max-steps']),
         maxTokens: positiveInt('--max-tokens', values['max-tokens']),
         temperature,

@@ -8,6 +8,7 @@ import { DEFAULT_APPROVAL_SETTINGS, type ApprovalSettings } from '../policy/appr
 import { createDefaultTools } from '../tools';
 import type { Approver } from '../workspace';
 import type { ApprovalMode } from './cliArgs';
+import { detectCommandSandbox, type CommandSandbox } from '../sandbox/commandSandbox';
 import { ConsoleApprover } from './consoleApprover';
 import { EventPrinter, type TextSink } from './eventPrinter';
 
@@ -17,6 +18,10 @@ export interface HeadlessRunOptions {
   apiKey?: string | undefined;
   request: string;
   approvals: ApprovalMode;
+  /** The sandbox for commands; undefined: detect it; false: none (commands then always ask). */
+  sandbox?: CommandSandbox | false;
+  /** Let sandboxed commands reach the network. */
+  network?: boolean;
   maxSteps?: number | undefined;
   contextSize?: number | undefined;
   sampling?: SamplingOptions;
@@ -85,12 +90,16 @@ export async function runHeadless(options: HeadlessRunOptions): Promise<Headless
     options.onEvent?.(event);
   };
   const approver = options.approver ?? new ConsoleApprover({ interactive: options.interactive === true, autoApprove: options.approvals === 'auto' });
+  // Commands run in the OS sandbox when there is one; without it, none runs unasked.
+  const sandbox = options.sandbox === undefined ? await detectCommandSandbox({ network: options.network === true }) : options.sandbox || undefined;
+  if (!sandbox && !options.json) options.out.write('No OS sandbox for commands here, so every command asks first.\n');
   const result = await runAgent({
     client,
     workspace: new FsWorkspace(root),
     tools: createDefaultTools(),
     approver,
-    approval: headlessApprovalSettings(options.approvals),
+    approval: { ...headlessApprovalSettings(options.approvals), sandbox: sandbox ? 'os' : 'none' },
+    ...(sandbox ? { sandbox } : {}),
     request: options.request,
     onEvent,
     ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),

@@ -1,3 +1,4 @@
+import type { CommandSandbox } from '../sandbox/commandSandbox';
 import type { EngineClient, EngineError } from '../../engine/client';
 import type { ChatMessage, ContentPart } from '../../engine/protocol';
 import type { AgentEventListener, DoneReason } from '../events';
@@ -28,6 +29,8 @@ export interface AgentSessionOptions {
   approver: Approver;
   /** Default: DEFAULT_APPROVAL_SETTINGS. `restricted: true` runs without tools. */
   approval?: ApprovalSettings;
+  /** The OS sandbox every command runs in (see detectCommandSandbox); without one, set approval.sandbox to 'none'. */
+  sandbox?: CommandSandbox;
   /** Most model turns in one run (default 25). */
   maxSteps?: number;
   /** Replaces the built-in system prompt. */

@@ -308,6 +308,7 @@ export class AgentSession {
               signal,
               emit,
               maxOutputChars: o.maxToolOutputChars ?? DEFAULTS.maxToolOutputChars,
+              sandbox: o.sandbox,
             });
             content = result.content;
             isError = result.isError;

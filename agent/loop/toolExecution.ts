@@ -1,3 +1,4 @@
+import type { CommandSandbox } from '../sandbox/commandSandbox';
 import { isAbortError } from '../../engine/client';
 import type { AgentEvent } from '../events';
 import { decideApproval } from '../policy/approvalPolicy';
@@ -14,6 +15,7 @@ export interface ExecutionContext {
   signal: AbortSignal | undefined;
   emit: (event: AgentEvent) => void;
   maxOutputChars: number;
+  sandbox?: CommandSandbox;
 }
 
 /** What goes back to the model for one call; `stopped` when the user aborted during it. */
@@ -48,6 +50,7 @@ export async function executeToolCall(tool: AgentTool, args: unknown, context: E
     onOutput: (chunk) => emit({ type: 'tool-output', step, callId, chunk }),
   };
   if (signal) toolContext.signal = signal;
+  if (context.sandbox) toolContext.sandbox = context.sandbox;
   const name = tool.definition.function.name;
 
   let request;

@@ -1,5 +1,6 @@
 import type { ApprovalRequest } from '../workspace';
 import type { ApprovalSettings } from './approvalSettings';
+import { sandboxHint } from '../sandbox/commandSandbox';
 import { codeRunningFileReason } from './codeRunningFiles';
 import { analyseCommand } from './commandLine';
 import { neverAutoApproveReason } from './neverAutoApprove';
@@ -39,6 +40,7 @@ export function decideCommand(line: string, settings: ApprovalSettings): PolicyD
   const never = neverAutoApproveReason(analysis, line);
   if (never) return ask(`never runs without asking: ${never}`, true);
   if (analysis.commands.length === 0) return ask('the command line has no command');
+  if (settings.sandbox === 'none') return ask(`there is no OS sandbox here, so the command would run unsandboxed with your full rights; ${sandboxHint()}`, true);
   for (const command of analysis.commands) {
     const pattern = settings.deny.find((candidate) => matchesDenyPattern(command.text, candidate));
     if (pattern !== undefined) return ask(`\`${command.text}\` matches the deny pattern "${pattern}"`);

@@ -15,6 +15,11 @@ export interface ApprovalSettings {
   deny: string[];
   /** VS Code Restricted Mode: the agent gets no tools at all. */
   restricted?: boolean;
+  /**
+   * 'none' when this machine has no OS sandbox for commands: then no command runs without a
+   * person's yes, and the card says so. Left unset where the caller runs commands itself.
+   */
+  sandbox?: 'os' | 'none';
 }
 
 export const DEFAULT_APPROVAL_SETTINGS: Readonly<ApprovalSettings> = Object.freeze({

@@ -46,7 +46,9 @@ export class RunCommandTool implements AgentTool<RunCommandArgs> {
     return guarded(NAME, async () => {
       const timeoutSeconds = args.timeout_seconds ?? TOOL_LIMITS.commandDefaultTimeoutSeconds;
       const started = Date.now();
-      const result = await context.workspace.runCommand(args.command, {
+      // The sandbox is the boundary: the approved line runs inside it, not beside it.
+      const line = context.sandbox ? context.sandbox.wrap(args.command, context.workspace.root) : args.command;
+      const result = await context.workspace.runCommand(line, {
         timeoutMs: timeoutSeconds * 1000,
         maxOutputBytes: TOOL_LIMITS.commandOutputBytes,
         signal: context.signal,

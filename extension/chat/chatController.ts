@@ -6,6 +6,7 @@ import type { ApprovalSettings } from '../../agent/policy/approvalSettings';
 import type { RunCheckpoint } from '../../agent/checkpoint/runCheckpoint';
 import { createDefaultTools } from '../../agent/tools';
 import { resolveInsideWorkspace } from '../../agent/pathSafety';
+import { detectCommandSandbox } from '../../agent/sandbox/commandSandbox';
 import type { ContentPart } from '../../engine/protocol';
 import type { AttachmentView, ChatMessageView, HostToWebview, ToolCallView, WebviewMessage } from '../../webview/protocol';
 import type { EngineController } from '../engineController';
@@ -301,12 +302,15 @@ export class ChatController implements vscode.Disposable {
       }
       this.workspace ??= VsCodeWorkspace.forFirstFolder({ log: this.log });
       const settings = approvalSettings();
+      // Every command runs in the OS sandbox when the machine has one; without it none runs unasked.
+      const sandbox = this.workspace ? await detectCommandSandbox({ network: vscode.workspace.getConfiguration('gemmaAgent.agent').get<boolean>('commands.network', false) }) : undefined;
       const session = new AgentSession({
         client,
         workspace: this.workspace ?? new NoFolderWorkspace(),
         tools: this.workspace ? createDefaultTools() : [],
         approver: this.approver,
-        approval: this.workspace ? settings : { ...settings, restricted: true },
+        approval: this.workspace ? { ...settings, sandbox: sandbox ? 'os' : 'none' } : { ...settings, restricted: true },
+        ...(sandbox ? { sandbox } : {}),
         maxSteps: vscode.workspace.getConfiguration('gemmaAgent.agent').get<number>('maxSteps', 25),
         history: this.chat.history,
         contextSize: this.engine.contextSize,

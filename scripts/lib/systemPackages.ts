@@ -2,13 +2,14 @@ import { spawnSync } from 'node:child_process';
 
 /**
  * Debian packages the project's own set-up needs, per goal. `npm start` installs code-server
- * (native modules: headers of Kerberos, a compiler, Python for node-gyp); `npm test` also
+ * (native modules: headers of Kerberos, a compiler, Python for node-gyp) and bubblewrap, the
+ * sandbox the agent's commands run in; `npm test` also
  * builds llama-server and drives Chromium, records and speaks voice fixtures, and searches
  * with ripgrep.
  */
 export const SYSTEM_PACKAGES = {
-  start: ['libkrb5-dev', 'python3', 'make', 'g++', 'git'],
-  test: ['libkrb5-dev', 'python3', 'make', 'g++', 'git', 'cmake', 'chromium', 'sox', 'espeak-ng', 'ffmpeg', 'ripgrep'],
+  start: ['libkrb5-dev', 'python3', 'make', 'g++', 'git', 'bubblewrap'],
+  test: ['libkrb5-dev', 'python3', 'make', 'g++', 'git', 'bubblewrap', 'cmake', 'chromium', 'sox', 'espeak-ng', 'ffmpeg', 'ripgrep'],
 } as const;
 
 export type SetupGoal = keyof typeof SYSTEM_PACKAGES;

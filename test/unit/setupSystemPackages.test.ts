@@ -36,7 +36,7 @@ describe('set-up: Debian packages', () => {
   });
 
   it('installs only the missing ones with apt-get as root', () => {
-    const m = fakeMachine({ uid: 0, installed: ['python3', 'make', 'g++', 'git'] });
+    const m = fakeMachine({ uid: 0, installed: ['python3', 'make', 'g++', 'git', 'bubblewrap'] });
     const outcome = ensureSystemPackages('start', m.runner, quiet);
     assert.deepEqual(outcome, { kind: 'installed', packages: ['libkrb5-dev'], via: 'root' });
     assert.deepEqual(m.calls, ['apt-get update -qq', 'apt-get install -y -qq --no-install-recommends libkrb5-dev']);
@@ -51,7 +51,7 @@ describe('set-up: Debian packages', () => {
   });
 
   it('stops before any install when neither root nor sudo works, naming the one command to run', () => {
-    const m = fakeMachine({ uid: 1000, sudo: false, installed: ['python3', 'make', 'g++', 'git'] });
+    const m = fakeMachine({ uid: 1000, sudo: false, installed: ['python3', 'make', 'g++', 'git', 'bubblewrap'] });
     assert.throws(
       () => ensureSystemPackages('start', m.runner, quiet),
       (err: unknown) => err instanceof SetupError && /libkrb5-dev/.test(err.message) && err.fix === 'sudo apt-get update && sudo apt-get install -y --no-install-recommends libkrb5-dev',

@@ -1,0 +1,144 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * The boundary for model-written commands: the OS runs them where they can write only the
+ * workspace and a private temp folder, cannot reach the network unless allowed, cannot see
+ * the user's secrets, and cannot leave anything running. Approval lists sit on top of this;
+ * parsing a shell line is not a boundary (`bash -c`, `$(...)`, interpreters all get past it).
+ */
+export interface CommandSandbox {
+  readonly kind: 'bubblewrap' | 'sandbox-exec';
+  /** The shell line that runs `command` inside the sandbox, from the workspace root. */
+  wrap(command: string, root: string): string;
+}
+
+export interface SandboxOptions {
+  /** Let commands reach the network (npm install, git fetch). Default off. */
+  readonly network?: boolean;
+  readonly home?: string;
+}
+
+/** Workspace files that make tools run code: readable inside the sandbox, never writable. */
+export const READ_ONLY_IN_WORKSPACE = ['.git/hooks', '.git/config', '.vscode', '.husky'];
+
+/** Where secrets live; hidden inside the sandbox (an empty folder or an empty file in their place). */
+export const SECRET_DIRS = ['.ssh', '.aws', '.gnupg', '.config/gh', '.docker', '.kube', '.mozilla', '.config/google-chrome', '.config/chromium', '.config/BraveSoftware', '.password-store'];
+export const SECRET_FILES = ['.netrc', '.git-credentials', '.npmrc', '.pypirc'];
+
+/** POSIX shell quoting: one word, whatever it holds. */
+export function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+export function bubblewrapArgs(command: string, root: string, options: SandboxOptions = {}): string[] {
+  const home = options.home ?? os.homedir();
+  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--bind', root, root];
+  for (const relative of READ_ONLY_IN_WORKSPACE) {
+    const p = path.join(root, relative);
+    if (fs.existsSync(p)) args.push('--ro-bind', p, p);
+  }
+  for (const relative of SECRET_DIRS) {
+    const p = path.join(home, relative);
+    if (isDir(p)) args.push('--tmpfs', p);
+  }
+  for (const relative of SECRET_FILES) {
+    const p = path.join(home, relative);
+    if (isFile(p)) args.push('--ro-bind', '/dev/null', p);
+  }
+  args.push('--setenv', 'TMPDIR', '/tmp', '--setenv', 'npm_config_cache', '/tmp/.npm');
+  // Its own PID namespace: when the command ends, everything it started (setsid, &) ends too.
+  args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent', '--new-session');
+  if (!options.network) args.push('--unshare-net');
+  args.push('--chdir', root, '--', '/bin/sh', '-c', command);
+  return args;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export function bubblewrapSandbox(bwrap: string, options: SandboxOptions = {}): CommandSandbox {
+  return {
+    kind: 'bubblewrap',
+    wrap: (command, root) => [bwrap, ...bubblewrapArgs(command, root, options)].map(shellWord).join(' '),
+  };
+}
+
+/** A sandbox-exec profile: anything may be read, writes only in the workspace and temp folders, secrets unreadable, network only when allowed. */
+export function seatbeltProfile(root: string, options: SandboxOptions = {}): string {
+  const home = options.home ?? os.homedir();
+  const q = (p: string): string => JSON.stringify(p);
+  const readOnly = READ_ONLY_IN_WORKSPACE.map((r) => `(subpath ${q(path.join(root, r))})`).join(' ');
+  const secrets = [...SECRET_DIRS.map((r) => `(subpath ${q(path.join(home, r))})`), ...SECRET_FILES.map((r) => `(literal ${q(path.join(home, r))})`)].join(' ');
+  return [
+    '(version 1)',
+    '(allow default)',
+    `(deny file-write* (require-not (require-any (subpath ${q(root)}) (subpath "/private/tmp") (subpath "/private/var/folders") (literal "/dev/null") (literal "/dev/tty"))))`,
+    `(deny file-write* ${readOnly})`,
+    `(deny file-read* ${secrets})`,
+    options.network ? '' : '(deny network* (remote ip) (remote unix-socket))',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+export function seatbeltSandbox(options: SandboxOptions = {}): CommandSandbox {
+  return {
+    kind: 'sandbox-exec',
+    wrap: (command, root) => ['/usr/bin/sandbox-exec', '-p', seatbeltProfile(root, options), '/bin/sh', '-c', command].map(shellWord).join(' '),
+  };
+}
+
+function onPath(name: string, envPath = process.env.PATH ?? ''): string | undefined {
+  for (const dir of envPath.split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * The sandbox this machine offers, proved by running a trivial command in it (bubblewrap
+ * needs user namespaces, which some kernels turn off); undefined when there is none.
+ */
+export async function detectCommandSandbox(options: SandboxOptions & { platform?: NodeJS.Platform; envPath?: string } = {}): Promise<CommandSandbox | undefined> {
+  const platform = options.platform ?? process.platform;
+  if (platform === 'linux') {
+    const bwrap = onPath('bwrap', options.envPath);
+    if (!bwrap) return undefined;
+    try {
+      await run(bwrap, ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--unshare-net', '--die-with-parent', '--', '/bin/true'], { timeout: 10_000 });
+      return bubblewrapSandbox(bwrap, options);
+    } catch {
+      return undefined;
+    }
+  }
+  if (platform === 'darwin' && fs.existsSync('/usr/bin/sandbox-exec')) return seatbeltSandbox(options);
+  return undefined;
+}
+
+/** What to tell a user whose machine runs commands without a sandbox. */
+export function sandboxHint(platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'linux') return 'install bubblewrap (Debian and Ubuntu: sudo apt-get install bubblewrap) to run them in one';
+  if (platform === 'win32') return 'Windows has no sandbox Gemma Agent can use yet';
+  return 'this system offers no sandbox Gemma Agent can use';
+}

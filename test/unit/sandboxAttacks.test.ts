@@ -1,0 +1,196 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FsWorkspace } from '../../agent/fsWorkspace';
+import { runAgent } from '../../agent/loop';
+import { decideCommand } from '../../agent/policy/approvalPolicy';
+import { DEFAULT_APPROVAL_SETTINGS } from '../../agent/policy/approvalSettings';
+import { bubblewrapArgs, detectCommandSandbox, seatbeltProfile, type CommandSandbox } from '../../agent/sandbox/commandSandbox';
+import { createDefaultTools } from '../../agent/tools';
+import type { Approver } from '../../agent/workspace';
+import { EngineClient } from '../../engine/client';
+import { reply, startScriptedEngine, toolCallReply } from '../support/scriptedEngine';
+
+/*
+ * Attack families from the security review, run for real on the file system inside the OS
+ * sandbox: each command is one a parser let through, approved as a user might. The sentinel
+ * lives outside the workspace in /var/tmp (not /tmp, which the sandbox replaces anyway), and
+ * a fake home holds "secrets"; afterwards both must be exactly as they were.
+ */
+describe('command sandbox: attacks from a model with approved commands', function () {
+  this.timeout(120_000);
+  let sandbox: CommandSandbox | undefined;
+  let base: string;
+  let workspace: string;
+  let sentinel: string;
+  let home: string;
+
+  before(async function () {
+    sandbox = await detectCommandSandbox({ platform: process.platform });
+    if (!sandbox) {
+      // CI installs bubblewrap (npm test's set-up), so there this never skips.
+      if (process.platform === 'linux' && process.env.CI) assert.fail('bubblewrap is missing or cannot run: the sandbox must be tested for real on Linux CI');
+      this.skip();
+    }
+  });
+
+  beforeEach(() => {
+    base = fs.mkdtempSync('/var/tmp/gemma-sandbox-');
+    workspace = path.join(base, 'workspace');
+    sentinel = path.join(base, 'sentinel');
+    home = path.join(base, 'home');
+    fs.mkdirSync(path.join(workspace, '.git', 'hooks'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, '.git', 'config'), '[core]\n');
+    fs.writeFileSync(path.join(workspace, 'notes.txt'), 'mine\n');
+    fs.mkdirSync(sentinel);
+    fs.writeFileSync(path.join(sentinel, 'keep.txt'), 'do not touch\n');
+    fs.mkdirSync(path.join(home, '.ssh'), { recursive: true });
+    fs.writeFileSync(path.join(home, '.ssh', 'id_ed25519'), 'PRIVATE KEY\n');
+    fs.writeFileSync(path.join(home, '.netrc'), 'machine example password hunter2\n');
+  });
+  afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
+
+  function sentinelIntact(): boolean {
+    return fs.existsSync(path.join(sentinel, 'keep.txt')) && fs.readFileSync(path.join(sentinel, 'keep.txt'), 'utf8') === 'do not touch\n' && fs.readdirSync(sentinel).length === 1;
+  }
+
+  async function runInside(command: string, options: { network?: boolean } = {}) {
+    const box = await detectCommandSandbox({ home, network: options.network === true });
+    assert.ok(box);
+    return new FsWorkspace(workspace).runCommand(box.wrap(command, workspace), { timeoutMs: 30_000, maxOutputBytes: 64_000 });
+  }
+
+  it('keeps every destructive command away from a folder outside the workspace', async () => {
+    const S = sentinel;
+    const attacks = [
+      `bash -c "rm -rf ${S}"`,
+      `sh -c 'rm -rf ${S}'`,
+      `$(echo rm) -rf ${S}`,
+      `x=rm; $x -rf ${S}`,
+      `find ${S} -delete`,
+      `python3 -c "import shutil; shutil.rmtree('${S}')"`,
+      `node -e "require('fs').rmSync('${S}', { recursive: true, force: true })"`,
+      `perl -e 'unlink glob("${S}/*")'`,
+      `rm -fr ${S}`,
+      `rm -r -f ${S}`,
+      `cd / && rm -rf ${S}`,
+      `mv ${S} ${workspace}/stolen`,
+      `truncate -s 0 ${S}/keep.txt`,
+      `cp /dev/null ${S}/keep.txt`,
+      `echo gone | tee ${S}/keep.txt`,
+      `ln -sf /dev/null ${S}/keep.txt`,
+      `echo x > ${S}/new.txt`,
+      `git -C ${workspace} diff --no-index --output=${S}/keep.txt /dev/null ${workspace}/notes.txt`,
+    ];
+    let escaped = 0;
+    for (const attack of attacks) {
+      await runInside(attack);
+      if (!sentinelIntact()) {
+        escaped++;
+        assert.fail(`escaped: ${attack}`);
+      }
+    }
+    console.log(`      attack cases: ${attacks.length} run, ${escaped} escaped`);
+  });
+
+  it('lets the command work in the workspace but not change the files that make git run code', async () => {
+    const result = await runInside('echo new > made.txt && echo hook > .git/hooks/pre-commit; echo "[core] fsmonitor = evil" >> .git/config; cat made.txt');
+    assert.match(result.output, /new/);
+    assert.equal(fs.readFileSync(path.join(workspace, 'made.txt'), 'utf8'), 'new\n', 'writes inside the workspace land');
+    assert.equal(fs.existsSync(path.join(workspace, '.git', 'hooks', 'pre-commit')), false);
+    assert.equal(fs.readFileSync(path.join(workspace, '.git', 'config'), 'utf8'), '[core]\n');
+  });
+
+  it('hides the secrets in the home folder', async () => {
+    const result = await runInside(`cat ${home}/.ssh/id_ed25519 ${home}/.netrc; ls -a ${home}/.ssh`);
+    assert.doesNotMatch(result.output, /PRIVATE KEY|hunter2/);
+  });
+
+  it('leaves nothing running after the command ends', async () => {
+    const marker = `gemma-outlives-${process.pid}-${Date.now()}`;
+    await runInside(`setsid sh -c 'exec -a ${marker} sleep 60' > /dev/null 2>&1 & sleep 0.2; echo started`);
+    await new Promise((r) => setTimeout(r, 500));
+    const survivors = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p) && (() => {
+      try {
+        return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker);
+      } catch {
+        return false;
+      }
+    })());
+    assert.deepEqual(survivors, [], 'the background process ended with the command');
+  });
+
+  it('has no network unless allowed', async () => {
+    const server = http.createServer((_req, res) => res.end('reached'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const probe = `node -e "require('http').get('http://127.0.0.1:${port}/', r => r.on('data', d => console.log(String(d)))).on('error', e => console.log('blocked ' + e.code))"`;
+      assert.match((await runInside(probe)).output, /blocked/);
+      assert.match((await runInside(probe, { network: true })).output, /reached/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('runs the agent\'s run_command inside it, even with everything auto-approved', async () => {
+    const engine = await startScriptedEngine({ steps: [toolCallReply({ name: 'run_command', arguments: { command: `rm -rf ${sentinel}; echo done` } }), reply('Done.')] });
+    try {
+      const yes: Approver = { approve: async () => ({ approved: true }) };
+      const result = await runAgent({
+        client: new EngineClient({ baseUrl: engine.url }),
+        workspace: new FsWorkspace(workspace),
+        tools: createDefaultTools(),
+        approver: yes,
+        approval: { ...DEFAULT_APPROVAL_SETTINGS, edits: 'auto', commands: 'auto', deny: [], allow: [], sandbox: 'os' },
+        sandbox: (await detectCommandSandbox({ home }))!,
+        request: 'clean up',
+      });
+      assert.equal(result.reason, 'answered');
+      assert.ok(sentinelIntact(), 'the approved rm -rf ran in the sandbox');
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
+describe('command sandbox: policy and profiles', () => {
+  it('never auto-approves a command where no sandbox exists, and says how to get one', () => {
+    const decision = decideCommand('npm test', { ...DEFAULT_APPROVAL_SETTINGS, commands: 'auto', sandbox: 'none' });
+    assert.equal(decision.action, 'ask');
+    if (decision.action === 'ask') {
+      assert.match(decision.why, /unsandboxed/);
+      assert.equal(decision.neverAuto, true);
+    }
+    assert.equal(decideCommand('npm test', { ...DEFAULT_APPROVAL_SETTINGS, sandbox: 'os' }).action, 'auto');
+  });
+
+  it('builds bubblewrap arguments with a private /tmp, no network, its own PID namespace and read-only git files', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-args-'));
+    try {
+      fs.mkdirSync(path.join(root, '.git', 'hooks'), { recursive: true });
+      const args = bubblewrapArgs('npm test', root, { home: '/nonexistent-home' });
+      const text = args.join(' ');
+      assert.ok(text.startsWith('--ro-bind / / --dev /dev --proc /proc --tmpfs /tmp'));
+      assert.ok(text.includes(`--bind ${root} ${root}`));
+      assert.ok(text.includes(`--ro-bind ${root}/.git/hooks ${root}/.git/hooks`));
+      for (const flag of ['--unshare-pid', '--unshare-net', '--die-with-parent', '--new-session']) assert.ok(args.includes(flag), flag);
+      assert.deepEqual(args.slice(-4), ['--', '/bin/sh', '-c', 'npm test']);
+      assert.ok(!bubblewrapArgs('x', root, { network: true }).includes('--unshare-net'));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('writes a sandbox-exec profile that limits writes to the workspace and temp, hides secrets and blocks the network', () => {
+    const profile = seatbeltProfile('/Users/me/project', { home: '/Users/me' });
+    assert.match(profile, /\(deny file-write\* \(require-not \(require-any \(subpath "\/Users\/me\/project"\)/);
+    assert.match(profile, /\(deny file-write\* \(subpath "\/Users\/me\/project\/\.git\/hooks"\)/);
+    assert.match(profile, /\(deny file-read\* .*\(subpath "\/Users\/me\/\.ssh"\)/);
+    assert.match(profile, /\(deny network\*/);
+    assert.doesNotMatch(seatbeltProfile('/p', { home: '/h', network: true }), /deny network/);
+  });
+});
