@@ -21,6 +21,22 @@ function size(file: string): string {
   return `${(fs.statSync(path.join(root, file)).size / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/**
+ * The CPU backends link OpenMP's runtime (libgomp), which a minimal Linux may lack; it is
+ * copied beside them (GCC's runtime library exception allows this) so the VSIX needs only
+ * glibc from the system.
+ */
+function bundleOpenMpRuntime(dir: string): void {
+  for (const name of fs.readdirSync(dir).filter((n) => n.startsWith('libggml-cpu'))) {
+    const ldd = execFileSync('ldd', [path.join(dir, name)], { encoding: 'utf8' });
+    const gomp = /libgomp\.so\.1 => (\S+)/.exec(ldd)?.[1];
+    if (gomp) {
+      fs.copyFileSync(gomp, path.join(dir, 'libgomp.so.1'));
+      return;
+    }
+  }
+}
+
 async function main(): Promise<void> {
   execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--production'], { cwd: root, stdio: 'inherit' });
   const bin = path.join(root, 'dist', 'bin');
@@ -42,7 +58,8 @@ async function main(): Promise<void> {
       },
     });
     try {
-      shipServer(server, root, 'linux-x64');
+      const shipped = shipServer(server, root, 'linux-x64');
+      bundleOpenMpRuntime(shipped);
       vscePackage('gemma-agent-linux-x64.vsix', 'linux-x64');
     } finally {
       // dist/bin is only for the platform VSIX; a later universal package must not carry it.
