@@ -40,7 +40,7 @@ describe('e2e: the packaged extension in code-server', function () {
     const frame = chatFrame(page);
     await frame.locator('.engine-title').waitFor({ state: 'visible', timeout: 60_000 });
     assert.equal(await frame.locator('.engine-title').textContent(), 'No model configured');
-    assert.match((await frame.locator('.engine-detail').textContent()) ?? '', /hf:giladgd\/gemma-4-12B-it-GGUF:Q4_K_M/);
+    assert.match((await frame.locator('.engine-detail').textContent()) ?? '', /Gemma 4 12B Q4_K_M with its MTP drafter and projector from hf:unsloth\/gemma-4-12b-it-GGUF, about 7\.6 GB/);
     assert.equal(await frame.locator('button', { hasText: 'Download recommended model' }).count(), 1);
     assert.ok(await frame.locator('textarea.composer-input').isVisible());
     await screenshot(page, '02-chat-first-run');
