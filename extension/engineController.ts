@@ -5,9 +5,25 @@ import { BinaryNotFoundError, type ServerNeeds } from '../engine/binary/resolveS
 import { EngineClient } from '../engine/client';
 import { planLaunch, type EngineRequest, type LaunchPlan, type LaunchPlanOptions } from '../engine/launchPlan';
 import { DraftAcceptanceWatch, draftCountersFromMetrics } from '../engine/supervisor/draftAcceptance';
-import { EngineSupervisor, type SupervisorEvent } from '../engine/supervisor/engineSupervisor';
+import { EngineRegistry } from '../engine/supervisor/engineRegistry';
+import { EngineSupervisor, type EngineEndpoint, type SupervisorEvent } from '../engine/supervisor/engineSupervisor';
+import type { LeaseWatch } from '../engine/supervisor/leaseWatchdog';
+import { SharedEngine } from '../engine/supervisor/sharedEngine';
 import type { EngineStateView } from '../webview/protocol';
-import { RECOMMENDED_MODEL, readSettings } from './settings';
+import { createHash } from 'node:crypto';
+import { RECOMMENDED_MODEL, readSettings, type Settings } from './settings';
+
+/** What a window that joins the shared engine needs to know of it. */
+interface SharedMeta {
+  capabilities: { vision: boolean; audio: boolean; drafting: boolean };
+  contextSize: number;
+}
+
+/** Windows share an engine only when they ask for the same one. */
+function engineKey(s: Settings): string {
+  const what = [s.modelPath, s.drafterPath, s.projectorPath, s.serverPath, s.contextSize, s.gpuLayers, s.threads, s.draftEnabled, s.draftMaxTokens, s.draftMinProbability, s.extraArgs];
+  return createHash('sha256').update(JSON.stringify(what)).digest('hex');
+}
 
 export const REMOTE_KEY_SECRET = 'gemmaAgent.remoteApiKey';
 
@@ -38,6 +54,10 @@ export class EngineController implements vscode.Disposable {
   private starting: Promise<EngineConnection> | undefined;
   private metricsTimer: NodeJS.Timeout | undefined;
   private readonly draftWatch = new DraftAcceptanceWatch();
+  /** The machine-wide engine this window takes part in, as its owner or as a guest. */
+  private shared: SharedEngine<SharedMeta> | undefined;
+  /** Set when another window's engine serves this one. */
+  private joined: { endpoint: EngineEndpoint; meta: SharedMeta } | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -52,18 +72,20 @@ export class EngineController implements vscode.Disposable {
 
   /** The local engine's context size; undefined for a remote engine (its /props says). */
   get contextSize(): number | undefined {
-    return this.plan?.config.contextSize;
+    return this.plan?.config.contextSize ?? this.joined?.meta.contextSize;
   }
 
   /** Settings changed: show the new idle state unless an engine is running. */
   refresh(): void {
-    if (this.supervisor || this.remote || this.starting) return;
+    if (this.supervisor || this.remote || this.starting || this.joined) return;
     this.setState(this.idleState());
   }
 
   /** The live engine, starting it first when needed. */
   connection(): Promise<EngineConnection> {
     if (this.remote) return Promise.resolve(this.remote);
+    this.shared?.registry.touchActivity();
+    if (this.joined) return this.joinedConnection(this.joined);
     const endpoint = this.supervisor?.endpoint;
     if (endpoint && this.plan) return Promise.resolve(this.localConnection(endpoint.url, endpoint.apiKey, this.plan));
     if (this.supervisor) {
@@ -84,10 +106,21 @@ export class EngineController implements vscode.Disposable {
   async stop(): Promise<void> {
     clearInterval(this.metricsTimer);
     const supervisor = this.supervisor;
+    const shared = this.shared;
     this.supervisor = undefined;
     this.plan = undefined;
     this.remote = undefined;
-    await supervisor?.dispose();
+    this.joined = undefined;
+    this.shared = undefined;
+    if (supervisor && shared && shared.registry.otherLiveLeases().length > 0) {
+      // Other windows use it: it goes on without us, and its lease watchdog ends it after the last one.
+      supervisor.release();
+    } else {
+      const pid = supervisor?.pid;
+      await supervisor?.dispose();
+      if (pid && shared) shared.registry.clear(pid);
+    }
+    shared?.leave();
     this.setState(this.idleState());
   }
 
@@ -105,6 +138,32 @@ export class EngineController implements vscode.Disposable {
     }
     const modelName = path.basename(settings.modelPath);
     this.setState({ status: 'starting', model: modelName, detail: 'Preparing the engine' });
+    if (settings.shareEngine) {
+      // One engine for every window of the machine: join it, or start it for all.
+      const registry = new EngineRegistry(vscode.Uri.joinPath(this.context.globalStorageUri, 'engine').fsPath);
+      const shared = new SharedEngine<SharedMeta>(registry, engineKey(settings));
+      const watch = { leaseDir: registry.leaseDir, recordFile: registry.recordFile, activityFile: registry.activityFile, idleMs: settings.idleMinutes * 60_000 };
+      const joined = await shared.acquire(
+        async () => {
+          await this.launchLocal(settings, modelName, watch);
+          const endpoint = this.supervisor?.endpoint;
+          if (!endpoint || !this.plan) throw new Error('The engine stopped right after it started.');
+          return { endpoint, meta: this.sharedMeta(this.plan) };
+        },
+        { onWait: () => this.setState({ status: 'starting', model: modelName, detail: 'Another window is starting the engine; this one will use it too' }) },
+      );
+      if (joined) {
+        this.shared = shared;
+        if (joined.owner) return this.localConnection(joined.endpoint.url, joined.endpoint.apiKey, this.plan!);
+        return this.joinShared(joined.endpoint, joined.meta, modelName);
+      }
+      this.log.info('The shared engine runs other settings (another window uses another model set); this window starts its own.');
+    }
+    return this.launchLocal(settings, modelName);
+  }
+
+  /** Starts llama-server for this window (or, with `shared`, for the machine), with progress and every failure explained. */
+  private async launchLocal(settings: Settings, modelName: string, shared?: LeaseWatch): Promise<EngineConnection> {
     try {
       return await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'Gemma Agent', cancellable: true },
@@ -154,7 +213,7 @@ export class EngineController implements vscode.Disposable {
           }
           this.log.info(`llama-server ${plan.binary.version} (${plan.binary.source}): ${plan.binary.path}`);
           report('Loading the model');
-          const supervisor = new EngineSupervisor(plan.config);
+          const supervisor = new EngineSupervisor(plan.config, shared ? { shared } : {});
           supervisor.onEvent((event) => this.onSupervisorEvent(event, modelName, plan));
           this.supervisor = supervisor;
           this.plan = plan;
@@ -254,6 +313,28 @@ export class EngineController implements vscode.Disposable {
     }
   }
 
+  private sharedMeta(plan: LaunchPlan): SharedMeta {
+    return { capabilities: plan.capabilities, contextSize: plan.config.contextSize };
+  }
+
+  private joinShared(endpoint: EngineEndpoint, meta: SharedMeta, modelName: string): EngineConnection {
+    this.joined = { endpoint, meta };
+    this.log.info(`Using the engine another window started, at ${endpoint.url} (pid ${endpoint.pid})`);
+    this.setState({ status: 'ready', model: modelName, detail: `Context ${meta.contextSize} tokens · ${describeCapabilities({ ...meta.capabilities, tools: true })}${meta.capabilities.drafting ? ' · MTP drafting' : ''} · shared with another window` });
+    return { client: new EngineClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey }), capabilities: { vision: meta.capabilities.vision, audio: meta.capabilities.audio, tools: true } };
+  }
+
+  /** A guest checks the shared engine still answers; when it is gone (its owner closed after a crash), it finds or starts it again. */
+  private async joinedConnection(joined: { endpoint: EngineEndpoint; meta: SharedMeta }): Promise<EngineConnection> {
+    const alive = await fetch(`${joined.endpoint.url}/health`, { signal: AbortSignal.timeout(3000) }).then((r) => r.ok, () => false);
+    const current = this.shared?.registry.read<SharedMeta>();
+    if (alive && current?.pid === joined.endpoint.pid) {
+      return { client: new EngineClient({ baseUrl: joined.endpoint.url, apiKey: joined.endpoint.apiKey }), capabilities: { vision: joined.meta.capabilities.vision, audio: joined.meta.capabilities.audio, tools: true } };
+    }
+    this.joined = undefined;
+    return this.start();
+  }
+
   private localConnection(url: string, apiKey: string, plan: LaunchPlan): EngineConnection {
     return { client: new EngineClient({ baseUrl: url, apiKey }), capabilities: { vision: plan.capabilities.vision, audio: plan.capabilities.audio, tools: true } };
   }
@@ -268,6 +349,8 @@ export class EngineController implements vscode.Disposable {
         this.setState({ status: 'starting', model: modelName, detail: event.message });
         break;
       case 'ready': {
+        // After a crash the owner's restart has a new port and key: the other windows read them here.
+        if (this.shared && this.supervisor) this.shared.update(event.endpoint, this.sharedMeta(plan));
         const seconds = (event.loadMs / 1000).toFixed(1);
         this.log.info(`Engine ready at ${event.endpoint.url} in ${seconds} s (pid ${event.endpoint.pid})`);
         this.setState({ status: 'ready', model: modelName, detail: `Context ${plan.config.contextSize} tokens · ${describeCapabilities({ ...plan.capabilities, tools: true })}${plan.capabilities.drafting ? ' · MTP drafting' : ''} · loaded in ${seconds} s` });
@@ -330,9 +413,7 @@ export class EngineController implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearInterval(this.metricsTimer);
-    void this.supervisor?.dispose();
-    this.changed.dispose();
+    void this.stop().finally(() => this.changed.dispose());
   }
 }
 

@@ -16,6 +16,10 @@ export interface Settings {
   extraArgs: string[];
   remoteUrl: string;
   thinking: boolean;
+  /** One engine for every window of this machine. */
+  shareEngine: boolean;
+  /** Stop the shared engine after this long without a request; 0 never. */
+  idleMinutes: number;
 }
 
 /** The recommended set as the first-run guidance names it (the sizes are the published ones). */
@@ -37,5 +41,7 @@ export function readSettings(): Settings {
     extraArgs: c.get('engine.extraArgs', []),
     remoteUrl: c.get('engine.remoteUrl', '').trim(),
     thinking: c.get('chat.thinking', true),
+    shareEngine: c.get('engine.shareAcrossWindows', true),
+    idleMinutes: Math.max(0, c.get('engine.idleMinutes', 30)),
   };
 }

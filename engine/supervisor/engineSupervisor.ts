@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { LogTail } from './logTail';
 import { parseListeningUrl, serverArgs, type EngineLaunchConfig } from './serverArgs';
+import { watchLeases, type LeaseWatch } from './leaseWatchdog';
 import { watchChild } from './watchdog';
 
 /** Where a running engine answers, and the key every request but /health needs. */
@@ -41,6 +42,11 @@ export interface SupervisorOptions {
   stableAfterMs?: number;
   stopGraceMs?: number;
   env?: NodeJS.ProcessEnv;
+  /**
+   * The engine is shared by every window of the machine: it runs in its own process group,
+   * and a lease watchdog (not this window's life) decides when it ends. See release().
+   */
+  shared?: LeaseWatch;
 }
 
 type State = 'idle' | 'starting' | 'ready' | 'stopping' | 'backoff' | 'failed';
@@ -61,7 +67,7 @@ export class EngineSupervisor {
   private lastReadyAt = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private starting: Promise<EngineEndpoint> | undefined;
-  private readonly options: Required<Omit<SupervisorOptions, 'env'>> & { env?: NodeJS.ProcessEnv };
+  private readonly options: Required<Omit<SupervisorOptions, 'env' | 'shared'>> & { env?: NodeJS.ProcessEnv; shared?: LeaseWatch };
 
   constructor(
     private readonly config: EngineLaunchConfig,
@@ -73,6 +79,7 @@ export class EngineSupervisor {
       stableAfterMs: options.stableAfterMs ?? 120_000,
       stopGraceMs: options.stopGraceMs ?? 5000,
       env: options.env,
+      shared: options.shared,
     };
   }
 
@@ -171,6 +178,27 @@ export class EngineSupervisor {
     this.listeners.clear();
   }
 
+  /**
+   * Lets a shared engine go on without this window (others hold leases): no restart, no
+   * events, no handle that keeps this process alive; its lease watchdog ends it later.
+   * llama-server ignores SIGPIPE, so its log output to the closed pipes does no harm.
+   */
+  release(): void {
+    clearTimeout(this.restartTimer);
+    const child = this.child;
+    this.state = 'idle';
+    this.child = undefined;
+    this.current = undefined;
+    this.stopWatchdog = undefined; // the lease watchdog stays: it ends the engine later
+    if (child) {
+      child.removeAllListeners('exit');
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      child.unref();
+    }
+    this.listeners.clear();
+  }
+
   private emit(event: SupervisorEvent): void {
     for (const listener of [...this.listeners]) listener(event);
   }
@@ -205,13 +233,14 @@ export class EngineSupervisor {
       let url: string | undefined;
       let child: ChildProcess;
       try {
-        child = spawn(this.config.binary, serverArgs(this.config, apiKey), { stdio: ['ignore', 'pipe', 'pipe'], env });
+        // A shared engine gets its own process group, so it outlives this window while others use it.
+        child = spawn(this.config.binary, serverArgs(this.config, apiKey), { stdio: ['ignore', 'pipe', 'pipe'], env, detached: this.options.shared !== undefined });
       } catch (err) {
         reject(this.fail(`Could not start ${this.config.binary}: ${(err as Error).message}`));
         return;
       }
       this.child = child;
-      if (child.pid) this.stopWatchdog = watchChild(child.pid);
+      if (child.pid) this.stopWatchdog = this.options.shared ? watchLeases(child.pid, this.options.shared) : watchChild(child.pid);
 
       const fail = (message: string): void => {
         if (settled) return;

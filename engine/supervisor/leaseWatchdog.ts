@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * The shared engine belongs to no single window: a detached Node process ends it when no
+ * window holds a lease any more (each lease names a live extension host's pid), or when no
+ * request came for the idle time, and then removes its record so the next window starts a
+ * fresh one.
+ */
+const script = `
+const fs = require('node:fs');
+const path = require('node:path');
+const [child, leaseDir, recordFile, activityFile, idleMsText] = process.argv.slice(1);
+const pid = Number(child);
+const idleMs = Number(idleMsText);
+const alive = (p) => { try { process.kill(p, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+const anyLease = () => { try { return fs.readdirSync(leaseDir).map(Number).some((p) => p > 0 && alive(p)); } catch { return false; } };
+const idle = () => { if (!(idleMs > 0)) return false; try { return Date.now() - fs.statSync(activityFile).mtimeMs > idleMs; } catch { return false; } };
+let graceUntil = Date.now() + 5000;
+const timer = setInterval(() => {
+  if (!alive(pid)) process.exit(0);
+  if (Date.now() < graceUntil) return;
+  if (!anyLease() || idle()) {
+    clearInterval(timer);
+    try { const r = JSON.parse(fs.readFileSync(recordFile, 'utf8')); if (r.pid === pid) fs.rmSync(recordFile, { force: true }); } catch {}
+    try { process.kill(pid, 'SIGTERM'); } catch {}
+    setTimeout(() => { try { process.kill(pid, 'SIGKILL'); } catch {} process.exit(0); }, 3000);
+  }
+}, 1000);
+`;
+
+export interface LeaseWatch {
+  leaseDir: string;
+  recordFile: string;
+  activityFile: string;
+  /** 0: never stop for idleness. */
+  idleMs: number;
+}
+
+export function watchLeases(childPid: number, watch: LeaseWatch): () => void {
+  const watcher = spawn(process.execPath, ['-e', script, String(childPid), watch.leaseDir, watch.recordFile, watch.activityFile, String(watch.idleMs)], {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+  });
+  watcher.unref();
+  return () => {
+    try {
+      if (watcher.pid) process.kill(watcher.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+}
