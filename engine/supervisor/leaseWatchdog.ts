@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 const script = `
 const fs = require('node:fs');
 const path = require('node:path');
-const [child, leaseDir, recordFile, activityFile, idleMsText] = process.argv.slice(1);
+const { GEMMA_ENGINE_PID: child, GEMMA_LEASE_DIR: leaseDir, GEMMA_ENGINE_RECORD: recordFile, GEMMA_ENGINE_ACTIVITY: activityFile, GEMMA_ENGINE_IDLE_MS: idleMsText } = process.env;
 const pid = Number(child);
 const idleMs = Number(idleMsText);
 const alive = (p) => { try { process.kill(p, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
@@ -37,10 +37,20 @@ export interface LeaseWatch {
 }
 
 export function watchLeases(childPid: number, watch: LeaseWatch): () => void {
-  const watcher = spawn(process.execPath, ['-e', script, String(childPid), watch.leaseDir, watch.recordFile, watch.activityFile, String(watch.idleMs)], {
+  // The paths go in the environment, not on the command line: whatever cleans up the
+  // processes that name a window's folders must not take the watchdog with them.
+  const watcher = spawn(process.execPath, ['-e', script], {
     detached: true,
     stdio: 'ignore',
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    env: {
+      ...process.env,
+      ELECTRON_RUN_AS_NODE: '1',
+      GEMMA_ENGINE_PID: String(childPid),
+      GEMMA_LEASE_DIR: watch.leaseDir,
+      GEMMA_ENGINE_RECORD: watch.recordFile,
+      GEMMA_ENGINE_ACTIVITY: watch.activityFile,
+      GEMMA_ENGINE_IDLE_MS: String(watch.idleMs),
+    },
   });
   watcher.unref();
   return () => {
