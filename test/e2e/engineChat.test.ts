@@ -3,10 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { resolveServerBinary } from '../../engine/binary/resolveServerBinary';
-import { ensureTinyGemma4Set } from '../../engine/testModels/tinyGemma4';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { chatFrame, launchBrowser, screenshot } from './support/browser';
+import { tinyEngineSettings } from './support/localEngine';
 import { openChat, openWorkbench, waitForWorkbench } from './support/workbench';
 
 const vsix = path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
@@ -24,21 +23,9 @@ describe('e2e: chat with the local engine (synthetic model)', function () {
 
   before(async function () {
     assert.ok(fs.existsSync(vsix), `${vsix} is missing: run "npm run package" first`);
-    const models = await ensureTinyGemma4Set();
-    const binary = await resolveServerBinary({ variant: 'cpu-native', envPath: '' });
+    const { settings } = await tinyEngineSettings();
     const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-ws-'));
-    server = await startCodeServer({
-      vsix,
-      workspace,
-      settings: {
-        'gemmaAgent.model.path': models.model,
-        'gemmaAgent.model.drafter': models.drafter,
-        'gemmaAgent.model.projector': models.projector,
-        'gemmaAgent.engine.serverPath': binary.path,
-        'gemmaAgent.engine.contextSize': 8192,
-        'gemmaAgent.chat.thinking': false,
-      },
-    });
+    server = await startCodeServer({ vsix, workspace, settings });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await openWorkbench(page, server.url, workspace);

@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { resolveServerBinary } from '../../engine/binary/resolveServerBinary';
-import { ensureTinyGemma4Set, type TinyGemma4Set } from '../../engine/testModels/tinyGemma4';
+import type { TinyGemma4Set } from '../../engine/testModels/tinyGemma4';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { launchBrowser, screenshot } from './support/browser';
+import { tinyEngineSettings } from './support/localEngine';
 import { openChat, openWorkbench } from './support/workbench';
 
 const vsix = path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
@@ -35,21 +35,10 @@ describe('e2e: two windows share one engine', function () {
 
   before(async function () {
     assert.ok(fs.existsSync(vsix), `${vsix} is missing: run "npm run package" first`);
-    models = await ensureTinyGemma4Set();
-    const binary = await resolveServerBinary({ variant: 'cpu-native', envPath: '' });
+    const local = await tinyEngineSettings();
+    models = local.models;
     const first = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-ws-'));
-    server = await startCodeServer({
-      vsix,
-      workspace: first,
-      settings: {
-        'gemmaAgent.model.path': models.model,
-        'gemmaAgent.model.drafter': models.drafter,
-        'gemmaAgent.model.projector': models.projector,
-        'gemmaAgent.engine.serverPath': binary.path,
-        'gemmaAgent.engine.contextSize': 8192,
-        'gemmaAgent.chat.thinking': false,
-      },
-    });
+    server = await startCodeServer({ vsix, workspace: first, settings: local.settings });
     browser = await launchBrowser();
     for (const folder of [first, fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-ws-'))]) {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
