@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import { promises as fsp, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { runShellCommand } from './commandRunner';
@@ -115,8 +116,7 @@ export class FsWorkspace implements Workspace {
     switch (change.kind) {
       case 'create':
         if (existing) throw new Error(`${this.display(change.path)} already exists; it was not overwritten.`);
-        await fsp.mkdir(path.dirname(file), { recursive: true });
-        await writeAtomically(file, change.content);
+        await this.writePinned(file, change.content, undefined, true);
         return;
       case 'modify': {
         if (!existing) throw new Error(`${this.display(change.path)} does not exist, so it cannot be modified.`);
@@ -124,7 +124,7 @@ export class FsWorkspace implements Workspace {
         const target = await fsp.realpath(file);
         const info = await fsp.stat(target);
         if (!info.isFile()) throw new Error(`${this.display(change.path)} is ${describeKind(info)}, not a file.`);
-        await writeAtomically(target, change.content, info.mode);
+        await this.writePinned(target, change.content, info.mode, false);
         return;
       }
       case 'delete':
@@ -142,6 +142,38 @@ export class FsWorkspace implements Workspace {
   /** No language server runs here, so nothing is ever reported. */
   async diagnostics(_path?: string): Promise<DiagnosticItem[]> {
     return [];
+  }
+
+  /**
+   * Writes `file` (already checked to be inside the workspace) so that a folder swapped for a
+   * symlink between that check and the write cannot redirect it: on Linux the folders are
+   * opened one by one from the workspace root, each refusing a symlink, and the write goes
+   * through the last one's descriptor (/proc/self/fd), which keeps naming that same folder
+   * whatever happens to its path. Elsewhere the parents are checked for symlinks just before
+   * the write.
+   */
+  private async writePinned(file: string, content: string, mode: number | undefined, createFolders: boolean): Promise<void> {
+    const realRoot = await fsp.realpath(this.root);
+    const absolute = path.resolve(file);
+    const inRoot = absolute.startsWith(`${realRoot}${path.sep}`) ? absolute : path.join(realRoot, path.relative(this.root, absolute));
+    const relativeDir = path.relative(realRoot, path.dirname(inRoot));
+    if (relativeDir.startsWith('..') || path.isAbsolute(relativeDir)) throw new Error(`${file} is outside the workspace; it was not written.`);
+    const parts = relativeDir === '' ? [] : relativeDir.split(path.sep);
+    if (process.platform === 'linux' && fs.existsSync('/proc/self/fd')) {
+      const dir = openPinnedDirectory(realRoot, parts, createFolders);
+      try {
+        await writeAtomically(path.join(`/proc/self/fd/${dir}`, path.basename(inRoot)), content, mode);
+      } finally {
+        fs.closeSync(dir);
+      }
+      return;
+    }
+    if (createFolders) await fsp.mkdir(path.dirname(inRoot), { recursive: true });
+    for (let i = 1; i <= parts.length; i++) {
+      const partial = path.join(realRoot, ...parts.slice(0, i));
+      if ((await fsp.lstat(partial)).isSymbolicLink()) throw new Error(`${partial} became a symlink while the change was being made; it was not written.`);
+    }
+    await writeAtomically(inRoot, content, mode);
   }
 
   private resolve(relative: string): string {
@@ -184,6 +216,36 @@ async function writeAtomically(file: string, content: string, mode?: number): Pr
     await fsp.rename(temporary, file);
   } catch (error) {
     await fsp.rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Opens the folder `parts` below `root` one component at a time, each relative to the
+ * descriptor of the one before and refusing symlinks (O_NOFOLLOW), creating missing ones
+ * when asked. Returns the last folder's descriptor; the caller closes it.
+ */
+function openPinnedDirectory(root: string, parts: string[], create: boolean): number {
+  const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW } = fs.constants;
+  let fd = fs.openSync(root, O_RDONLY | O_DIRECTORY);
+  try {
+    for (const part of parts) {
+      const next = `/proc/self/fd/${fd}/${part}`;
+      if (create && !fs.existsSync(next)) fs.mkdirSync(next);
+      let child: number;
+      try {
+        child = fs.openSync(next, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ELOOP' || code === 'ENOTDIR') throw new Error(`'${part}' on the way to the file is a symlink or not a folder (it may have just been swapped); nothing was written.`, { cause: error });
+        throw error;
+      }
+      fs.closeSync(fd);
+      fd = child;
+    }
+    return fd;
+  } catch (error) {
+    fs.closeSync(fd);
     throw error;
   }
 }
