@@ -95,6 +95,8 @@ export interface ApprovalRequest {
   /** The unified diff of an edit, or the command line. */
   detail?: string;
   path?: string;
+  /** Where `path` really leads through symlinks (workspace-relative), when known. */
+  realPath?: string;
   /** For edits: the text before and after, so a UI can open a diff view. */
   before?: string;
   after?: string;

@@ -25,7 +25,8 @@ export function decideApproval(request: ApprovalRequest, settings: ApprovalSetti
     case 'read':
       return settings.reads === 'auto' ? AUTO : ask('reads ask first (approval.reads is "ask")');
     case 'edit': {
-      const runsCode = request.path ? codeRunningFileReason(request.path) : undefined;
+      // Judged on the real path too: `gitlink/config` with `gitlink -> .git` is git's config.
+      const runsCode = (request.path ? codeRunningFileReason(request.path) : undefined) ?? (request.realPath ? codeRunningFileReason(request.realPath) : undefined);
       if (runsCode) return ask(`${runsCode}, so edits to it always ask`, true);
       return settings.edits === 'auto' ? AUTO : ask('edits ask first (approval.edits is "ask")');
     }

@@ -5,7 +5,7 @@ import { applySearchReplace, type AppliedEdit, type EditResult } from './editMat
 import { parametersSchema, validateArgs, type ParamTable } from './toolArgs';
 import { TOOL_LIMITS } from './toolLimits';
 import { clipLine, fenced, guarded, numberedLines, ok, plural, ToolError } from './toolOutput';
-import { assertWritable, workspacePath } from './toolPaths';
+import { assertWritableReal, workspacePath } from './toolPaths';
 
 export interface EditFileArgs {
   path: string;
@@ -23,6 +23,8 @@ const PARAMS: ParamTable = {
 
 interface PreparedEdit {
   path: string;
+  /** Where the path really leads, when a symlink takes it elsewhere in the workspace. */
+  realPath?: string;
   before: string;
   after: string;
   edit: AppliedEdit;
@@ -60,6 +62,7 @@ export class EditFileTool implements AgentTool<EditFileArgs> {
       title: `Edit ${prepared.path}`,
       detail: unifiedDiff(prepared.path, prepared.before, prepared.after),
       path: prepared.path,
+      ...(prepared.realPath ? { realPath: prepared.realPath } : {}),
       before: prepared.before,
       after: prepared.after,
     };
@@ -86,7 +89,7 @@ export class EditFileTool implements AgentTool<EditFileArgs> {
 async function prepareEdit(args: EditFileArgs, context: ToolContext): Promise<PreparedEdit> {
   const { workspace } = context;
   const path = workspacePath(NAME, workspace, args.path);
-  assertWritable(NAME, path);
+  const realPath = assertWritableReal(NAME, workspace, path);
   const info = await workspace.stat(path);
   if (!info) throw new ToolError(`${NAME}: ${path} does not exist. Use write_file to create a new file.`);
   if (info.type === 'directory') throw new ToolError(`${NAME}: ${path} is a folder, not a file.`);
@@ -99,7 +102,7 @@ async function prepareEdit(args: EditFileArgs, context: ToolContext): Promise<Pr
   const result = applySearchReplace(text, toLf(args.search), toLf(args.replace));
   if (!result.ok) throw new ToolError(explainFailure(path, text, result));
   const after = crlf ? result.text.replace(/\n/g, '\r\n') : result.text;
-  return { path, before, after, edit: result };
+  return { path, ...(realPath ? { realPath } : {}), before, after, edit: result };
 }
 
 function explainFailure(path: string, text: string, result: Exclude<EditResult, AppliedEdit>): string {

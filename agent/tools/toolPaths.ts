@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
 import { normalizeWorkspacePath } from '../pathSafety';
 import type { Workspace } from '../workspace';
 import { ToolError } from './toolOutput';
@@ -27,6 +29,44 @@ export function assertWritable(tool: string, relative: string): void {
   if (relative === '.') {
     throw new ToolError(`${tool}: the path is the workspace folder itself; give a file path.`);
   }
+}
+
+/**
+ * The workspace-relative path a write really reaches once symlinks are followed (for a new
+ * file, its nearest existing folder), so `gitlink/config` with `gitlink -> .git` counts as
+ * `.git/config`. Undefined when it cannot be told (the folder is not on disk).
+ */
+export function realWorkspacePath(workspace: Workspace, relative: string): string | undefined {
+  try {
+    const root = fs.realpathSync(workspace.root);
+    let probe = nodePath.join(workspace.root, relative);
+    const rest: string[] = [];
+    while (!fs.existsSync(probe) && probe !== workspace.root) {
+      rest.unshift(nodePath.basename(probe));
+      probe = nodePath.dirname(probe);
+    }
+    const real = nodePath.join(fs.realpathSync(probe), ...rest);
+    const inside = nodePath.relative(root, real);
+    return inside.startsWith('..') || nodePath.isAbsolute(inside) ? undefined : inside.split(nodePath.sep).join('/');
+  } catch {
+    return undefined;
+  }
+}
+
+/** assertWritable on the path as given and on the path it really reaches; returns the latter when it differs. */
+export function assertWritableReal(tool: string, workspace: Workspace, relative: string): string | undefined {
+  assertWritable(tool, relative);
+  const found = realWorkspacePath(workspace, relative);
+  const real = found === relative ? undefined : found;
+  if (real !== undefined) {
+    try {
+      assertWritable(tool, real);
+    } catch (error) {
+      if (error instanceof ToolError) throw new ToolError(`${error.message} (${relative} leads there through a symlink)`);
+      throw error;
+    }
+  }
+  return real;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ApprovalRequest } from '../workspace';
 import { countLines } from './editMatch';
 import { parametersSchema, validateArgs, type ParamTable } from './toolArgs';
 import { guarded, ok, plural, ToolError } from './toolOutput';
-import { assertWritable, workspacePath } from './toolPaths';
+import { assertWritableReal, realWorkspacePath, workspacePath } from './toolPaths';
 
 export interface WriteFileArgs {
   path: string;
@@ -39,7 +39,8 @@ export class WriteFileTool implements AgentTool<WriteFileArgs> {
 
   async describe(args: WriteFileArgs, context: ToolContext): Promise<ApprovalRequest> {
     const path = await checkNewFile(args, context);
-    return { category: 'edit', tool: NAME, title: `Create ${path}`, detail: unifiedDiff(path, undefined, args.content), path, before: '', after: args.content };
+    const real = realWorkspacePath(context.workspace, path);
+    return { category: 'edit', tool: NAME, title: `Create ${path}`, detail: unifiedDiff(path, undefined, args.content), path, ...(real && real !== path ? { realPath: real } : {}), before: '', after: args.content };
   }
 
   run(args: WriteFileArgs, context: ToolContext): Promise<ToolOutput> {
@@ -53,7 +54,7 @@ export class WriteFileTool implements AgentTool<WriteFileArgs> {
 
 async function checkNewFile(args: WriteFileArgs, context: ToolContext): Promise<string> {
   const path = workspacePath(NAME, context.workspace, args.path);
-  assertWritable(NAME, path);
+  assertWritableReal(NAME, context.workspace, path);
   const info = await context.workspace.stat(path);
   if (info?.type === 'directory') throw new ToolError(`${NAME}: ${path} is a folder. Give the path of a new file.`);
   if (info) throw new ToolError(`${NAME}: ${path} already exists, and write_file does not overwrite. Use edit_file to change it (read_file it first).`);

@@ -142,6 +142,11 @@ describe('approval policy: files that run code', () => {
     }
   });
 
+  it('judge a path on where it really leads', () => {
+    const decision = decideApproval({ category: 'edit', tool: 'edit_file', title: 'Edit gitlink/config', path: 'gitlink/config', realPath: '.git/config' }, AUTO_EDITS);
+    assert.equal(decision.action, 'ask');
+  });
+
   it('leave ordinary files to the edit setting', () => {
     for (const path of ['src/index.ts', 'README.md', 'package-lock.json', '.vscode/extensions.json', 'docs/Makefile.md']) assert.equal(edit(path).action, 'auto', path);
   });

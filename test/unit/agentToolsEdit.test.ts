@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FsWorkspace } from '../../agent/fsWorkspace';
 import type { ToolContext, ToolOutput } from '../../agent/tool';
-import { EditFileTool, ToolError } from '../../agent/tools';
+import { EditFileTool, ToolError, WriteFileTool } from '../../agent/tools';
 import { applySearchReplace, closestRegion } from '../../agent/tools/editMatch';
 
 const SOURCE = ['class Greeter {', '  greet(name) {', '    if (!name) {', "      return 'hello';", '    }', "    return 'hello ' + name;", '  }', '}', ''].join('\n');
@@ -140,6 +140,21 @@ describe('edit_file', () => {
     fs.writeFileSync(path.join(root, '.git/config'), '[core]\n');
     assert.match((await edit('[core]', '[core]\n\tfsmonitor = evil', '.git/config')).content, /inside \.git/);
     assert.equal(fs.readFileSync(path.join(root, '.git/config'), 'utf8'), '[core]\n');
+  });
+
+  it('refuses .git reached through a symlink inside the workspace, for edits and new files', async () => {
+    fs.mkdirSync(path.join(root, '.git', 'hooks'), { recursive: true });
+    fs.writeFileSync(path.join(root, '.git/config'), '[core]\n');
+    fs.symlinkSync('.git', path.join(root, 'gitlink'));
+    const result = await edit('[core]', '[core]\n\tfsmonitor = evil', 'gitlink/config');
+    assert.equal(result.isError, true);
+    assert.match(result.content, /inside \.git.*leads there through a symlink/);
+    assert.equal(fs.readFileSync(path.join(root, '.git/config'), 'utf8'), '[core]\n');
+    const write = new WriteFileTool();
+    const valid = write.validate({ path: 'gitlink/hooks/pre-commit', content: '#!/bin/sh\nevil\n' });
+    assert.ok(valid.ok);
+    if (valid.ok) await assert.rejects(write.describe(valid.args, context), /inside \.git/);
+    assert.equal(fs.existsSync(path.join(root, '.git/hooks/pre-commit')), false);
   });
 
   describe('matching', () => {
