@@ -30,6 +30,8 @@ export type RetryCause = 'engine' | 'parse';
 export type AgentEvent =
   | { type: 'run-started'; request: string }
   | { type: 'step-started'; step: number }
+  /** The engine is reading the prompt: `processed` of `total` tokens, `cached` of them from its cache. */
+  | { type: 'prompt-progress'; step: number; processed: number; total: number; cached: number }
   | { type: 'text-delta'; step: number; delta: string }
   | { type: 'reasoning-delta'; step: number; delta: string }
   | { type: 'tool-call-proposed'; step: number; callId: string; tool: string; args: unknown }

@@ -106,6 +106,9 @@ export function createApp(root: HTMLElement, { post, storage, schedule }: AppCon
       case 'toolOutput':
         conversation.toolOutput(message.payload.id, message.payload.chunk);
         break;
+      case 'replyProgress':
+        conversation.progress(message.payload.id, message.payload.text);
+        break;
       case 'stats':
         conversation.stats(message.payload.id, message.payload.stats);
         break;

@@ -118,6 +118,11 @@ export class Conversation {
     this.keepAtEnd();
   }
 
+  progress(id: string, text: string): void {
+    this.messages.get(id)?.setProgress(text);
+    this.keepAtEnd();
+  }
+
   stats(id: string, stats: ReplyStats): void {
     this.messages.get(id)?.setStats(stats);
     this.keepAtEnd();

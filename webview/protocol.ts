@@ -156,6 +156,8 @@ export interface HostToWebview {
   toolOutput: { id: string; chunk: string };
   /** Speed, drafting and context figures of a finished reply. */
   stats: { id: string; stats: ReplyStats };
+  /** While the engine reads a long prompt: a line in the reply that goes once text arrives. */
+  replyProgress: { id: string; text: string };
   /** True while a reply streams: the view swaps Send for Stop. */
   busy: { busy: boolean };
   /** Empties the conversation (new chat). */

@@ -36,6 +36,7 @@ export function formatTimings(t: StepTimings): string {
 export class EventPrinter {
   private mode: 'line' | 'text' | 'reasoning' = 'line';
   private readonly requests = new Map<string, ApprovalRequest>();
+  private readonly progressQuarter = new Map<number, number>();
 
   constructor(private readonly out: TextSink) {}
 
@@ -92,6 +93,16 @@ export class EventPrinter {
         break;
       case 'step-finished':
         if (event.timings) this.line(`  · ${formatTimings(event.timings)}`);
+        break;
+      case 'prompt-progress':
+        // A line at each quarter of a long prompt, not one per progress report.
+        if (event.total >= 2000) {
+          const quarter = Math.floor((4 * event.processed) / event.total);
+          if (quarter > (this.progressQuarter.get(event.step) ?? -1)) {
+            this.progressQuarter.set(event.step, quarter);
+            this.line(`  … reading the prompt: ${event.processed}/${event.total} tokens${event.cached ? ` (${event.cached} cached)` : ''}`);
+          }
+        }
         break;
       case 'step-retry':
         this.line(`  ! retrying step ${event.step} (${event.cause === 'parse' ? 'malformed tool call' : 'engine problem'}, attempt ${event.attempt}): ${event.message}`);

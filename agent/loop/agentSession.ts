@@ -1,6 +1,7 @@
 import {
   EngineContextOverflowError,
   EngineError,
+  EngineTimeoutError,
   EngineOutputParseError,
   type EngineClient,
 } from '../../engine/client';
@@ -214,7 +215,8 @@ export class AgentSession {
         }
         if (error instanceof EngineError && error.retryable) {
           engineFailures++;
-          const allowed = o.engineRetries ?? DEFAULTS.engineRetries;
+          // An engine that says nothing gets one more try, then the run stops: a third silent minute helps no one.
+          const allowed = error instanceof EngineTimeoutError ? Math.min(1, o.engineRetries ?? DEFAULTS.engineRetries) : (o.engineRetries ?? DEFAULTS.engineRetries);
           if (engineFailures > allowed) {
             return fail(`${error.message} (gave up after ${allowed} retries; the conversation is kept, send the request again once the engine runs)`);
           }
@@ -345,6 +347,8 @@ export class AgentSession {
     if (sampling.maxTokens !== undefined) request.max_tokens = sampling.maxTokens;
     if (sampling.seed !== undefined) request.seed = sampling.seed;
     request.chat_template_kwargs = { enable_thinking: sampling.thinking ?? true };
+    // Progress while a long prompt is read: the user sees work, and silence means a stuck engine.
+    request.return_progress = true;
     return request;
   }
 

@@ -40,6 +40,9 @@ export async function streamTurn(
         case 'tool-calls':
           calls = event.calls;
           break;
+        case 'prompt-progress':
+          emit({ type: 'prompt-progress', step, processed: event.progress.processed, total: event.progress.total, cached: event.progress.cache });
+          break;
         case 'done':
           return { kind: 'complete', turn: { text, reasoning, calls, finishReason: event.finishReason, timings: event.timings } };
         default:

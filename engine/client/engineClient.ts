@@ -60,8 +60,10 @@ export interface TokenizeOptions extends RequestOptions {
   parseSpecial?: boolean;
 }
 
-const DEFAULT_IDLE_TIMEOUT_MS = 90_000;
-const DEFAULT_HEADERS_TIMEOUT_MS = 240_000;
+// With return_progress the engine reports while it reads a prompt, so a minute of silence
+// means it is stuck, not busy.
+const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 /** A 32k prompt at 300 tokens/s and a long answer at 20 tokens/s fit well inside it. */
 const DEFAULT_TURN_TIMEOUT_MS = 20 * 60_000;

@@ -20,6 +20,12 @@ import type { PreparedAudio } from '../../engine/media';
 /** How often a reply that is still streaming is written to workspace state. */
 const PROGRESS_SAVE_MS = 2000;
 
+/** "Reading the prompt: 1,200 of 5,100 tokens (4,000 from cache)". */
+export function promptProgressText(processed: number, total: number, cached: number): string {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  return `Reading the prompt: ${n(processed)} of ${n(total)} tokens${cached > 0 ? ` (${n(cached)} from cache)` : ''}`;
+}
+
 type Post = <K extends keyof HostToWebview>(type: K, payload: HostToWebview[K]) => void;
 
 /** What a command (voice, screenshot) sends on the user's behalf. */
@@ -282,6 +288,10 @@ export class ChatController implements vscode.Disposable {
             ensureShown();
             this.post('stats', { id: reply.id, stats: reply.stats });
           }
+          break;
+        case 'prompt-progress':
+          ensureShown();
+          this.post('replyProgress', { id: reply.id, text: promptProgressText(event.processed, event.total, event.cached) });
           break;
         case 'step-retry':
           this.notice('warning', `Retrying: ${event.message}`);

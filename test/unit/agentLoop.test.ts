@@ -9,6 +9,7 @@ import {
   parseError,
   reply,
   resetMidStream,
+  rawStream,
   stall,
   startScriptedEngine,
   toolCallReply,
@@ -303,6 +304,35 @@ describe('agent loop (scripted engine, in-memory workspace)', () => {
     const empty = await runAgent({ ...options({}), request: 'Summarise' });
     assert.equal(empty.reason, 'failed');
     assert.match(empty.error ?? '', /without an answer or a tool call/);
+  });
+
+  it('asks for prompt progress and passes it on while the engine reads the prompt', async () => {
+    const progress = (processed: number) => `data: {"choices":[{"delta":{},"finish_reason":null,"index":0}],"prompt_progress":{"total":4000,"cache":1000,"processed":${processed},"time_ms":5}}\n\n`;
+    engine.push(
+      rawStream([
+        progress(2000),
+        progress(4000),
+        'data: {"choices":[{"delta":{"content":"Read it."},"finish_reason":null,"index":0}]}\n\n',
+        'data: {"choices":[{"delta":{},"finish_reason":"stop","index":0}]}\n\n',
+        'data: [DONE]\n\n',
+      ]),
+    );
+    const result = await runAgent({ ...options({}), request: 'Read' });
+    assert.equal(result.answer, 'Read it.');
+    assert.equal(engine.requests[0].body.return_progress, true);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'prompt-progress').map((e) => (e.type === 'prompt-progress' ? [e.processed, e.total, e.cached] : [])),
+      [[2000, 4000, 1000], [4000, 4000, 1000]],
+    );
+  });
+
+  it('gives an engine that says nothing one more try, then stops saying so', async () => {
+    engine.push(stall({ headers: false }), stall({ headers: false }), reply('too late'));
+    const quick = new EngineClient({ baseUrl: engine.url, apiKey: 'k', headersTimeoutMs: 200 });
+    const result = await runAgent({ ...options({ client: quick }), request: 'Hello' });
+    assert.equal(result.reason, 'failed');
+    assert.match(result.error ?? '', /did not start answering.*gave up after 1 retries/);
+    assert.equal(engine.requests.length, 2, 'one retry, not three');
   });
 
   it('sends a denial back to the model, which then answers', async () => {

@@ -144,6 +144,15 @@ describe('webview chat page', () => {
     assert.equal($('.message-assistant').classList.contains('streaming'), false);
   });
 
+  it('shows the engine reading a long prompt until the reply starts', () => {
+    const { send } = start();
+    send({ type: 'restore', payload: { messages: [] } }, { type: 'appendMessage', payload: { id: 'a1', role: 'assistant', text: '' } }, { type: 'replyProgress', payload: { id: 'a1', text: 'Reading the prompt: 1,200 of 5,100 tokens (4,000 from cache)' } });
+    assert.equal($('.message-assistant .message-progress').textContent, 'Reading the prompt: 1,200 of 5,100 tokens (4,000 from cache)');
+    assert.equal($('.message-progress').getAttribute('role'), 'status');
+    send({ type: 'appendDelta', payload: { id: 'a1', delta: 'Hi' } });
+    assert.equal(document.querySelector('.message-progress'), null, 'gone once text arrives');
+  });
+
   it('marks nothing on a reply that finished by itself', () => {
     const { send } = start();
     send({ type: 'restore', payload: { messages: [] } }, { type: 'appendMessage', payload: { id: 'a1', role: 'assistant', text: '' } }, { type: 'appendDelta', payload: { id: 'a1', delta: 'Done.' } }, { type: 'endMessage', payload: { id: 'a1' } });

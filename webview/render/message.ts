@@ -30,6 +30,7 @@ export class MessageElement {
   private readonly markdown: StreamingMarkdown | undefined;
   private reasoning: ReasoningView | undefined;
   private statsLine: HTMLElement | undefined;
+  private progressLine: HTMLElement | undefined;
 
   constructor(
     view: ChatMessageView,
@@ -71,7 +72,23 @@ export class MessageElement {
     this.setStreaming(streaming);
   }
 
+  /** "Reading the prompt: …" until the first text, thinking or the end. */
+  setProgress(text: string): void {
+    if (!this.progressLine) {
+      this.progressLine = el('div', 'message-progress');
+      this.progressLine.setAttribute('role', 'status');
+      this.element.insertBefore(this.progressLine, this.text.parentNode === this.element ? this.text : null);
+    }
+    this.progressLine.textContent = text;
+  }
+
+  private clearProgress(): void {
+    this.progressLine?.remove();
+    this.progressLine = undefined;
+  }
+
   appendText(delta: string): void {
+    this.clearProgress();
     if (!this.markdown) {
       this.text.append(delta);
       return;
@@ -81,10 +98,12 @@ export class MessageElement {
   }
 
   appendReasoning(delta: string): void {
+    this.clearProgress();
     if (this.role === 'assistant') this.ensureReasoning().append(delta);
   }
 
   end(stopped = false): void {
+    this.clearProgress();
     this.reasoning?.end();
     this.markdown?.finish();
     this.setStreaming(false);
