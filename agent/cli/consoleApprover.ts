@@ -29,7 +29,10 @@ export class ConsoleApprover implements Approver {
     const output = this.options.output ?? process.stderr;
     const rl = readline.createInterface({ input: this.options.input ?? process.stdin, output });
     try {
-      const detail = request.detail ? `\n${request.detail.split('\n').slice(0, 40).join('\n')}\n` : '\n';
+      // A command is shown whole, so nothing can hide in a tail; a long diff is cut and says so.
+      const lines = request.detail ? request.detail.split('\n') : [];
+      const shown = request.category === 'command' || lines.length <= 40 ? lines : [...lines.slice(0, 40), `… ${lines.length - 40} more lines of the diff`];
+      const detail = lines.length > 0 ? `\n${shown.join('\n')}\n` : '\n';
       const why = request.why ? `(asking because ${request.why})\n` : '';
       const answer = await rl.question(`\n${request.title}${detail}${why}Allow? [y/N] `, signal ? { signal } : {});
       return /^y(es)?$/i.test(answer.trim()) ? { approved: true } : { approved: false, reason: 'the user said no' };

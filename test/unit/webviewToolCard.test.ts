@@ -28,6 +28,14 @@ describe('webview tool cards', () => {
   before(() => (dom = installDom()));
   after(() => dom.restore());
 
+  it('shows a pending command whole, its last line included', () => {
+    const { post } = recordPosts();
+    const long = `${Array.from({ length: 60 }, (_, i) => `echo ${i}`).join('\n')}\nrm -rf ~/precious`;
+    const card = new ToolCard({ ...command, detail: long }, post);
+    assert.ok(card.element.querySelector('.tool-command')?.textContent?.endsWith('rm -rf ~/precious'));
+    assert.equal(card.element.querySelector<HTMLElement>('.tool-body')?.hidden, false, 'the command is shown while it waits');
+  });
+
   it('says why it asks while it waits, and not after the decision', () => {
     const { post } = recordPosts();
     const card = new ToolCard({ ...edit, path: 'package.json', title: 'Edit package.json', why: 'npm runs the scripts this file defines (npm test, npm install), so edits to it always ask' }, post);
