@@ -1,5 +1,18 @@
 import { planMemory, type LaunchPlanOptions } from './launchPlan';
-import { inspectRemoteSet, pickModelSet, type FitChoice, type HubOptions, type RepoFile, type RepoModelSet, type TextModelInfo } from './models';
+import {
+  DEFAULT_REVISION,
+  hubEndpoint,
+  hubFileUrl,
+  inspectRemoteModel,
+  inspectRemoteSet,
+  pickModelSet,
+  type FitChoice,
+  type HubOptions,
+  type ModelFileInfo,
+  type RepoFile,
+  type RepoModelSet,
+  type TextModelInfo,
+} from './models';
 
 /** The memory plan of a set still on the hub, and, when it does not fit, the largest quantization of the same repository that does. */
 export interface SetPlan {
@@ -10,11 +23,6 @@ export interface SetPlan {
 }
 
 type PlanOptions = Pick<LaunchPlanOptions, 'availableRamBytes' | 'availableVramBytes'> & { readonly hub?: HubOptions };
-
-async function planOne(set: RepoModelSet, requestedContext: number, options: PlanOptions): Promise<FitChoice> {
-  const info = await inspectRemoteSet(set, options.hub);
-  return planMemory({ model: info.model as TextModelInfo, drafter: info.drafter, projector: info.projector }, requestedContext, options);
-}
 
 /** The quantization in a model file name, e.g. "Q4_K_M" in gemma-4-12b-it-Q4_K_M.gguf. */
 function quantOf(file: RepoFile): string | undefined {
@@ -27,8 +35,12 @@ function quantOf(file: RepoFile): string | undefined {
  * from the largest down and the first that fits is offered.
  */
 export async function planRepoSet(set: RepoModelSet, files: RepoFile[], requestedContext: number, options: PlanOptions = {}): Promise<SetPlan> {
-  const fit = await planOne(set, requestedContext, options);
+  // The drafter and projector are the same for every quantization: their headers are read once.
+  const info = await inspectRemoteSet(set, options.hub);
+  const planWith = (model: ModelFileInfo): FitChoice => planMemory({ model: model as TextModelInfo, drafter: info.drafter, projector: info.projector }, requestedContext, options);
+  const fit = planWith(info.model);
   if (fit.fits) return { set, fit };
+  const endpoint = hubEndpoint(options.hub);
   const currentSize = set.model.size ?? Number.MAX_SAFE_INTEGER;
   const candidates = files
     .filter((f) => f.path.toLowerCase().endsWith('.gguf') && !/^(mmproj|mtp-)/i.test(f.path.split('/').pop() ?? '') && f.size !== undefined && f.size < currentSize)
@@ -37,7 +49,8 @@ export async function planRepoSet(set: RepoModelSet, files: RepoFile[], requeste
     const quant = quantOf(file);
     if (!quant) continue;
     const smallerSet = pickModelSet(set.owner, set.repo, files, quant);
-    const smallerFit = await planOne(smallerSet, requestedContext, options);
+    const model = await inspectRemoteModel(hubFileUrl(endpoint, set.owner, set.repo, DEFAULT_REVISION, smallerSet.model.path), smallerSet.model.size ?? 0, options.hub);
+    const smallerFit = planWith(model);
     if (smallerFit.fits) return { set, fit, smaller: { set: smallerSet, fit: smallerFit } };
   }
   return { set, fit };

@@ -320,23 +320,20 @@ export class EngineController implements vscode.Disposable {
   private joinShared(endpoint: EngineEndpoint, meta: SharedMeta, modelName: string): EngineConnection {
     this.joined = { endpoint, meta };
     this.log.info(`Using the engine another window started, at ${endpoint.url} (pid ${endpoint.pid})`);
-    this.setState({ status: 'ready', model: modelName, detail: `Context ${meta.contextSize} tokens · ${describeCapabilities({ ...meta.capabilities, tools: true })}${meta.capabilities.drafting ? ' · MTP drafting' : ''} · shared with another window` });
-    return { client: new EngineClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey }), capabilities: { vision: meta.capabilities.vision, audio: meta.capabilities.audio, tools: true } };
+    this.setState({ status: 'ready', model: modelName, detail: readyDetail(meta.contextSize, meta.capabilities, 'shared with another window') });
+    return connectionTo(endpoint, meta.capabilities);
   }
 
   /** A guest checks the shared engine still answers; when it is gone (its owner closed after a crash), it finds or starts it again. */
   private async joinedConnection(joined: { endpoint: EngineEndpoint; meta: SharedMeta }): Promise<EngineConnection> {
-    const alive = await fetch(`${joined.endpoint.url}/health`, { signal: AbortSignal.timeout(3000) }).then((r) => r.ok, () => false);
-    const current = this.shared?.registry.read<SharedMeta>();
-    if (alive && current?.pid === joined.endpoint.pid) {
-      return { client: new EngineClient({ baseUrl: joined.endpoint.url, apiKey: joined.endpoint.apiKey }), capabilities: { vision: joined.meta.capabilities.vision, audio: joined.meta.capabilities.audio, tools: true } };
-    }
+    const current = await this.shared?.healthy();
+    if (typeof current === 'object' && current.pid === joined.endpoint.pid) return connectionTo(joined.endpoint, joined.meta.capabilities);
     this.joined = undefined;
     return this.start();
   }
 
   private localConnection(url: string, apiKey: string, plan: LaunchPlan): EngineConnection {
-    return { client: new EngineClient({ baseUrl: url, apiKey }), capabilities: { vision: plan.capabilities.vision, audio: plan.capabilities.audio, tools: true } };
+    return connectionTo({ url, apiKey }, plan.capabilities);
   }
 
   private onSupervisorEvent(event: SupervisorEvent, modelName: string, plan: LaunchPlan): void {
@@ -353,7 +350,7 @@ export class EngineController implements vscode.Disposable {
         if (this.shared && this.supervisor) this.shared.update(event.endpoint, this.sharedMeta(plan));
         const seconds = (event.loadMs / 1000).toFixed(1);
         this.log.info(`Engine ready at ${event.endpoint.url} in ${seconds} s (pid ${event.endpoint.pid})`);
-        this.setState({ status: 'ready', model: modelName, detail: `Context ${plan.config.contextSize} tokens · ${describeCapabilities({ ...plan.capabilities, tools: true })}${plan.capabilities.drafting ? ' · MTP drafting' : ''} · loaded in ${seconds} s` });
+        this.setState({ status: 'ready', model: modelName, detail: readyDetail(plan.config.contextSize, plan.capabilities, `loaded in ${seconds} s`) });
         break;
       }
       case 'crashed':
@@ -415,6 +412,16 @@ export class EngineController implements vscode.Disposable {
   dispose(): void {
     void this.stop().finally(() => this.changed.dispose());
   }
+}
+
+/** A client for a local engine (this window's or the shared one), with what its model set can take. */
+function connectionTo(endpoint: { url: string; apiKey: string }, c: { vision: boolean; audio: boolean }): EngineConnection {
+  return { client: new EngineClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey }), capabilities: { vision: c.vision, audio: c.audio, tools: true } };
+}
+
+/** "Context 32768 tokens · text, images, voice, tools · MTP drafting · <how>" for a ready local engine. */
+function readyDetail(contextSize: number, c: { vision: boolean; audio: boolean; drafting: boolean }, how: string): string {
+  return `Context ${contextSize} tokens · ${describeCapabilities({ ...c, tools: true })}${c.drafting ? ' · MTP drafting' : ''} · ${how}`;
 }
 
 function describeCapabilities(c: EngineCapabilities): string {

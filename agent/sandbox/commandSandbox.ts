@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { findOnPath } from '../../engine/binary/serverProbe';
 
 const run = promisify(execFile);
 
@@ -107,13 +108,19 @@ export function seatbeltSandbox(options: SandboxOptions = {}): CommandSandbox {
   };
 }
 
-function onPath(name: string, envPath = process.env.PATH ?? ''): string | undefined {
-  for (const dir of envPath.split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    if (fs.existsSync(candidate)) return candidate;
+/** Probe results by binary: the chat asks on every run, the probe starts a process, the answer does not change. */
+const probes = new Map<string, Promise<boolean>>();
+
+function bubblewrapWorks(bwrap: string): Promise<boolean> {
+  let probe = probes.get(bwrap);
+  if (!probe) {
+    probe = run(bwrap, ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--unshare-net', '--die-with-parent', '--', '/bin/true'], { timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    );
+    probes.set(bwrap, probe);
   }
-  return undefined;
+  return probe;
 }
 
 /**
@@ -123,14 +130,9 @@ function onPath(name: string, envPath = process.env.PATH ?? ''): string | undefi
 export async function detectCommandSandbox(options: SandboxOptions & { platform?: NodeJS.Platform; envPath?: string } = {}): Promise<CommandSandbox | undefined> {
   const platform = options.platform ?? process.platform;
   if (platform === 'linux') {
-    const bwrap = onPath('bwrap', options.envPath);
+    const bwrap = findOnPath('bwrap', options.envPath);
     if (!bwrap) return undefined;
-    try {
-      await run(bwrap, ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--unshare-net', '--die-with-parent', '--', '/bin/true'], { timeout: 10_000 });
-      return bubblewrapSandbox(bwrap, options);
-    } catch {
-      return undefined;
-    }
+    return (await bubblewrapWorks(bwrap)) ? bubblewrapSandbox(bwrap, options) : undefined;
   }
   if (platform === 'darwin' && fs.existsSync('/usr/bin/sandbox-exec')) return seatbeltSandbox(options);
   return undefined;

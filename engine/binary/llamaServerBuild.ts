@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { buildCacheRoot, cacheRoot } from '../cachePaths';
 import { buildKey, cmakeFlags, type BuildVariant } from './buildVariants';
 import { ensureLlamaSource, LLAMA_CPP_COMMIT } from './llamaSource';
+import { serverExecutable } from './serverProbe';
 
 export interface BuildProgress {
   /** 0..1 from CMake's "[ 42%]" lines. */
@@ -30,8 +31,7 @@ export function buildDir(variant: BuildVariant, root: string = buildCacheRoot())
 
 /** The binary a finished build leaves; its shared libraries sit beside it and must stay there. */
 export function builtServerPath(variant: BuildVariant, root: string = buildCacheRoot()): string {
-  const exe = process.platform === 'win32' ? 'llama-server.exe' : 'llama-server';
-  return path.join(buildDir(variant, root), 'build', 'bin', exe);
+  return path.join(buildDir(variant, root), 'build', 'bin', serverExecutable());
 }
 
 /** A build counts only once it finished: the marker is written last. */

@@ -3,12 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tar from 'tar';
 import * as yauzl from 'yauzl';
-import { CorruptModelFileError, DownloadHttpError, ModelNotFoundError } from '../models/errors';
+import { CorruptModelFileError } from '../models/errors';
 import { downloadFile, type DownloadProgress } from '../models/fileDownload';
-import { httpGet, readSmallBody } from '../models/httpGet';
-import { networkError } from '../models/networkErrors';
+import { getJson } from '../models/jsonGet';
 import { pickReleaseAssets, type HostGpu, type ReleaseAsset, type ReleaseChoice } from './releaseAssets';
-import { BinaryNotFoundError, missingFeatures, serverFeatures, serverVersion, type ServerNeeds } from './serverProbe';
+import { BinaryNotFoundError, missingFeatures, serverExecutable, serverFeatures, serverVersion, type ServerNeeds } from './serverProbe';
 
 /**
  * The official llama.cpp release build, downloaded once for machines the VSIX carries no
@@ -32,8 +31,6 @@ export interface ReleaseOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: DownloadProgress & { readonly file: string }) => void;
 }
-
-const exe = (platform: NodeJS.Platform): string => (platform === 'win32' ? 'llama-server.exe' : 'llama-server');
 
 export function releaseApiBase(options: Pick<ReleaseOptions, 'apiBase'> = {}, env: NodeJS.ProcessEnv = process.env): string {
   return (options.apiBase || env.GEMMA_AGENT_RELEASES_API || DEFAULT_RELEASES_API).replace(/\/+$/, '');
@@ -63,23 +60,14 @@ interface ReleaseJson {
 export async function fetchReleaseAssets(options: Pick<ReleaseOptions, 'apiBase' | 'signal'> = {}): Promise<ReleaseAsset[]> {
   const url = `${releaseApiBase(options)}/repos/${LLAMA_CPP_RELEASE.repo}/releases/tags/${LLAMA_CPP_RELEASE.tag}`;
   const what = `llama.cpp release ${LLAMA_CPP_RELEASE.tag}`;
-  let status: number;
-  let body: string;
-  try {
-    const { response } = await httpGet(url, { headers: { accept: 'application/vnd.github+json', 'user-agent': 'gemma-agent' }, signal: options.signal, idleTimeoutMs: 30_000 });
-    status = response.statusCode ?? 0;
-    body = await readSmallBody(response, 8 << 20);
-  } catch (error) {
-    throw networkError(error, new URL(url).host, `look up ${what}`, 'Set "gemmaAgent.engine.serverPath" to a llama-server you have, or install the linux-x64 VSIX, which carries one.');
-  }
-  if (status === 404) throw new ModelNotFoundError(`${what} was not found at ${new URL(url).host}.`);
-  if (status < 200 || status >= 300) throw new DownloadHttpError(`Looking up ${what} failed with HTTP ${status}. Try again later.`, status);
-  let parsed: ReleaseJson;
-  try {
-    parsed = JSON.parse(body) as ReleaseJson;
-  } catch (error) {
-    throw new DownloadHttpError(`Looking up ${what} returned something other than JSON. Try again later.`, status, { cause: error });
-  }
+  const parsed = await getJson<ReleaseJson>(url, {
+    what,
+    notFound: `${what} was not found at ${new URL(url).host}.`,
+    headers: { accept: 'application/vnd.github+json', 'user-agent': 'gemma-agent' },
+    signal: options.signal,
+    idleTimeoutMs: 30_000,
+    offlineHint: 'Set "gemmaAgent.engine.serverPath" to a llama-server you have, or install the linux-x64 VSIX, which carries one.',
+  });
   return (parsed.assets ?? [])
     .filter((a) => typeof a.name === 'string' && typeof a.browser_download_url === 'string')
     .map((a) => ({ name: a.name as string, url: a.browser_download_url as string, size: typeof a.size === 'number' ? a.size : undefined, digest: typeof a.digest === 'string' ? a.digest : undefined }));
@@ -223,10 +211,10 @@ export async function installReleaseEngine(choice: ReleaseChoice, options: Relea
       throw error;
     }
   }
-  const found = findBinary(staging, exe(platform));
+  const found = findBinary(staging, serverExecutable(platform));
   if (!found) {
     await fs.promises.rm(staging, { recursive: true, force: true });
-    throw new BinaryNotFoundError(`${choice.archive.name} holds no ${exe(platform)}.`, 'not-found');
+    throw new BinaryNotFoundError(`${choice.archive.name} holds no ${serverExecutable(platform)}.`, 'not-found');
   }
   const binDir = path.dirname(found);
   // A CUDA runtime archive unpacks its DLLs at its top; they must sit beside the server.

@@ -4,7 +4,7 @@ import { pickVariant, type BuildVariant } from './buildVariants';
 import { buildLlamaServer, findBuiltServer, type BuildProgress } from './llamaServerBuild';
 import { llamaBundlePath } from './llamaSource';
 import { findInstalledRelease } from './releaseEngine';
-import { BinaryNotFoundError, missingFeatures, serverFeatures, serverVersion, type ServerNeeds } from './serverProbe';
+import { BinaryNotFoundError, findOnPath, missingFeatures, serverExecutable, serverFeatures, serverVersion, type ServerNeeds } from './serverProbe';
 
 export { BinaryNotFoundError, missingFeatures, serverFeatures, serverVersion, type BinaryProblem, type ServerNeeds } from './serverProbe';
 
@@ -36,19 +36,10 @@ export interface ResolveOptions {
   envPath?: string;
 }
 
-const exe = process.platform === 'win32' ? 'llama-server.exe' : 'llama-server';
+const exe = serverExecutable();
 
 export function shippedServerPath(extensionRoot: string): string {
   return path.join(extensionRoot, 'dist', 'bin', `${process.platform}-${process.arch}`, exe);
-}
-
-function findOnPath(envPath: string | undefined): string | undefined {
-  for (const dir of (envPath ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, exe);
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  return undefined;
 }
 
 /**
@@ -82,7 +73,7 @@ export async function resolveServerBinary(options: ResolveOptions = {}): Promise
     return { path: bin, source: 'built', version: await serverVersion(bin) };
   }
 
-  const onPath = findOnPath(options.envPath ?? process.env.PATH);
+  const onPath = findOnPath(exe, options.envPath ?? process.env.PATH);
   if (onPath) {
     const missing = missingFeatures(options.needs ?? { drafting: true, multimodal: true }, await serverFeatures(onPath));
     if (missing.length === 0) return { path: onPath, source: 'path', version: await serverVersion(onPath) };

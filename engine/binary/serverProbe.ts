@@ -1,9 +1,26 @@
 import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { promisify } from 'node:util';
 
 /** Facts about one llama-server binary: whether it runs, and what it offers. */
 
 const run = promisify(execFile);
+
+/** The server's file name on this platform. */
+export function serverExecutable(platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32' ? 'llama-server.exe' : 'llama-server';
+}
+
+/** The first `name` in the folders of a PATH-style list, or undefined. */
+export function findOnPath(name: string, envPath: string | undefined = process.env.PATH): string | undefined {
+  for (const dir of (envPath ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
 
 /** Why no binary could be used; 'not-built' means building from the bundled source would fix it. */
 export type BinaryProblem = 'bad-setting' | 'does-not-run' | 'not-built' | 'too-old' | 'not-found';

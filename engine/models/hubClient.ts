@@ -1,7 +1,6 @@
-import { DownloadCancelledError, DownloadHttpError, ModelNotFoundError, UnsupportedModelFileError } from './errors';
-import { httpGet, readSmallBody } from './httpGet';
+import { ModelNotFoundError, UnsupportedModelFileError } from './errors';
+import { getJson } from './jsonGet';
 import { DEFAULT_REVISION, RemoteModelSource, describeSource } from './modelSource';
-import { networkError } from './networkErrors';
 
 /**
  * The two Hugging Face hub calls a download needs: the manifest that maps `owner/repo:QUANT`
@@ -51,41 +50,20 @@ export interface HubFile {
   readonly size?: number;
 }
 
-/**
- * GETs a small JSON document from the hub and classifies what can go wrong in words about
- * `what` (the URI the user gave): not found, refused (gated), other HTTP, not JSON, offline.
- */
-export async function hubGetJson<T>(url: string, what: string, notFound: string, options: HubOptions, headers: Record<string, string> = {}): Promise<T> {
-  let body: string;
-  let status: number;
-  try {
-    const { response } = await httpGet(url, {
-      headers: { ...hubHeaders(options), accept: 'application/json', ...headers },
-      signal: options.signal,
-      idleTimeoutMs: options.idleTimeoutMs,
-    });
-    status = response.statusCode ?? 0;
-    body = await readSmallBody(response, 8 << 20);
-  } catch (error) {
-    if (options.signal?.aborted) throw new DownloadCancelledError(`Resolving ${what} was cancelled.`, { cause: error });
-    throw networkError(error, new URL(url).host, `look up ${what}`, options.offlineHint);
-  }
-  if (status === 404 || status === 400) throw new ModelNotFoundError(notFound);
-  if (status === 401 || status === 403) {
-    throw new DownloadHttpError(
+/** getJson for the hub: its token, and the gated-repository advice on a refusal. */
+export function hubGetJson<T>(url: string, what: string, notFound: string, options: HubOptions, headers: Record<string, string> = {}): Promise<T> {
+  return getJson<T>(url, {
+    what,
+    notFound,
+    notFoundStatuses: [404, 400],
+    refused: (status) =>
       `Access to ${what} was refused (HTTP ${status}). If the repository is gated, accept its license on the hub ` +
-        'and set the HF_TOKEN environment variable to an access token.',
-      status,
-    );
-  }
-  if (status < 200 || status >= 300) {
-    throw new DownloadHttpError(`Looking up ${what} failed with HTTP ${status}. Try again later.`, status);
-  }
-  try {
-    return JSON.parse(body) as T;
-  } catch (error) {
-    throw new DownloadHttpError(`Looking up ${what} returned something other than JSON. Try again later.`, status, { cause: error });
-  }
+      'and set the HF_TOKEN environment variable to an access token.',
+    headers: { ...hubHeaders(options), ...headers },
+    signal: options.signal,
+    idleTimeoutMs: options.idleTimeoutMs,
+    offlineHint: options.offlineHint,
+  });
 }
 
 async function resolveQuant(

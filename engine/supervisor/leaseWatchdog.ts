@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnWatcher } from './watchdog';
 
 /**
  * The shared engine belongs to no single window: a detached Node process ends it when no
@@ -39,25 +39,11 @@ export interface LeaseWatch {
 export function watchLeases(childPid: number, watch: LeaseWatch): () => void {
   // The paths go in the environment, not on the command line: whatever cleans up the
   // processes that name a window's folders must not take the watchdog with them.
-  const watcher = spawn(process.execPath, ['-e', script], {
-    detached: true,
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      ELECTRON_RUN_AS_NODE: '1',
-      GEMMA_ENGINE_PID: String(childPid),
-      GEMMA_LEASE_DIR: watch.leaseDir,
-      GEMMA_ENGINE_RECORD: watch.recordFile,
-      GEMMA_ENGINE_ACTIVITY: watch.activityFile,
-      GEMMA_ENGINE_IDLE_MS: String(watch.idleMs),
-    },
+  return spawnWatcher(script, [], {
+    GEMMA_ENGINE_PID: String(childPid),
+    GEMMA_LEASE_DIR: watch.leaseDir,
+    GEMMA_ENGINE_RECORD: watch.recordFile,
+    GEMMA_ENGINE_ACTIVITY: watch.activityFile,
+    GEMMA_ENGINE_IDLE_MS: String(watch.idleMs),
   });
-  watcher.unref();
-  return () => {
-    try {
-      if (watcher.pid) process.kill(watcher.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  };
 }

@@ -19,11 +19,19 @@ const timer = setInterval(() => {
 `;
 
 export function watchChild(childPid: number, parentPid: number = process.pid): () => void {
-  const watcher = spawn(process.execPath, ['-e', script, String(parentPid), String(childPid)], {
+  return spawnWatcher(script, [String(parentPid), String(childPid)]);
+}
+
+/**
+ * Starts a detached Node process running `source` (with `args` and extra `env`), which
+ * outlives us; returns what stops it.
+ */
+export function spawnWatcher(source: string, args: string[], env: NodeJS.ProcessEnv = {}): () => void {
+  const watcher = spawn(process.execPath, ['-e', source, ...args], {
     detached: true,
     stdio: 'ignore',
     // The VS Code extension host is Electron: this makes its binary behave as plain Node.
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...env },
   });
   watcher.unref();
   return () => {
