@@ -15,6 +15,11 @@ export interface ToolContext {
   onOutput?: (chunk: string) => void;
   /** The OS sandbox commands run in, when the machine has one. */
   sandbox?: CommandSandbox;
+  /**
+   * Whether this command may reach the network, asked just before a sandboxed command
+   * runs (the extension asks the user once); without it the sandbox's own choice holds.
+   */
+  commandNetwork?: () => Promise<boolean>;
 }
 
 /** Arguments that passed validation, or a precise message for the model to retry with. */

@@ -31,6 +31,8 @@ export interface AgentSessionOptions {
   approval?: ApprovalSettings;
   /** The OS sandbox every command runs in (see detectCommandSandbox); without one, set approval.sandbox to 'none'. */
   sandbox?: CommandSandbox;
+  /** Asked before each sandboxed command: may it reach the network? (The extension asks the user once.) */
+  commandNetwork?: () => Promise<boolean>;
   /** Most model turns in one run (default 25). */
   maxSteps?: number;
   /** Replaces the built-in system prompt. */

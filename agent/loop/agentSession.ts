@@ -311,6 +311,7 @@ export class AgentSession {
               emit,
               maxOutputChars: o.maxToolOutputChars ?? DEFAULTS.maxToolOutputChars,
               sandbox: o.sandbox,
+              ...(o.commandNetwork ? { commandNetwork: o.commandNetwork } : {}),
             });
             content = result.content;
             isError = result.isError;

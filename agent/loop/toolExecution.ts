@@ -16,6 +16,7 @@ export interface ExecutionContext {
   emit: (event: AgentEvent) => void;
   maxOutputChars: number;
   sandbox?: CommandSandbox;
+  commandNetwork?: () => Promise<boolean>;
 }
 
 /** What goes back to the model for one call; `stopped` when the user aborted during it. */
@@ -51,6 +52,7 @@ export async function executeToolCall(tool: AgentTool, args: unknown, context: E
   };
   if (signal) toolContext.signal = signal;
   if (context.sandbox) toolContext.sandbox = context.sandbox;
+  if (context.commandNetwork) toolContext.commandNetwork = context.commandNetwork;
   const name = tool.definition.function.name;
 
   let request;

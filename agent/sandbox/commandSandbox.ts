@@ -15,8 +15,11 @@ const run = promisify(execFile);
  */
 export interface CommandSandbox {
   readonly kind: 'bubblewrap' | 'sandbox-exec';
-  /** The shell line that runs `command` inside the sandbox, from the workspace root. */
-  wrap(command: string, root: string): string;
+  /**
+   * The shell line that runs `command` inside the sandbox, from the workspace root.
+   * `network` overrides the sandbox's own network choice for this one command.
+   */
+  wrap(command: string, root: string, network?: boolean): string;
 }
 
 export interface SandboxOptions {
@@ -79,7 +82,7 @@ function isFile(p: string): boolean {
 export function bubblewrapSandbox(bwrap: string, options: SandboxOptions = {}): CommandSandbox {
   return {
     kind: 'bubblewrap',
-    wrap: (command, root) => [bwrap, ...bubblewrapArgs(command, root, options)].map(shellWord).join(' '),
+    wrap: (command, root, network) => [bwrap, ...bubblewrapArgs(command, root, withNetwork(options, network))].map(shellWord).join(' '),
   };
 }
 
@@ -104,8 +107,12 @@ export function seatbeltProfile(root: string, options: SandboxOptions = {}): str
 export function seatbeltSandbox(options: SandboxOptions = {}): CommandSandbox {
   return {
     kind: 'sandbox-exec',
-    wrap: (command, root) => ['/usr/bin/sandbox-exec', '-p', seatbeltProfile(root, options), '/bin/sh', '-c', command].map(shellWord).join(' '),
+    wrap: (command, root, network) => ['/usr/bin/sandbox-exec', '-p', seatbeltProfile(root, withNetwork(options, network)), '/bin/sh', '-c', command].map(shellWord).join(' '),
   };
+}
+
+function withNetwork(options: SandboxOptions, network: boolean | undefined): SandboxOptions {
+  return network === undefined ? options : { ...options, network };
 }
 
 /** Probe results by binary: the chat asks on every run, the probe starts a process, the answer does not change. */

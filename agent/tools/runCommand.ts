@@ -47,7 +47,8 @@ export class RunCommandTool implements AgentTool<RunCommandArgs> {
       const timeoutSeconds = args.timeout_seconds ?? TOOL_LIMITS.commandDefaultTimeoutSeconds;
       const started = Date.now();
       // The sandbox is the boundary: the approved line runs inside it, not beside it.
-      const line = context.sandbox ? context.sandbox.wrap(args.command, context.workspace.root) : args.command;
+      const network = context.sandbox && context.commandNetwork ? await context.commandNetwork() : undefined;
+      const line = context.sandbox ? context.sandbox.wrap(args.command, context.workspace.root, network) : args.command;
       const result = await context.workspace.runCommand(line, {
         timeoutMs: timeoutSeconds * 1000,
         maxOutputBytes: TOOL_LIMITS.commandOutputBytes,

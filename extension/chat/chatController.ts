@@ -12,6 +12,7 @@ import type { AttachmentView, ChatMessageView, HostToWebview, ToolCallView, Webv
 import type { EngineController } from '../engineController';
 import { VsCodeWorkspace } from '../vscodeWorkspace';
 import { audioAttachment, imageAttachment, selectionAttachment, type PendingAttachment } from './attachments';
+import { createNetworkChoice } from './networkQuestion';
 import { ChatApprover } from './chatApprover';
 import type { ChatStore, StoredChat } from './chatStore';
 import { Throttled } from './throttle';
@@ -56,6 +57,8 @@ function approvalSettings(): ApprovalSettings {
 export class ChatController implements vscode.Disposable {
   private chat: StoredChat;
   private readonly approver = new ChatApprover();
+  /** Asked once per window, before the first sandboxed command, when the setting is 'ask'. */
+  private readonly network = createNetworkChoice();
   private readonly pending = new Map<string, PendingAttachment>();
   private running: AbortController | undefined;
   private workspace: VsCodeWorkspace | undefined;
@@ -313,14 +316,14 @@ export class ChatController implements vscode.Disposable {
       this.workspace ??= VsCodeWorkspace.forFirstFolder({ log: this.log });
       const settings = approvalSettings();
       // Every command runs in the OS sandbox when the machine has one; without it none runs unasked.
-      const sandbox = this.workspace ? await detectCommandSandbox({ network: vscode.workspace.getConfiguration('gemmaAgent.agent').get<boolean>('commands.network', false) }) : undefined;
+      const sandbox = this.workspace ? await detectCommandSandbox() : undefined;
       const session = new AgentSession({
         client,
         workspace: this.workspace ?? new NoFolderWorkspace(),
         tools: this.workspace ? createDefaultTools() : [],
         approver: this.approver,
         approval: this.workspace ? { ...settings, sandbox: sandbox ? 'os' : 'none' } : { ...settings, restricted: true },
-        ...(sandbox ? { sandbox } : {}),
+        ...(sandbox ? { sandbox, commandNetwork: () => this.network.allowed() } : {}),
         maxSteps: vscode.workspace.getConfiguration('gemmaAgent.agent').get<number>('maxSteps', 25),
         history: this.chat.history,
         contextSize: this.engine.contextSize,
