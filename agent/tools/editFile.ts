@@ -99,7 +99,7 @@ async function prepareEdit(args: EditFileArgs, context: ToolContext): Promise<Pr
   // Match on '\n' text; a file written with CRLF throughout gets CRLF back.
   const crlf = usesCrlf(before);
   const text = crlf ? before.replace(/\r\n/g, '\n') : before;
-  const result = applySearchReplace(text, toLf(args.search), toLf(args.replace));
+  const result = await applySearchReplace(text, toLf(args.search), toLf(args.replace), context.signal);
   if (!result.ok) throw new ToolError(explainFailure(path, text, result));
   const after = crlf ? result.text.replace(/\n/g, '\r\n') : result.text;
   return { path, ...(realPath ? { realPath } : {}), before, after, edit: result };

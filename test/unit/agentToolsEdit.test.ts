@@ -160,43 +160,51 @@ describe('edit_file', () => {
   describe('matching', () => {
     // A quadratic matcher takes minutes on these (40k lines took 6.4 s, 1M lines about an
     // hour); a linear one takes well under a second, so the test's timeout guards it.
-    it('answers a search that matches many times with a short message, in linear time', () => {
+    it('answers a search that matches many times with a short message, in linear time', async () => {
       const text = 'x = 1;\n'.repeat(200_000);
-      const exact = applySearchReplace(text, 'x = 1;', 'x = 2;');
+      const exact = await applySearchReplace(text, 'x = 1;', 'x = 2;');
       assert.ok(!exact.ok && exact.reason === 'ambiguous');
       assert.equal(exact.count, 200_000);
       assert.deepEqual(exact.lines, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'only the first ten places are named');
-      const tolerant = applySearchReplace(text, '  x  =  1;\n'.repeat(1000), 'y');
+      const tolerant = await applySearchReplace(text, '  x  =  1;\n'.repeat(1000), 'y');
       assert.ok(!tolerant.ok && tolerant.reason === 'ambiguous');
       assert.equal(tolerant.count, 200_000 - 1000 + 1);
     });
 
-    it('finds the closest region for a long search in a long file in linear time', () => {
+    it('finds the closest region for a long search in a long file in linear time', async () => {
       const lines = Array.from({ length: 50_000 }, (_, i) => `const value${i} = compute(${i});`);
       const search = lines.slice(30_000, 32_000).join('\n').replace('compute(30500)', 'compute(3O500)');
-      const candidate = closestRegion(lines.join('\n'), search);
+      const candidate = await closestRegion(lines.join('\n'), search);
       assert.equal(candidate?.startLine, 30_001);
       assert.ok((candidate?.similarity ?? 0) > 0.95);
     });
 
-    it('refuses a whitespace-tolerant match that is ambiguous', () => {
-      const result = applySearchReplace('a {\n  x\n}\nb {\n    x\n}\n', '  x  ', 'y');
+    it('refuses a whitespace-tolerant match that is ambiguous', async () => {
+      const result = await applySearchReplace('a {\n  x\n}\nb {\n    x\n}\n', '  x  ', 'y');
       assert.deepEqual(result, { ok: false, reason: 'ambiguous', lines: [2, 5], count: 2 });
     });
 
-    it('prefers an exact match over a tolerant one', () => {
-      const result = applySearchReplace('  x = 1\nx = 1\n', 'x = 1\n', 'x = 2\n');
+    it('prefers an exact match over a tolerant one', async () => {
+      const result = await applySearchReplace('  x = 1\nx = 1\n', 'x = 1\n', 'x = 2\n');
       assert.equal(result.ok, false, 'the exact text occurs twice (once inside the indented line)');
-      const once = applySearchReplace('  y = 1\nx = 1\n', 'x = 1', 'x = 2');
+      const once = await applySearchReplace('  y = 1\nx = 1\n', 'x = 1', 'x = 2');
       assert.deepEqual(once, { ok: true, text: '  y = 1\nx = 2\n', how: 'exact', startLine: 2, oldLineCount: 1, newLineCount: 1 });
     });
 
-    it('finds the closest region in a long file quickly', () => {
+    it('finds the closest region in a long file quickly', async () => {
       const lines = Array.from({ length: 20_000 }, (_, i) => `  const value${i} = compute(${i}, 'item-${i}');`);
       const started = Date.now();
-      const candidate = closestRegion(lines.join('\n'), "const value12345 = compute(12345, 'item-12354');\nconst value12346 = compute(12346, 'item-12346');");
+      const candidate = await closestRegion(lines.join('\n'), "const value12345 = compute(12345, 'item-12354');\nconst value12346 = compute(12346, 'item-12346');");
       assert.equal(candidate?.startLine, 12346);
       assert.ok(Date.now() - started < 2000);
+    });
+
+    it('stops the closest-region search when cancelled, and changes nothing', async () => {
+      const lines = Array.from({ length: 100_000 }, (_, i) => `  const value${i} = compute(${i}, 'item-${i}');`);
+      const abort = new AbortController();
+      const search = applySearchReplace(lines.join('\n'), 'function notThere() {\n  return 1;\n}', 'x', abort.signal);
+      setImmediate(() => abort.abort());
+      await assert.rejects(search, (error: Error) => error.name === 'AbortError');
     });
   });
 });
