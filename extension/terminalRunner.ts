@@ -1,5 +1,5 @@
-import { HeadTailBuffer, runShellCommand, type ShellCommandOptions } from '../agent/commandRunner';
-import type { CommandResult } from '../agent/workspace';
+import { HeadTailBuffer, runShellCommand, type ShellCommandOptions } from '../agent/workspace/commandRunner';
+import type { CommandResult } from '../agent/workspace/workspace';
 
 /**
  * The parts of running agent commands that need no VS Code: turning what a terminal shows

@@ -1,13 +1,13 @@
 import { constants as fsConstants, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ShellCommandOptions } from '../agent/commandRunner';
-import { globFilter } from '../agent/fileWalk';
-import { FileTooLargeError } from '../agent/fsWorkspace';
-import { ALWAYS_SKIPPED, IgnoreRules } from '../agent/gitignore';
-import { resolveInsideWorkspace, toWorkspaceRelative } from '../agent/pathSafety';
-import { searchOnDisk } from '../agent/diskSearch';
-import { findRipgrep, type RipgrepSearch } from '../agent/ripgrep';
+import type { ShellCommandOptions } from '../agent/workspace/commandRunner';
+import { globFilter } from '../agent/workspace/fileWalk';
+import { FileTooLargeError } from '../agent/workspace/fsWorkspace';
+import { ALWAYS_SKIPPED, IgnoreRules } from '../agent/workspace/gitignore';
+import { resolveInsideWorkspace, toWorkspaceRelative } from '../agent/workspace/pathSafety';
+import { searchOnDisk } from '../agent/workspace/diskSearch';
+import { findRipgrep, type RipgrepSearch } from '../agent/workspace/ripgrep';
 import type {
   CommandOptions,
   CommandResult,
@@ -20,7 +20,7 @@ import type {
   Severity,
   TextMatch,
   Workspace,
-} from '../agent/workspace';
+} from '../agent/workspace/workspace';
 import { AGENT_TERMINAL_ENV, CommandOutputCapture, echoCommandEnd, echoCommandStart, runInChildProcess, toTerminalText } from './terminalRunner';
 
 export interface VsCodeWorkspaceOptions {

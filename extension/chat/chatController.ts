@@ -5,7 +5,7 @@ import type { AgentEvent } from '../../agent/events';
 import type { ApprovalSettings } from '../../agent/policy/approvalSettings';
 import type { RunCheckpoint } from '../../agent/checkpoint/runCheckpoint';
 import { createDefaultTools } from '../../agent/tools';
-import { resolveInsideWorkspace } from '../../agent/pathSafety';
+import { resolveInsideWorkspace } from '../../agent/workspace/pathSafety';
 import { detectCommandSandbox } from '../../agent/sandbox/commandSandbox';
 import type { ContentPart } from '../../engine/protocol';
 import type { AttachmentView, ChatMessageView, HostToWebview, ToolCallView, WebviewMessage } from '../../webview/protocol';
