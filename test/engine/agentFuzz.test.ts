@@ -11,7 +11,7 @@ import type { ApprovalRequest } from '../../agent/workspace/workspace';
 import { resolveServerBinary } from '../../engine/binary/resolveServerBinary';
 import { EngineClient } from '../../engine/client';
 import { EngineSupervisor } from '../../engine/supervisor/engineSupervisor';
-import { ensureTinyGemma4Set } from '../../engine/testModels/tinyGemma4';
+import { ensureTinyGemma4Set } from '../../scripts/testModels/tinyGemma4';
 
 /** Every file and folder under `dir` with a hash of each file, to prove nothing there changed. */
 function snapshot(dir: string): Record<string, string> {
