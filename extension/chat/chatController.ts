@@ -10,7 +10,7 @@ import { detectCommandSandbox } from '../../agent/sandbox/commandSandbox';
 import type { ContentPart } from '../../engine/protocol';
 import type { AttachmentView, ChatMessageView, HostToWebview, ToolCallView, WebviewMessage } from '../../webview/protocol';
 import type { EngineController } from '../engineController';
-import { VsCodeWorkspace } from '../vscodeWorkspace';
+import { VsCodeWorkspace } from '../workspace/vscodeWorkspace';
 import { audioAttachment, imageAttachment, selectionAttachment, type PendingAttachment } from './attachments';
 import { ChatApprover } from './chatApprover';
 import type { ChatStore, StoredChat } from './chatStore';

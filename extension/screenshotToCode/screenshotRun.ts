@@ -10,7 +10,7 @@ import {
 } from '../../agent/screenshotToCode';
 import { type EngineClient, EngineError, isAbortError } from '../../engine/client';
 import type { PreparedImage } from '../../engine/media';
-import type { VsCodeWorkspace } from '../vscodeWorkspace';
+import type { VsCodeWorkspace } from '../workspace/vscodeWorkspace';
 import { CheckpointWriter } from './checkpointWriter';
 import { markupFile, type OutputLocation, toWorkspacePath } from './outputLocation';
 import { pageRenderer, type RenderUnavailable } from './pageRenderer';

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { isMediaError, MAX_IMAGE_BYTES, MediaError, type MediaInput, prepareImage, type PreparedImage } from '../../engine/media';
 import type { EngineConnection, EngineController } from '../engineController';
 import { readSettings } from '../settings';
-import { VsCodeWorkspace } from '../vscodeWorkspace';
+import { VsCodeWorkspace } from '../workspace/vscodeWorkspace';
 import { firstFreeFolder, folderNameFor, type OutputLocation, plannedPaths } from './outputLocation';
 import { ScreenshotPreviewPanel } from './previewPanel';
 import { ScreenshotRun } from './screenshotRun';
