@@ -4,13 +4,13 @@ import { isMediaError, MAX_IMAGE_BYTES, MediaError, type MediaInput, prepareImag
 import type { EngineConnection, EngineController } from '../engineController';
 import { readSettings } from '../settings';
 import { VsCodeWorkspace } from '../workspace/vscodeWorkspace';
-import { firstFreeFolder, folderNameFor, type OutputLocation, plannedPaths } from './outputLocation';
+import { firstFreeFolder, folderNameFor, type OutputLocation, plannedPaths } from './core/outputLocation';
 import { ScreenshotPreviewPanel } from './previewPanel';
 import { ScreenshotRun } from './screenshotRun';
 import { pickScreenshot } from './screenshotPick';
 import { explainNoBrowser, explainNoVision, explainUntrusted, showFailure } from './screenshotNotices';
 import { readScreenshotToCodeSettings, type ScreenshotToCodeSettings } from './screenshotSettings';
-import { detectWorkspaceTarget } from './workspaceTarget';
+import { detectWorkspaceTarget } from './core/workspaceTarget';
 
 interface Destination {
   location: OutputLocation;
