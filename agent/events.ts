@@ -1,4 +1,4 @@
-import type { ApprovalRequest } from './workspace';
+import type { ApprovalRequest } from './workspace/workspace';
 
 /** Why an agent run ended. */
 export type DoneReason = 'answered' | 'stopped' | 'step-limit' | 'loop-detected' | 'failed';

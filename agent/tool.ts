@@ -1,6 +1,6 @@
 import type { CommandSandbox } from './sandbox/commandSandbox';
 import type { ToolDefinition } from '../engine/protocol';
-import type { ApprovalCategory, ApprovalRequest, Workspace } from './workspace';
+import type { ApprovalCategory, ApprovalRequest, Workspace } from './workspace/workspace';
 
 /** What a tool hands back to the model. Tool output is data, never instructions. */
 export interface ToolOutput {

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type EngineStateView, type HostMessage, type HostToWebview, type WebviewMessage } from '../webview/protocol';
-import { chatWebviewHtml, makeNonce } from './webviewHtml';
+import { chatWebviewHtml, makeNonce } from './chatView/core/webviewHtml';
 
 export const CHAT_VIEW_ID = 'gemmaAgent.chat';
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ChatController } from './chat/chatController';
 import { openChatStore } from './chat/openChatStore';
-import { engineStatusText } from './engineStatusText';
+import { engineStatusText } from './statusBar/core/engineStatusText';
 import type { EngineStateView } from '../webview/protocol';
 import { chooseModelFile, downloadRecommendedSet } from './firstRun/modelSetup';
 import { audioAttachment } from './chat/attachments';

@@ -9,7 +9,7 @@ import { EngineClient } from '../engine/client';
 import type { ChatMessage, ChatRequest } from '../engine/protocol';
 import { prepareAudio, prepareImage } from '../engine/media';
 import { EngineSupervisor, type EngineEndpoint } from '../engine/supervisor/engineSupervisor';
-import { ensureTinyGemma4Set } from '../engine/testModels/tinyGemma4';
+import { ensureTinyGemma4Set } from './testModels/tinyGemma4';
 import { jpegBytes, pngBytes, raster } from '../test/fixtures/media/synth';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);

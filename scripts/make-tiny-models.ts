@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { ensureTinyGemma4Set, writeTinyGemma4Set } from '../engine/testModels/tinyGemma4';
+import { ensureTinyGemma4Set, writeTinyGemma4Set } from './testModels/tinyGemma4';
 
 /**
  * Writes the tiny Gemma 4 test set and prints where it went.

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { ensureLlamaSource } from '../engine/binary/llamaSource';
 import { buildLlamaServer } from '../engine/binary/llamaServerBuild';
-import { ensureTinyGemma4Set } from '../engine/testModels/tinyGemma4';
+import { ensureTinyGemma4Set } from './testModels/tinyGemma4';
 import { ensureCodeServer } from './lib/codeServer';
 import { ensureSystemPackages, SetupError, type SetupGoal } from './lib/systemPackages';
 

@@ -9,7 +9,7 @@ import type {
   SearchOptions,
   TextMatch,
   Workspace,
-} from '../workspace';
+} from '../workspace/workspace';
 
 /** A file as it was before the run first changed it; `original` undefined: it did not exist. */
 export interface CheckpointEntry {

@@ -1,5 +1,5 @@
 import * as readline from 'node:readline/promises';
-import type { ApprovalDecision, ApprovalRequest, Approver } from '../workspace';
+import type { ApprovalDecision, ApprovalRequest, Approver } from '../workspace/workspace';
 
 export interface ConsoleApproverOptions {
   /** Ask on the terminal; false: deny everything that reaches this approver. */

@@ -1,5 +1,5 @@
 import type { AgentEvent, StepTimings } from '../events';
-import type { ApprovalRequest } from '../workspace';
+import type { ApprovalRequest } from '../workspace/workspace';
 
 export interface TextSink {
   write(text: string): void;

@@ -6,7 +6,7 @@ import type { RunCheckpoint } from '../checkpoint/runCheckpoint';
 import type { Summariser } from '../context/compaction';
 import type { ApprovalSettings } from '../policy/approvalSettings';
 import type { AgentTool } from '../tool';
-import type { Approver, Workspace } from '../workspace';
+import type { Approver, Workspace } from '../workspace/workspace';
 
 /** How the model samples each step. Unset fields keep the engine's defaults. */
 export interface SamplingOptions {

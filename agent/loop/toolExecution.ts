@@ -4,7 +4,7 @@ import type { AgentEvent } from '../events';
 import { decideApproval } from '../policy/approvalPolicy';
 import type { ApprovalSettings } from '../policy/approvalSettings';
 import type { AgentTool, ToolContext } from '../tool';
-import type { ApprovalDecision, Approver, Workspace } from '../workspace';
+import type { ApprovalDecision, Approver, Workspace } from '../workspace/workspace';
 
 export interface ExecutionContext {
   step: number;

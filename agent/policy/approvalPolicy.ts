@@ -1,4 +1,4 @@
-import type { ApprovalRequest } from '../workspace';
+import type { ApprovalRequest } from '../workspace/workspace';
 import type { ApprovalSettings } from './approvalSettings';
 import { sandboxHint } from '../sandbox/commandSandbox';
 import { codeRunningFileReason } from './codeRunningFiles';

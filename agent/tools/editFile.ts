@@ -1,6 +1,6 @@
-import { unifiedDiff } from '../diff';
+import { unifiedDiff } from './unifiedDiff';
 import type { AgentTool, ToolContext, ToolOutput, Validation } from '../tool';
-import type { ApprovalRequest } from '../workspace';
+import type { ApprovalRequest } from '../workspace/workspace';
 import { applySearchReplace, type AppliedEdit, type EditResult } from './editMatch';
 import { parametersSchema, validateArgs, type ParamTable } from './toolArgs';
 import { TOOL_LIMITS } from './toolLimits';

@@ -1,5 +1,5 @@
 import type { AgentTool, ToolContext, ToolOutput, Validation } from '../tool';
-import type { ApprovalRequest } from '../workspace';
+import type { ApprovalRequest } from '../workspace/workspace';
 import { parametersSchema, validateArgs, type ParamTable } from './toolArgs';
 import { TOOL_LIMITS } from './toolLimits';
 import { fenced, guarded, ok, plural } from './toolOutput';

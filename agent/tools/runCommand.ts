@@ -1,5 +1,6 @@
 import type { AgentTool, ToolContext, ToolOutput, Validation } from '../tool';
-import type { ApprovalRequest, CommandResult } from '../workspace';
+import type { ApprovalRequest, CommandResult } from '../workspace/workspace';
+import { stripTerminalEscapes } from '../workspace/terminalEscapes';
 import { parametersSchema, validateArgs, type ParamTable } from './toolArgs';
 import { TOOL_LIMITS } from './toolLimits';
 import { failure, fenced, guarded, ok, oneLine } from './toolOutput';
@@ -73,9 +74,7 @@ function report(command: string, result: CommandResult, timeoutSeconds: number, 
   return `$ ${oneLine(command, 200)}\n${status}\n${body}`;
 }
 
-/* eslint-disable no-control-regex -- terminal escape sequences are control characters by definition */
-const ANSI_CSI = /\x1b\[[0-?]*[ -/]*[@-~]/g;
-const ANSI_OSC = /\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
+/* eslint-disable no-control-regex -- control characters are what this removes */
 const OTHER_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
 /* eslint-enable no-control-regex */
 
@@ -84,9 +83,7 @@ const OTHER_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
  * reduced to its last state.
  */
 export function cleanOutput(output: string): string {
-  return output
-    .replace(ANSI_OSC, '')
-    .replace(ANSI_CSI, '')
+  return stripTerminalEscapes(output)
     .split('\n')
     .map((line) => {
       const trimmed = line.endsWith('\r') ? line.slice(0, -1) : line;

@@ -1,5 +1,5 @@
 import type { AgentTool, ToolContext, ToolOutput, Validation } from '../tool';
-import type { ApprovalRequest, TextMatch } from '../workspace';
+import type { ApprovalRequest, TextMatch } from '../workspace/workspace';
 import { parametersSchema, validateArgs, type ParamTable } from './toolArgs';
 import { TOOL_LIMITS } from './toolLimits';
 import { clipLine, fenced, guarded, ok, plural } from './toolOutput';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
-import { normalizeWorkspacePath } from '../pathSafety';
-import type { Workspace } from '../workspace';
+import { normalizeWorkspacePath } from '../workspace/pathSafety';
+import type { Workspace } from '../workspace/workspace';
 import { ToolError } from './toolOutput';
 
 /**

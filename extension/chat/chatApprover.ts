@@ -1,4 +1,4 @@
-import type { ApprovalDecision, ApprovalRequest, Approver } from '../../agent/workspace';
+import type { ApprovalDecision, ApprovalRequest, Approver } from '../../agent/workspace/workspace';
 
 /**
  * Approvals asked through tool cards in the chat view. The loop announces the call id in its

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { kindRuns, type BlockLayout, type LineKind } from './diffLayout';
+import { kindRuns, type BlockLayout, type LineKind } from './core/diffLayout';
 
 /**
  * The look of the vertical diff: original lines a change would remove in red and struck

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { diagnosticsInTarget, type DiagnosticSeverity, type EditContext, type SpanDiagnostic } from './editPrompt';
-import { editTargetFor, surroundingsOf } from './editTarget';
+import { diagnosticsInTarget, type DiagnosticSeverity, type EditContext, type SpanDiagnostic } from './core/editPrompt';
+import { editTargetFor, surroundingsOf } from './core/editTarget';
 
 const SEVERITIES: Record<vscode.DiagnosticSeverity, DiagnosticSeverity> = {
   [vscode.DiagnosticSeverity.Error]: 'error',

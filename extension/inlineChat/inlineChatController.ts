@@ -2,13 +2,13 @@ import * as vscode from 'vscode';
 import { isAbortError } from '../../engine/client';
 import type { EngineController } from '../engineController';
 import { collectEditContext } from './editContextCollector';
-import { buildEditMessages } from './editPrompt';
+import { buildEditMessages } from './core/editPrompt';
 import { DiffDecorations } from './diffDecorations';
-import { INLINE_COMMANDS, INLINE_CONTEXT_KEYS } from './inlineChatCommands';
+import { INLINE_COMMANDS, INLINE_CONTEXT_KEYS } from './core/inlineChatCommands';
 import { InlineDiffCodeLens } from './inlineDiffCodeLens';
 import { InlineDiffSession, type SessionEnd } from './inlineDiffSession';
 import { askInstruction } from './promptInput';
-import { extractCode, restoreIndentation } from './replyParser';
+import { extractCode, restoreIndentation } from './core/replyParser';
 
 /** Edits want the likeliest code, not variety. */
 const EDIT_TEMPERATURE = 0.2;

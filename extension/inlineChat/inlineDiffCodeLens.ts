@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { InlineDiffSession } from './inlineDiffSession';
-import { INLINE_COMMANDS } from './inlineChatCommands';
+import { INLINE_COMMANDS } from './core/inlineChatCommands';
 
 /** The keys shown in the lenses follow the platform the window runs on. */
 function keyLabels(): { acceptAll: string; cancel: string } {

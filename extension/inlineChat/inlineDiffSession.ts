@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { classifyChange } from './blockTracking';
+import { classifyChange } from './core/blockTracking';
 import type { DiffDecorations } from './diffDecorations';
-import { layoutBlock, layoutStreaming, type BlockLayout, type HunkState } from './diffLayout';
-import type { EditContext, EditTurn } from './editPrompt';
-import { applyHunks, computeHunks, type Hunk } from './hunks';
-import { spliceBetween, spliceToReplacement, type LineSplice } from './lineSplice';
+import { layoutBlock, layoutStreaming, type BlockLayout, type HunkState } from './core/diffLayout';
+import type { EditContext, EditTurn } from './core/editPrompt';
+import { applyHunks, computeHunks, type Hunk } from './core/hunks';
+import { spliceBetween, spliceToReplacement, type LineSplice } from './core/lineSplice';
 
 export type SessionPhase = 'generating' | 'review' | 'ended';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { previewDocument, type PreviewModel } from './previewDocument';
+import { previewDocument, type PreviewModel } from './core/previewDocument';
 
 export const PREVIEW_VIEW_TYPE = 'gemmaAgent.screenshotPreview';
 

@@ -10,12 +10,12 @@ import {
 } from '../../agent/screenshotToCode';
 import { type EngineClient, EngineError, isAbortError } from '../../engine/client';
 import type { PreparedImage } from '../../engine/media';
-import type { VsCodeWorkspace } from '../vscodeWorkspace';
-import { CheckpointWriter } from './checkpointWriter';
-import { markupFile, type OutputLocation, toWorkspacePath } from './outputLocation';
-import { pageRenderer, type RenderUnavailable } from './pageRenderer';
-import { pagePreview } from './pagePreview';
-import type { PreviewModel } from './previewDocument';
+import type { VsCodeWorkspace } from '../workspace/vscodeWorkspace';
+import { CheckpointWriter } from './core/checkpointWriter';
+import { markupFile, type OutputLocation, toWorkspacePath } from './core/outputLocation';
+import { pageRenderer, type RenderUnavailable } from './core/pageRenderer';
+import { pagePreview } from './core/pagePreview';
+import type { PreviewModel } from './core/previewDocument';
 import type { ScreenshotPreviewPanel } from './previewPanel';
 import { describeStop, showFailure } from './screenshotNotices';
 import type { ScreenshotToCodeSettings } from './screenshotSettings';

@@ -3,14 +3,14 @@ import * as vscode from 'vscode';
 import { isMediaError, MAX_IMAGE_BYTES, MediaError, type MediaInput, prepareImage, type PreparedImage } from '../../engine/media';
 import type { EngineConnection, EngineController } from '../engineController';
 import { readSettings } from '../settings';
-import { VsCodeWorkspace } from '../vscodeWorkspace';
-import { firstFreeFolder, folderNameFor, type OutputLocation, plannedPaths } from './outputLocation';
+import { VsCodeWorkspace } from '../workspace/vscodeWorkspace';
+import { firstFreeFolder, folderNameFor, type OutputLocation, plannedPaths } from './core/outputLocation';
 import { ScreenshotPreviewPanel } from './previewPanel';
 import { ScreenshotRun } from './screenshotRun';
 import { pickScreenshot } from './screenshotPick';
 import { explainNoBrowser, explainNoVision, explainUntrusted, showFailure } from './screenshotNotices';
 import { readScreenshotToCodeSettings, type ScreenshotToCodeSettings } from './screenshotSettings';
-import { detectWorkspaceTarget } from './workspaceTarget';
+import { detectWorkspaceTarget } from './core/workspaceTarget';
 
 interface Destination {
   location: OutputLocation;

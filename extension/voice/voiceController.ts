@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isMediaError } from '../../engine/media';
-import { formatRecordingTime, levelBar } from './recordingDisplay';
-import { isRecorderError } from './recorderErrors';
-import { deleteStaleRecordings, recordVoiceClip, type VoiceClip } from './recordVoiceClip';
+import { formatRecordingTime, levelBar } from './core/recordingDisplay';
+import { isRecorderError } from './core/recorderErrors';
+import { deleteStaleRecordings, recordVoiceClip, type VoiceClip } from './core/recordVoiceClip';
 import { readVoiceSettings } from './voiceSettings';
 
 /** True while recording: keybindings can send the same key (or Escape) to stop or cancel. */

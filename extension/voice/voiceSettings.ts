@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { RECORDER_SETTINGS, type RecorderSetting } from './recorderPrograms';
+import { RECORDER_SETTINGS, type RecorderSetting } from './core/recorderPrograms';
 
 export interface VoiceSettings {
   recorder: RecorderSetting;

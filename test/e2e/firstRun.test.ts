@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import * as tar from 'tar';
 import { findBuiltServer } from '../../engine/binary/llamaServerBuild';
 import { LLAMA_CPP_RELEASE } from '../../engine/binary/releaseEngine';
-import { ensureTinyGemma4Set } from '../../engine/testModels/tinyGemma4';
+import { ensureTinyGemma4Set } from '../../scripts/testModels/tinyGemma4';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { FileServer } from '../support/fileServer';
 import { launchBrowser, screenshot } from './support/browser';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { TinyGemma4Set } from '../../engine/testModels/tinyGemma4';
+import type { TinyGemma4Set } from '../../scripts/testModels/tinyGemma4';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { launchBrowser, screenshot } from './support/browser';
 import { tinyEngineSettings } from './support/localEngine';

@@ -4,14 +4,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AgentEvent, DoneReason } from '../../agent/events';
-import { FsWorkspace } from '../../agent/fsWorkspace';
+import { FsWorkspace } from '../../agent/workspace/fsWorkspace';
 import { AgentSession } from '../../agent/loop';
 import { createDefaultTools } from '../../agent/tools';
-import type { ApprovalRequest } from '../../agent/workspace';
+import type { ApprovalRequest } from '../../agent/workspace/workspace';
 import { resolveServerBinary } from '../../engine/binary/resolveServerBinary';
 import { EngineClient } from '../../engine/client';
 import { EngineSupervisor } from '../../engine/supervisor/engineSupervisor';
-import { ensureTinyGemma4Set } from '../../engine/testModels/tinyGemma4';
+import { ensureTinyGemma4Set } from '../../scripts/testModels/tinyGemma4';
 
 /** Every file and folder under `dir` with a hash of each file, to prove nothing there changed. */
 function snapshot(dir: string): Record<string, string> {

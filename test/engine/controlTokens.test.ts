@@ -3,7 +3,7 @@ import { resolveServerBinary } from '../../engine/binary/resolveServerBinary';
 import { toStreamingWireRequest } from '../../engine/client';
 import type { ChatMessage } from '../../engine/protocol';
 import { EngineSupervisor } from '../../engine/supervisor/engineSupervisor';
-import { ensureTinyGemma4Set } from '../../engine/testModels/tinyGemma4';
+import { ensureTinyGemma4Set } from '../../scripts/testModels/tinyGemma4';
 
 /*
  * Against the real llama-server and the real Gemma 4 template: a file that holds turn

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as os from 'node:os';
 import { MemoryPlanError, planLaunch, ModelSetError } from '../../engine/launchPlan';
-import { ensureTinyGemma4Set, type TinyGemma4Set } from '../../engine/testModels/tinyGemma4';
+import { ensureTinyGemma4Set, type TinyGemma4Set } from '../../scripts/testModels/tinyGemma4';
 
 describe('engine: launch plan from settings', () => {
   let models: TinyGemma4Set;

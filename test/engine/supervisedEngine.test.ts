@@ -5,7 +5,7 @@ import { EngineClient, EngineAuthError, EngineError } from '../../engine/client'
 import { EngineSupervisor, type SupervisorEvent } from '../../engine/supervisor/engineSupervisor';
 import { prepareAudio, prepareImage } from '../../engine/media';
 import { encodeWav16Mono } from '../../engine/media/wavEncode';
-import { ensureTinyGemma4Set, type TinyGemma4Set } from '../../engine/testModels/tinyGemma4';
+import { ensureTinyGemma4Set, type TinyGemma4Set } from '../../scripts/testModels/tinyGemma4';
 import { pngBytes, raster } from '../fixtures/media/synth';
 
 /** A 16-bit mono WAV of a tone, as a recorder would write it. */

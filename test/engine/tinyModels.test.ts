@@ -7,7 +7,7 @@ import * as zlib from 'node:zlib';
 import { buildDir, findBuiltServer } from '../../engine/binary/llamaServerBuild';
 import { encodeWav16Mono } from '../../engine/media/wavEncode';
 import { LLAMA_CPP_COMMIT } from '../../engine/binary/llamaSource';
-import { TinyGemma4Set, ensureTinyGemma4Set } from '../../engine/testModels/tinyGemma4';
+import { TinyGemma4Set, ensureTinyGemma4Set } from '../../scripts/testModels/tinyGemma4';
 
 /*
  * Engine tier: the real llama-server loads the tiny Gemma 4 set (target, MTP drafter,

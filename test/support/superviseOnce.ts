@@ -2,7 +2,7 @@
 // kills this process with SIGKILL to play an extension host that dies without cleaning up.
 import { resolveServerBinary } from '../../engine/binary/resolveServerBinary';
 import { EngineSupervisor } from '../../engine/supervisor/engineSupervisor';
-import { ensureTinyGemma4Set } from '../../engine/testModels/tinyGemma4';
+import { ensureTinyGemma4Set } from '../../scripts/testModels/tinyGemma4';
 
 async function main(): Promise<void> {
   const models = await ensureTinyGemma4Set();

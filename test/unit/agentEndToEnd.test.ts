@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AgentEvent } from '../../agent/events';
-import { FsWorkspace } from '../../agent/fsWorkspace';
+import { FsWorkspace } from '../../agent/workspace/fsWorkspace';
 import { runAgent, type AgentSessionOptions } from '../../agent/loop';
 import { DEFAULT_APPROVAL_SETTINGS } from '../../agent/policy/approvalSettings';
 import { createDefaultTools } from '../../agent/tools';

@@ -17,7 +17,7 @@ import type {
   FileStat,
   TextMatch,
   Workspace,
-} from '../../agent/workspace';
+} from '../../agent/workspace/workspace';
 import type { JsonSchema } from '../../engine/protocol';
 
 export class MemoryWorkspace implements Workspace {

@@ -2,11 +2,11 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FsWorkspace } from '../../agent/fsWorkspace';
+import { FsWorkspace } from '../../agent/workspace/fsWorkspace';
 import type { AgentTool, ToolContext, ToolOutput } from '../../agent/tool';
 import { createDefaultTools, findTool, ToolError, toolDefinitions, TOOL_LIMITS } from '../../agent/tools';
 import { cleanOutput } from '../../agent/tools/runCommand';
-import type { DiagnosticItem } from '../../agent/workspace';
+import type { DiagnosticItem } from '../../agent/workspace/workspace';
 
 function write(root: string, files: Record<string, string>): void {
   for (const [name, content] of Object.entries(files)) {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FsWorkspace } from '../../agent/fsWorkspace';
+import { FsWorkspace } from '../../agent/workspace/fsWorkspace';
 import type { ToolContext, ToolOutput } from '../../agent/tool';
 import { EditFileTool, ToolError, WriteFileTool } from '../../agent/tools';
 import { applySearchReplace, closestRegion } from '../../agent/tools/editMatch';

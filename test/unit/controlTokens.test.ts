@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { neutraliseControlTokens, neutraliseOutsideText } from '../../engine/protocol/controlTokens';
 import { toStreamingWireRequest } from '../../engine/client';
-import { GEMMA4_SPECIAL_TOKENS } from '../../engine/testModels/gemma4Vocab';
+import { GEMMA4_SPECIAL_TOKENS } from '../../scripts/testModels/gemma4Vocab';
 
 describe('control tokens in text from outside', () => {
   it('breaks every Gemma 4 special-token spelling and nothing else', () => {

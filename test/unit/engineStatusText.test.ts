@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { engineStatusText } from '../../extension/engineStatusText';
+import { engineStatusText } from '../../extension/statusBar/core/engineStatusText';
 
 describe('engine status bar text', () => {
   it('shows the model and context when ready, progress while starting, and a failure', () => {

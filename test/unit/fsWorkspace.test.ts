@@ -2,10 +2,10 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HeadTailBuffer, runShellCommand } from '../../agent/commandRunner';
-import { FileTooLargeError, FsWorkspace } from '../../agent/fsWorkspace';
-import { PathSafetyError } from '../../agent/pathSafety';
-import { findRipgrep, ripgrepArgs, SearchError } from '../../agent/ripgrep';
+import { HeadTailBuffer, runShellCommand } from '../../agent/workspace/commandRunner';
+import { FileTooLargeError, FsWorkspace } from '../../agent/workspace/fsWorkspace';
+import { PathSafetyError } from '../../agent/workspace/pathSafety';
+import { findRipgrep, ripgrepArgs, SearchError } from '../../agent/workspace/ripgrep';
 
 function tempWorkspace(): string {
   return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fs-workspace-')));

@@ -3,14 +3,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { GgufFile, metadataValue, readF32Tensor, readGgufFile } from '../../engine/gguf/ggufReader';
-import { GEMMA4_SPECIAL_TOKENS } from '../../engine/testModels/gemma4Vocab';
+import { GEMMA4_SPECIAL_TOKENS } from '../../scripts/testModels/gemma4Vocab';
 import {
   TINY_GEMMA4_FILES,
   TINY_GEMMA4_VERSION,
   TinyGemma4Set,
   ensureTinyGemma4Set,
   writeTinyGemma4Set,
-} from '../../engine/testModels/tinyGemma4';
+} from '../../scripts/testModels/tinyGemma4';
 
 const TEMPLATE = '{{ bos_token }}{% for m in messages %}{{ m.content }}{% endfor %}';
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { applyHunks, computeHunks } from '../../extension/inlineChat/hunks';
+import { applyHunks, computeHunks } from '../../extension/inlineChat/core/hunks';
 
 const original = ['function total(items) {', '  var sum = 0;', '  for (const item of items) {', '    sum += item.price;', '  }', '  return sum;', '}'];
 const proposal = ['function total(items) {', '  let sum = 0;', '  for (const item of items) {', '    sum += item.price;', '  }', '  return Math.round(sum * 100) / 100;', '}'];

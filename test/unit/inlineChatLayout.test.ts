@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { classifyChange } from '../../extension/inlineChat/blockTracking';
-import { kindRuns, layoutBlock, layoutStreaming } from '../../extension/inlineChat/diffLayout';
-import { computeHunks } from '../../extension/inlineChat/hunks';
-import { spliceBetween, spliceToReplacement, type LineSource } from '../../extension/inlineChat/lineSplice';
+import { classifyChange } from '../../extension/inlineChat/core/blockTracking';
+import { kindRuns, layoutBlock, layoutStreaming } from '../../extension/inlineChat/core/diffLayout';
+import { computeHunks } from '../../extension/inlineChat/core/hunks';
+import { spliceBetween, spliceToReplacement, type LineSource } from '../../extension/inlineChat/core/lineSplice';
 
 /** Applies a replacement to text the way an editor would, for checking the conversions end to end. */
 function applyReplacement(text: string, edit: ReturnType<typeof spliceToReplacement>): string {

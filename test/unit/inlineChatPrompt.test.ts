@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { buildEditMessages, diagnosticsInTarget, EDIT_SYSTEM_PROMPT, type EditContext } from '../../extension/inlineChat/editPrompt';
-import { editTargetFor, surroundingsOf } from '../../extension/inlineChat/editTarget';
+import { buildEditMessages, diagnosticsInTarget, EDIT_SYSTEM_PROMPT, type EditContext } from '../../extension/inlineChat/core/editPrompt';
+import { editTargetFor, surroundingsOf } from '../../extension/inlineChat/core/editTarget';
 
 const file = ['import { price } from "./price";', '', 'export function total(items) {', '  var sum = 0;', '  return sum;', '}', '', 'export const tax = 0.2;'];
 

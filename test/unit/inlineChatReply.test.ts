@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { extractCode, restoreIndentation } from '../../extension/inlineChat/replyParser';
+import { extractCode, restoreIndentation } from '../../extension/inlineChat/core/replyParser';
 
 describe('inline chat: reply parsing', () => {
   it('takes a bare reply as it is, keeping indentation and inner blank lines', () => {

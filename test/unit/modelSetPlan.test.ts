@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { planMemory } from '../../engine/launchPlan';
 import { planRepoSet } from '../../engine/modelSetPlan';
 import { inspectModelFile, inspectRemoteModel, listRepoFiles, pickModelSet, type TextModelInfo } from '../../engine/models';
-import { ensureTinyGemma4Set, type TinyGemma4Set } from '../../engine/testModels/tinyGemma4';
+import { ensureTinyGemma4Set, type TinyGemma4Set } from '../../scripts/testModels/tinyGemma4';
 import { FileServer } from '../support/fileServer';
 
 /*

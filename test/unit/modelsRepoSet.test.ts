@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ModelNotFoundError, pickModelSet, resolveModelSet, resolveRepoModelSet, setBytes, setUris, sidecarsBeside, type RepoFile } from '../../engine/models';
-import { ensureTinyGemma4Set } from '../../engine/testModels/tinyGemma4';
+import { ensureTinyGemma4Set } from '../../scripts/testModels/tinyGemma4';
 import { FileServer } from '../support/fileServer';
 
 /** The file list of a repository laid out like the published Gemma 4 12B GGUF repositories. */

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { normalizeWorkspacePath, PathSafetyError, resolveInsideWorkspace, toWorkspaceRelative } from '../../agent/pathSafety';
+import { normalizeWorkspacePath, PathSafetyError, resolveInsideWorkspace, toWorkspaceRelative } from '../../agent/workspace/pathSafety';
 
 describe('pathSafety', () => {
   let base: string;

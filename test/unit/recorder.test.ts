@@ -4,12 +4,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MediaError, prepareAudio } from '../../engine/media';
 import { readWavLayout } from '../../engine/media/wavHeader';
-import { recordVoiceClip, deleteStaleRecordings } from '../../extension/voice/recordVoiceClip';
-import { RecorderError, type RecorderErrorCode } from '../../extension/voice/recorderErrors';
-import { RecorderProcess, type AutoStopReason, type RecorderProcessOptions, type RecorderProgress } from '../../extension/voice/recorderProcess';
-import { planRecorder, which } from '../../extension/voice/recorderPrograms';
-import { shellQuote, substituteOutput } from '../../extension/voice/shellQuote';
-import { levelFromSamples, repairWavSizes } from '../../extension/voice/wavFile';
+import { recordVoiceClip, deleteStaleRecordings } from '../../extension/voice/core/recordVoiceClip';
+import { RecorderError, type RecorderErrorCode } from '../../extension/voice/core/recorderErrors';
+import { RecorderProcess, type AutoStopReason, type RecorderProcessOptions, type RecorderProgress } from '../../extension/voice/core/recorderProcess';
+import { planRecorder, which } from '../../extension/voice/core/recorderPrograms';
+import { shellQuote, substituteOutput } from '../../extension/voice/core/shellQuote';
+import { levelFromSamples, repairWavSizes } from '../../extension/voice/core/wavFile';
 import { sine, wavBytes } from '../fixtures/media/synth';
 import { fakeRecorderCommand, writeSpeechWav } from '../fixtures/voice/speech';
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { formatRecordingTime, levelBar } from '../../extension/voice/recordingDisplay';
+import { formatRecordingTime, levelBar } from '../../extension/voice/core/recordingDisplay';
 
 describe('voice: recording display', () => {
   it('counts whole seconds as m:ss', () => {

@@ -4,13 +4,13 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FsWorkspace } from '../../agent/fsWorkspace';
+import { FsWorkspace } from '../../agent/workspace/fsWorkspace';
 import { runAgent } from '../../agent/loop';
 import { decideCommand } from '../../agent/policy/approvalPolicy';
 import { DEFAULT_APPROVAL_SETTINGS } from '../../agent/policy/approvalSettings';
 import { bubblewrapArgs, detectCommandSandbox, seatbeltProfile, type CommandSandbox } from '../../agent/sandbox/commandSandbox';
 import { createDefaultTools } from '../../agent/tools';
-import type { Approver } from '../../agent/workspace';
+import type { Approver } from '../../agent/workspace/workspace';
 import { EngineClient } from '../../engine/client';
 import { reply, startScriptedEngine, toolCallReply } from '../support/scriptedEngine';
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FsWorkspace } from '../../agent/fsWorkspace';
+import { FsWorkspace } from '../../agent/workspace/fsWorkspace';
 
 /*
  * A process that keeps swapping a workspace folder for a symlink to a folder outside, while

@@ -7,7 +7,7 @@ import {
   runInChildProcess,
   TerminalOutputCleaner,
   toTerminalText,
-} from '../../extension/terminalRunner';
+} from '../../extension/workspace/core/terminalRunner';
 
 describe('terminal: output cleaning', () => {
   it('removes colours, titles and shell-integration marks, and turns CRLF into LF', () => {

@@ -1,5 +1,5 @@
 import { resolveServerBinary } from '../../../engine/binary/resolveServerBinary';
-import { ensureTinyGemma4Set, type TinyGemma4Set } from '../../../engine/testModels/tinyGemma4';
+import { ensureTinyGemma4Set, type TinyGemma4Set } from '../../../scripts/testModels/tinyGemma4';
 
 /** User settings that make the installed extension run the real llama-server on the synthetic Gemma 4 set. */
 export async function tinyEngineSettings(): Promise<{ models: TinyGemma4Set; settings: Record<string, unknown> }> {

@@ -1,5 +1,5 @@
-import { GgufFileSpec, GgufTensorSource } from '../gguf/ggufWriter';
-import { gguf } from '../gguf/ggufTypes';
+import { GgufFileSpec, GgufTensorSource } from '../../engine/gguf/ggufWriter';
+import { gguf } from '../../engine/gguf/ggufTypes';
 import { Gemma4Vocab, gemma4VocabMetadata } from './gemma4Vocab';
 import { TensorFactory } from './tensorFactory';
 import { TINY_GEMMA4, gemma4AttentionKeys, generalKeys, ropeFreqFactor } from './tinyGemma4Config';

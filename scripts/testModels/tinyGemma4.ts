@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cacheRoot } from '../cachePaths';
-import { readGemma4ChatTemplate } from '../binary/llamaSource';
-import { writeGgufFile } from '../gguf/ggufWriter';
+import { cacheRoot } from '../../engine/cachePaths';
+import { readGemma4ChatTemplate } from '../../engine/binary/llamaSource';
+import { writeGgufFile } from '../../engine/gguf/ggufWriter';
 import { buildGemma4Vocab } from './gemma4Vocab';
 import { tinyGemma4DrafterSpec } from './tinyGemma4Drafter';
 import { tinyGemma4ProjectorSpec } from './tinyGemma4Projector';

@@ -1,4 +1,4 @@
-import { GgufEntry, gguf } from '../gguf/ggufTypes';
+import { GgufEntry, gguf } from '../../engine/gguf/ggufTypes';
 
 /**
  * A byte-level BPE vocabulary ("gpt2" in llama.cpp terms) that carries Gemma 4's special

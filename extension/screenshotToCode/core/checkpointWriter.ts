@@ -1,5 +1,5 @@
-import type { GeneratedFile } from '../../agent/screenshotToCode';
-import type { RunCheckpoint } from '../../agent/checkpoint/runCheckpoint';
+import type { GeneratedFile } from '../../../agent/screenshotToCode';
+import type { RunCheckpoint } from '../../../agent/checkpoint/runCheckpoint';
 import { type OutputLocation, toWorkspacePath } from './outputLocation';
 
 export interface CheckpointWriterOptions {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { TargetPlan } from '../../agent/screenshotToCode';
+import type { TargetPlan } from '../../../agent/screenshotToCode';
 
 /**
  * Where a screenshot's code lands. Plain HTML goes into a folder of its own named after the

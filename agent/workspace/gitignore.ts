@@ -6,7 +6,8 @@ import ignore, { type Ignore } from 'ignore';
  * The ignore rules that apply inside one folder of the workspace, the way ripgrep reads them:
  * .gitignore, .ignore and .rgignore in every folder from the root down (a deeper file may
  * re-include what a shallower one ignored), plus .git/info/exclude at the root. Used by the
- * plain-file-system search so it skips the same files ripgrep would.
+ * plain-file-system search so it skips the same files ripgrep would, and by the VS Code
+ * workspace for the files VS Code's own search and editors report.
  */
 
 /** Folders never searched or listed by find_files: version control internals and installed packages. */
@@ -90,5 +91,50 @@ async function readIfPresent(file: string): Promise<string | undefined> {
     return await fsp.readFile(file, 'utf8');
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Whether paths found some other way than walking (an editor's file search, open documents)
+ * are ignored, by the same rules walkFiles applies: a path inside an always-skipped or
+ * ignored folder is ignored, and each folder's rules are loaded once.
+ */
+export class IgnoreCheck {
+  private readonly rules = new Map<string, Promise<IgnoreRules>>();
+  private readonly dirs = new Map<string, Promise<boolean>>();
+
+  constructor(private readonly root: string) {}
+
+  /** Whether a workspace-relative file (forward slashes) is ignored. */
+  async file(relative: string): Promise<boolean> {
+    const dir = path.posix.dirname(relative);
+    const parent = dir === '.' ? '' : dir;
+    if (await this.dir(parent)) return true;
+    return (await this.rulesFor(parent)).ignores(relative, false);
+  }
+
+  private dir(dir: string): Promise<boolean> {
+    if (dir === '') return Promise.resolve(false);
+    let verdict = this.dirs.get(dir);
+    if (!verdict) {
+      const up = path.posix.dirname(dir);
+      const parent = up === '.' ? '' : up;
+      verdict = (async () => ALWAYS_SKIPPED.has(path.posix.basename(dir)) || (await this.dir(parent)) || (await this.rulesFor(parent)).ignores(dir, true))();
+      this.dirs.set(dir, verdict);
+    }
+    return verdict;
+  }
+
+  private rulesFor(dir: string): Promise<IgnoreRules> {
+    let rules = this.rules.get(dir);
+    if (!rules) {
+      if (dir === '') rules = IgnoreRules.atRoot(this.root);
+      else {
+        const up = path.posix.dirname(dir);
+        rules = this.rulesFor(up === '.' ? '' : up).then((parent) => parent.enter(dir));
+      }
+      this.rules.set(dir, rules);
+    }
+    return rules;
   }
 }

@@ -1,5 +1,5 @@
-import { detectTarget, type TargetPlan, type WorkspaceFacts } from '../../agent/screenshotToCode';
-import type { Workspace } from '../../agent/workspace';
+import { detectTarget, type TargetPlan, type WorkspaceFacts } from '../../../agent/screenshotToCode';
+import type { Workspace } from '../../../agent/workspace/workspace';
 
 /** Enough of the file list to see src/, src/components/, tsconfig.json and .tsx files. */
 const MAX_LISTED_FILES = 2000;

@@ -1,13 +1,13 @@
 import { constants as fsConstants, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ShellCommandOptions } from '../agent/commandRunner';
-import { globFilter } from '../agent/fileWalk';
-import { FileTooLargeError } from '../agent/fsWorkspace';
-import { ALWAYS_SKIPPED, IgnoreRules } from '../agent/gitignore';
-import { resolveInsideWorkspace, toWorkspaceRelative } from '../agent/pathSafety';
-import { searchOnDisk } from '../agent/diskSearch';
-import { findRipgrep, type RipgrepSearch } from '../agent/ripgrep';
+import { globFilter } from '../../agent/workspace/fileWalk';
+import { FileTooLargeError } from '../../agent/workspace/fsWorkspace';
+import { IgnoreCheck } from '../../agent/workspace/gitignore';
+import { resolveInsideWorkspace, toWorkspaceRelative } from '../../agent/workspace/pathSafety';
+import { searchOnDisk } from '../../agent/workspace/diskSearch';
+import { findRipgrep, type RipgrepSearch } from '../../agent/workspace/ripgrep';
+import { searchRegExp } from '../../agent/workspace/textScan';
 import type {
   CommandOptions,
   CommandResult,
@@ -20,8 +20,8 @@ import type {
   Severity,
   TextMatch,
   Workspace,
-} from '../agent/workspace';
-import { AGENT_TERMINAL_ENV, CommandOutputCapture, echoCommandEnd, echoCommandStart, runInChildProcess, toTerminalText } from './terminalRunner';
+} from '../../agent/workspace/workspace';
+import { AgentTerminal } from './agentTerminal';
 
 export interface VsCodeWorkspaceOptions {
   /** Largest file readFile returns (bytes). Default 4 MiB. */
@@ -30,8 +30,6 @@ export interface VsCodeWorkspaceOptions {
   shellIntegrationTimeoutMs?: number;
   log?: vscode.LogOutputChannel;
 }
-
-export const AGENT_TERMINAL_NAME = 'Gemma Agent';
 
 const DEFAULT_MAX_READ_BYTES = 4 * 1024 * 1024;
 /** findFiles asks VS Code for more than wanted, since .gitignore filtering removes some afterwards. */
@@ -276,8 +274,12 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
       dirty.set(file, document);
     }
     if (dirty.size === 0) return onDisk;
-    const pattern = searchRegExp(search);
-    if (!pattern) return onDisk;
+    let pattern: RegExp;
+    try {
+      pattern = searchRegExp(search);
+    } catch {
+      return onDisk;
+    }
     const merged = onDisk.filter((m) => !dirty.has(m.path));
     for (const [file, document] of dirty) {
       for (let line = 0; line < document.lineCount; line++) {
@@ -297,243 +299,6 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
   }
 }
 
-/**
- * The "Gemma Agent" terminal: commands run in a real shell with shell integration, so the
- * user watches them and the agent reads their output and exit code. Where shell integration
- * does not come up (unsupported shell, a custom prompt that breaks it, turned off), commands
- * run as child processes and a pseudo-terminal of the same name shows what ran and printed.
- * One command at a time; later calls wait their turn.
- */
-class AgentTerminal implements vscode.Disposable {
-  private shell: vscode.Terminal | undefined;
-  private shellReady: Promise<vscode.TerminalShellIntegration | undefined> | undefined;
-  private echo: EchoTerminal | undefined;
-  private integrationFailed = false;
-  private queue: Promise<unknown> = Promise.resolve();
-  private readonly disposables: vscode.Disposable[] = [];
-
-  constructor(
-    private readonly root: string,
-    private readonly integrationTimeoutMs: number,
-    private readonly log?: vscode.LogOutputChannel,
-  ) {
-    this.disposables.push(
-      vscode.window.onDidCloseTerminal((closed) => {
-        if (closed === this.shell) this.forgetShell();
-      }),
-    );
-  }
-
-  run(command: string, options: CommandOptions): Promise<CommandResult> {
-    const next = this.queue.then(() => this.runNow(command, options));
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  dispose(): void {
-    this.shell?.dispose();
-    this.echo?.dispose();
-    for (const d of this.disposables.splice(0)) d.dispose();
-  }
-
-  private async runNow(command: string, options: CommandOptions): Promise<CommandResult> {
-    options.signal?.throwIfAborted();
-    const integration = await this.shellIntegration();
-    if (integration && this.shell) return this.runInShell(this.shell, integration, command, options);
-    return this.runWithEcho(command, options);
-  }
-
-  private async shellIntegration(): Promise<vscode.TerminalShellIntegration | undefined> {
-    if (this.integrationFailed || !vscode.workspace.getConfiguration('terminal.integrated').get<boolean>('shellIntegration.enabled', true)) return undefined;
-    if (this.shell?.shellIntegration) return this.shell.shellIntegration;
-    if (!this.shell) {
-      const terminal = vscode.window.createTerminal({ name: AGENT_TERMINAL_NAME, cwd: this.root, env: { ...AGENT_TERMINAL_ENV }, iconPath: new vscode.ThemeIcon('hubot'), isTransient: true });
-      this.shell = terminal;
-      this.shellReady = waitForShellIntegration(terminal, this.integrationTimeoutMs);
-    }
-    const integration = await this.shellReady;
-    if (!integration) {
-      this.log?.warn(`Agent terminal: shell integration did not start within ${this.integrationTimeoutMs} ms; commands run as child processes and are shown in a plain "${AGENT_TERMINAL_NAME}" terminal.`);
-      this.integrationFailed = true;
-      this.shell?.dispose();
-      this.forgetShell();
-    }
-    return integration;
-  }
-
-  private forgetShell(): void {
-    this.shell = undefined;
-    this.shellReady = undefined;
-  }
-
-  private async runInShell(terminal: vscode.Terminal, integration: vscode.TerminalShellIntegration, command: string, options: CommandOptions): Promise<CommandResult> {
-    terminal.show(true);
-    // The user may have typed `cd` in this terminal; the agent's commands run in the root.
-    const cwd = integration.cwd;
-    if (cwd && cwd.scheme === 'file' && !samePath(cwd.fsPath, this.root)) {
-      await this.execute(terminal, integration, `cd ${quoteForShell(this.root, terminal.state.shell)}`, { timeoutMs: 5000, maxOutputBytes: 1000 });
-    }
-    return this.execute(terminal, integration, command, options);
-  }
-
-  private execute(terminal: vscode.Terminal, integration: vscode.TerminalShellIntegration, command: string, options: CommandOptions): Promise<CommandResult> {
-    return new Promise<CommandResult>((resolve, reject) => {
-      const capture = new CommandOutputCapture(options.maxOutputBytes, options.onOutput);
-      let timedOut = false;
-      let settled = false;
-      let reading: Promise<void> = Promise.resolve();
-      const cleanup: vscode.Disposable[] = [];
-      const settle = async (exitCode: number | null): Promise<void> => {
-        if (settled) return;
-        settled = true;
-        for (const d of cleanup) d.dispose();
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        // The output stream closes with the execution; do not wait on a stuck one for long.
-        await Promise.race([reading, delay(1000)]);
-        if (options.signal?.aborted) {
-          reject(options.signal.reason instanceof Error ? options.signal.reason : new Error('The command was cancelled.'));
-          return;
-        }
-        const { output, truncated } = capture.finish();
-        resolve({ exitCode: timedOut ? null : exitCode, output, truncated, timedOut, via: 'terminal' });
-      };
-
-      let execution: vscode.TerminalShellExecution | undefined;
-      cleanup.push(
-        vscode.window.onDidEndTerminalShellExecution((event) => {
-          if (event.execution === execution) void settle(event.exitCode ?? null);
-        }),
-        // `exit 3` in the command ends the shell itself; its exit status is the command's.
-        vscode.window.onDidCloseTerminal((closed) => {
-          if (closed === terminal) void settle(closed.exitStatus?.code ?? null);
-        }),
-      );
-      // Ctrl+C first, as a user would; a shell that does not return gets closed.
-      const interrupt = (): void => {
-        terminal.sendText('\x03', false);
-        setTimeout(() => {
-          if (!settled) {
-            terminal.dispose();
-            void settle(null);
-          }
-        }, 2000);
-      };
-      const timer = setTimeout(() => {
-        timedOut = true;
-        interrupt();
-      }, options.timeoutMs);
-      const onAbort = (): void => interrupt();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-
-      try {
-        execution = integration.executeCommand(command);
-      } catch (error) {
-        settled = true;
-        for (const d of cleanup) d.dispose();
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        reject(new Error(`The terminal could not run the command: ${error instanceof Error ? error.message : String(error)}`));
-        return;
-      }
-      // read() only sees data written after its first call: call it at once.
-      const stream = execution.read();
-      reading = (async () => {
-        for await (const data of stream) capture.push(data);
-      })().catch(() => undefined);
-    });
-  }
-
-  private async runWithEcho(command: string, options: CommandOptions): Promise<CommandResult> {
-    this.echo ??= new EchoTerminal(() => (this.echo = undefined));
-    const echo = this.echo;
-    echo.show();
-    echo.write(echoCommandStart(command, this.root));
-    const stopByUser = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, stopByUser.signal]) : stopByUser.signal;
-    echo.onInterrupt = () => stopByUser.abort(new Error('The command was stopped with Ctrl+C in the terminal.'));
-    const started = Date.now();
-    const childOptions: ShellCommandOptions = { ...options, signal, cwd: this.root };
-    try {
-      const result = await runInChildProcess(command, childOptions, (text) => echo.write(toTerminalText(text)));
-      echo.write(echoCommandEnd(result, (Date.now() - started) / 1000));
-      return result;
-    } catch (error) {
-      echo.write(echoCommandEnd({ error: error instanceof Error ? error.message : String(error) }, (Date.now() - started) / 1000));
-      throw error;
-    } finally {
-      echo.onInterrupt = undefined;
-    }
-  }
-}
-
-/** A read-only terminal that shows commands run as child processes; Ctrl+C in it stops the running one. */
-class EchoTerminal implements vscode.Disposable {
-  private readonly writes = new vscode.EventEmitter<string>();
-  private readonly terminal: vscode.Terminal;
-  private opened = false;
-  private backlog: string[] = [];
-  onInterrupt: (() => void) | undefined;
-
-  constructor(onClosed: () => void) {
-    const pty: vscode.Pseudoterminal = {
-      onDidWrite: this.writes.event,
-      open: () => {
-        this.opened = true;
-        for (const text of this.backlog.splice(0)) this.writes.fire(text);
-      },
-      close: () => {
-        this.onInterrupt?.();
-        this.writes.dispose();
-        onClosed();
-      },
-      handleInput: (data) => {
-        if (data === '\x03') this.onInterrupt?.();
-      },
-    };
-    this.terminal = vscode.window.createTerminal({ name: AGENT_TERMINAL_NAME, pty, iconPath: new vscode.ThemeIcon('hubot'), isTransient: true });
-  }
-
-  show(): void {
-    this.terminal.show(true);
-  }
-
-  write(text: string): void {
-    if (this.opened) this.writes.fire(text);
-    else this.backlog.push(text);
-  }
-
-  dispose(): void {
-    this.terminal.dispose();
-  }
-}
-
-function waitForShellIntegration(terminal: vscode.Terminal, timeoutMs: number): Promise<vscode.TerminalShellIntegration | undefined> {
-  if (terminal.shellIntegration) return Promise.resolve(terminal.shellIntegration);
-  return new Promise((resolve) => {
-    const done = (value: vscode.TerminalShellIntegration | undefined): void => {
-      listener.dispose();
-      closed.dispose();
-      clearTimeout(timer);
-      resolve(value);
-    };
-    const listener = vscode.window.onDidChangeTerminalShellIntegration((event) => {
-      if (event.terminal === terminal) done(event.shellIntegration);
-    });
-    const closed = vscode.window.onDidCloseTerminal((t) => {
-      if (t === terminal) done(undefined);
-    });
-    const timer = setTimeout(() => done(terminal.shellIntegration), timeoutMs);
-  });
-}
-
-/** Quotes a folder for a `cd` in the terminal's shell (POSIX shells, PowerShell, cmd). */
-function quoteForShell(value: string, shell: string | undefined): string {
-  if (shell === 'pwsh') return `'${value.replace(/'/g, "''")}'`;
-  if (shell === 'cmd') return `/d "${value}"`;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
 /** Where VS Code keeps its ripgrep (inside or beside node_modules.asar), if this build has one. */
 async function bundledRipgrep(): Promise<string | undefined> {
   const exe = process.platform === 'win32' ? 'rg.exe' : 'rg';
@@ -547,57 +312,6 @@ async function bundledRipgrep(): Promise<string | undefined> {
     }
   }
   return undefined;
-}
-
-/** The agent's search semantics for text in an editor: literal unless regex, smart case. */
-function searchRegExp(search: RipgrepSearch): RegExp | undefined {
-  const insensitive = search.caseSensitive === undefined ? search.query === search.query.toLowerCase() : !search.caseSensitive;
-  const source = search.regex ? search.query : search.query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  try {
-    return new RegExp(source, insensitive ? 'i' : '');
-  } catch {
-    return undefined;
-  }
-}
-
-/** .gitignore (and .ignore, .rgignore) rules for paths VS Code found, loaded once per folder. */
-class IgnoreCheck {
-  private readonly rules = new Map<string, Promise<IgnoreRules>>();
-  private readonly dirs = new Map<string, Promise<boolean>>();
-
-  constructor(private readonly root: string) {}
-
-  async file(relative: string): Promise<boolean> {
-    const dir = path.posix.dirname(relative);
-    const parent = dir === '.' ? '' : dir;
-    if (await this.dir(parent)) return true;
-    return (await this.rulesFor(parent)).ignores(relative, false);
-  }
-
-  private dir(dir: string): Promise<boolean> {
-    if (dir === '') return Promise.resolve(false);
-    let verdict = this.dirs.get(dir);
-    if (!verdict) {
-      const up = path.posix.dirname(dir);
-      const parent = up === '.' ? '' : up;
-      verdict = (async () => ALWAYS_SKIPPED.has(path.posix.basename(dir)) || (await this.dir(parent)) || (await this.rulesFor(parent)).ignores(dir, true))();
-      this.dirs.set(dir, verdict);
-    }
-    return verdict;
-  }
-
-  private rulesFor(dir: string): Promise<IgnoreRules> {
-    let rules = this.rules.get(dir);
-    if (!rules) {
-      if (dir === '') rules = IgnoreRules.atRoot(this.root);
-      else {
-        const up = path.posix.dirname(dir);
-        rules = this.rulesFor(up === '.' ? '' : up).then((parent) => parent.enter(dir));
-      }
-      this.rules.set(dir, rules);
-    }
-    return rules;
-  }
 }
 
 const SEVERITY: Record<vscode.DiagnosticSeverity, Severity> = {
@@ -627,14 +341,4 @@ function entryType(type: vscode.FileType): EntryType {
 function isNotFound(error: unknown): boolean {
   const code = error instanceof vscode.FileSystemError ? error.code : (error as { code?: unknown } | undefined)?.code;
   return code === 'FileNotFound' || code === 'FileNotADirectory' || code === 'ENOENT' || code === 'ENOTDIR';
-}
-
-function samePath(a: string, b: string): boolean {
-  const caseless = process.platform === 'win32' || process.platform === 'darwin';
-  const norm = (p: string): string => (caseless ? path.resolve(p).toLowerCase() : path.resolve(p));
-  return norm(a) === norm(b);
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,5 +1,5 @@
-import { isScreenshotToCodeError, renderHtmlToPng } from '../../agent/screenshotToCode';
-import { isAbortError } from '../../engine/client';
+import { isScreenshotToCodeError, renderHtmlToPng } from '../../../agent/screenshotToCode';
+import { isAbortError } from '../../../engine/client';
 
 export interface PageRendererOptions {
   /** The markup file to render, absolute. */

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { prepareAudio, type PreparedAudio } from '../../engine/media';
+import { prepareAudio, type PreparedAudio } from '../../../engine/media';
 import { deleteRecording, RecorderProcess, type RecorderProcessOptions, type RecorderProgress } from './recorderProcess';
 
 /** A voice clip ready for the engine, and where its recording is when recordings are kept. */

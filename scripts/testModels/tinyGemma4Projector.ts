@@ -1,5 +1,5 @@
-import { GgufFileSpec } from '../gguf/ggufWriter';
-import { GgufEntry, gguf } from '../gguf/ggufTypes';
+import { GgufFileSpec } from '../../engine/gguf/ggufWriter';
+import { GgufEntry, gguf } from '../../engine/gguf/ggufTypes';
 import { TensorFactory } from './tensorFactory';
 import { TINY_GEMMA4, generalKeys } from './tinyGemma4Config';
 

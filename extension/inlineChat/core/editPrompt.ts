@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../engine/protocol';
+import type { ChatMessage } from '../../../engine/protocol';
 import type { EditTarget, Surroundings } from './editTarget';
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'info' | 'hint';

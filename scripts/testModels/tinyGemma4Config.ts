@@ -1,4 +1,4 @@
-import { GgufEntry, gguf } from '../gguf/ggufTypes';
+import { GgufEntry, gguf } from '../../engine/gguf/ggufTypes';
 
 /**
  * Sizes of the tiny Gemma 4 set. They are the smallest that keep every structural rule of

@@ -14,7 +14,7 @@ import type { TextMatch } from './workspace';
 const BINARY_SNIFF_BYTES = 8192;
 
 export async function scanText(root: string, search: RipgrepSearch): Promise<TextMatch[]> {
-  const pattern = toRegExp(search);
+  const pattern = searchRegExp(search);
   const filter = search.glob ? globFilter(search.glob) : undefined;
   const matches: TextMatch[] = [];
   for await (const file of walkFiles(root, { base: filter?.base, signal: search.signal })) {
@@ -42,8 +42,11 @@ export async function scanText(root: string, search: RipgrepSearch): Promise<Tex
   return matches;
 }
 
-/** ripgrep's smart case: case-insensitive unless the query has an upper-case letter. */
-function toRegExp(search: RipgrepSearch): RegExp {
+/**
+ * The agent's search semantics as a JavaScript pattern: literal unless `regex`, and ripgrep's
+ * smart case (case-insensitive unless the query has an upper-case letter).
+ */
+export function searchRegExp(search: RipgrepSearch): RegExp {
   const insensitive = search.caseSensitive === undefined ? search.query === search.query.toLowerCase() : !search.caseSensitive;
   const source = search.regex ? search.query : search.query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   try {

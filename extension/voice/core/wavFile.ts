@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
-import { decodeWavMono } from '../../engine/media/wavDecode';
-import { readWavLayout, type WavLayout } from '../../engine/media/wavHeader';
+import { decodeWavMono } from '../../../engine/media/wavDecode';
+import { readWavLayout, type WavLayout } from '../../../engine/media/wavHeader';
 
 /**
  * Reading a WAV file while a recorder is still writing it, and tidying it up afterwards.

@@ -1,4 +1,4 @@
-import { GgufTensorSource } from '../gguf/ggufWriter';
+import { GgufTensorSource } from '../../engine/gguf/ggufWriter';
 import { normalStream } from './seededRandom';
 
 function count(shape: readonly number[]): number {

@@ -1,4 +1,4 @@
-import type { GeneratedFile } from '../../agent/screenshotToCode';
+import type { GeneratedFile } from '../../../agent/screenshotToCode';
 import { type OutputLocation, toWorkspacePath } from './outputLocation';
 import { buildPreviewPage } from './previewPage';
 

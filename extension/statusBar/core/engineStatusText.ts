@@ -1,4 +1,4 @@
-import type { EngineStateView } from '../webview/protocol';
+import type { EngineStateView } from '../../../webview/protocol';
 
 /** The status bar's words for an engine state: what runs, whether it is ready, and how much context it has. */
 export function engineStatusText(state: EngineStateView, contextSize: number | undefined): { text: string; tooltip: string } {

@@ -1,25 +1,23 @@
-import { HeadTailBuffer, runShellCommand, type ShellCommandOptions } from '../agent/commandRunner';
-import type { CommandResult } from '../agent/workspace';
+import { HeadTailBuffer, runShellCommand, type ShellCommandOptions } from '../../../agent/workspace/commandRunner';
+import type { CommandResult } from '../../../agent/workspace/workspace';
+import { splitUnfinishedEscape, stripTerminalEscapes } from '../../../agent/workspace/terminalEscapes';
 
 /**
  * The parts of running agent commands that need no VS Code: turning what a terminal shows
  * into plain captured output, the child-process fallback (the agent's own runner), and the
  * text echoed into the pseudo-terminal so the user sees what ran when the real terminal
- * cannot report output. The VS Code terminal itself lives in vscodeWorkspace.ts.
+ * cannot report output. The VS Code terminals themselves live in agentTerminal.ts and
+ * echoTerminal.ts.
  */
+
+/** The name of the terminal the agent's commands run in, whichever way they run. */
+export const AGENT_TERMINAL_NAME = 'Gemma Agent';
 
 /**
  * Set in the agent's terminal as in the agent's child processes: no pager or password
  * prompt waits forever on a run nobody is typing into, and no colour codes reach the model.
  */
 export const AGENT_TERMINAL_ENV: Readonly<Record<string, string>> = { NO_COLOR: '1', GIT_PAGER: 'cat', PAGER: 'cat', GIT_TERMINAL_PROMPT: '0' };
-
-/* eslint-disable no-control-regex -- terminal escape sequences are control characters by definition */
-/** CSI (colours, cursor moves), OSC (titles, shell-integration marks), and two-byte escapes. */
-const ESCAPE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[@-Z\\-_])/g;
-/** An escape sequence cut off at the end of a chunk: kept until the rest arrives. */
-const UNFINISHED_ESCAPE = /\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*(?:\x1b)?|[PX^_][^\x1b]*(?:\x1b)?)?$/;
-/* eslint-enable no-control-regex */
 
 /**
  * Terminal output as text: escape sequences removed even when a chunk boundary splits one,
@@ -30,10 +28,8 @@ export class TerminalOutputCleaner {
   private pending = '';
 
   push(chunk: string): string {
-    let text = this.pending + chunk;
-    const cut = UNFINISHED_ESCAPE.exec(text);
-    this.pending = cut ? cut[0] : '';
-    if (cut) text = text.slice(0, cut.index);
+    let text: string;
+    [text, this.pending] = splitUnfinishedEscape(this.pending + chunk);
     // A CR at the very end may be the first half of a CRLF.
     if (text.endsWith('\r')) {
       this.pending = '\r' + this.pending;
@@ -51,7 +47,7 @@ export class TerminalOutputCleaner {
 }
 
 function clean(text: string): string {
-  return text.replace(ESCAPE, '').replace(/\r\n/g, '\n');
+  return stripTerminalEscapes(text).replace(/\r\n/g, '\n');
 }
 
 /** Collects a command's output within the byte limit and streams it to the UI as it comes. */

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { WavLayout } from '../../engine/media/wavHeader';
+import type { WavLayout } from '../../../engine/media/wavHeader';
 import { Listeners } from './listeners';
 import { RecorderError } from './recorderErrors';
 import { planRecorder, type RecorderInvocation, type RecorderSetting } from './recorderPrograms';
