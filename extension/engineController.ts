@@ -11,7 +11,7 @@ import type { LeaseWatch } from '../engine/supervisor/leaseWatchdog';
 import { SharedEngine } from '../engine/supervisor/sharedEngine';
 import type { EngineStateView } from '../webview/protocol';
 import { createHash } from 'node:crypto';
-import { RECOMMENDED_MODEL, readSettings, type Settings } from './settings';
+import { RECOMMENDED_MODEL, readSettings, setting, type Settings } from './settings/settings';
 
 /** What a window that joins the shared engine needs to know of it. */
 interface SharedMeta {
@@ -294,7 +294,7 @@ export class EngineController implements vscode.Disposable {
     try {
       const apiKey = await this.context.secrets.get(REMOTE_KEY_SECRET);
       const client = new EngineClient({ baseUrl: url, apiKey: apiKey || undefined });
-      const fallback = vscode.workspace.getConfiguration('gemmaAgent').get<string[]>('engine.remoteCapabilities', ['tools']);
+      const fallback = setting('remoteCapabilities');
       let capabilities: EngineCapabilities = { vision: fallback.includes('vision'), audio: fallback.includes('audio'), tools: fallback.includes('tools') };
       try {
         // llama-server says what it can take; vLLM and SGLang have no /props, so settings decide.

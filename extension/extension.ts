@@ -5,7 +5,9 @@ import { engineStatusText } from './statusBar/core/engineStatusText';
 import type { EngineStateView } from '../webview/protocol';
 import { chooseModelFile, downloadRecommendedSet } from './firstRun/modelSetup';
 import { audioAttachment } from './chat/attachments';
-import { ChatViewProvider, CHAT_VIEW_ID } from './chatViewProvider';
+import { ChatViewProvider, CHAT_VIEW_ID } from './chat/chatViewProvider';
+import { MessageRouter } from './chat/core/messageRouter';
+import { WindowWorkspace } from './workspace/windowWorkspace';
 import { EngineController, REMOTE_KEY_SECRET } from './engineController';
 import { registerInlineChat } from './inlineChat';
 import { createLog } from './log';
@@ -23,30 +25,34 @@ export function activate(context: vscode.ExtensionContext): void {
   const engine = new EngineController(context, log);
   const voice = new VoiceRecorderController(context.globalStorageUri, log);
 
-  const chat = new ChatViewProvider(context.extensionUri, (message) => {
-    if (message.type === 'action') {
-      const action = message.payload.action;
-      if (action === 'openLog') log.show();
-      if (action === 'openSettings') void vscode.commands.executeCommand('workbench.action.openSettings', 'gemmaAgent.model');
-      if (action === 'downloadRecommended') void downloadRecommendedSet(engine, log);
-      if (action === 'chooseModel') void chooseModelFile(engine);
-      if (action === 'startEngine') void engine.start().catch(() => undefined);
-      return;
-    }
-    void controller.handle(message).catch((err: unknown) => log.error(`Chat: ${err instanceof Error ? err.message : String(err)}`));
-  }, () => engine.state);
-
-  const controller = new ChatController(openChatStore(context), engine, (type, payload) => chat.post(type, payload), log, {
-    start: async () => {
-      try {
-        return await voice.record();
-      } catch (err) {
-        await voice.showError(err);
-        return undefined;
-      }
+  const router = new MessageRouter((type, err) => log.error(`Chat: handling '${type}' failed: ${err instanceof Error ? err.message : String(err)}`));
+  const chat = new ChatViewProvider(context.extensionUri, router);
+  const workspace = new WindowWorkspace(log);
+  const controller = new ChatController({
+    store: openChatStore(context),
+    engine,
+    router,
+    workspace,
+    log,
+    recorder: {
+      start: async () => {
+        try {
+          return await voice.record();
+        } catch (err) {
+          await voice.showError(err);
+          return undefined;
+        }
+      },
+      stop: () => voice.stop(),
+      cancel: () => voice.cancel(),
     },
-    stop: () => voice.stop(),
-    cancel: () => voice.cancel(),
+    actions: {
+      openLog: () => log.show(),
+      openSettings: () => void vscode.commands.executeCommand('workbench.action.openSettings', 'gemmaAgent.model'),
+      downloadRecommended: () => void downloadRecommendedSet(engine, log),
+      chooseModel: () => void chooseModelFile(engine),
+      startEngine: () => void engine.start().catch(() => undefined),
+    },
   });
 
   // Failures are shown by the controller (state, notification, log); commands need not rethrow.
@@ -71,16 +77,20 @@ export function activate(context: vscode.ExtensionContext): void {
     engine,
     voice,
     chat,
+    workspace,
     controller,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chat),
-    engine.onDidChangeState((state) => chat.post('engineState', state)),
+    engine.onDidChangeState((state) => router.post('engineState', state)),
     voice.onDidChangeStatus((s) =>
-      chat.post('recording', { state: s.phase === 'preparing' ? 'processing' : s.phase, seconds: s.seconds, level: s.level, maxSeconds: s.maxSeconds }),
+      router.post('recording', { state: s.phase === 'preparing' ? 'processing' : s.phase, seconds: s.seconds, level: s.level, maxSeconds: s.maxSeconds }),
     ),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('gemmaAgent')) engine.refresh();
     }),
-    vscode.commands.registerCommand('gemmaAgent.openChat', () => chat.reveal()),
+    vscode.commands.registerCommand('gemmaAgent.openChat', async () => {
+      await chat.reveal();
+      router.post('focusInput', {});
+    }),
     vscode.commands.registerCommand('gemmaAgent.downloadRecommendedModel', () => downloadRecommendedSet(engine, log)),
     vscode.commands.registerCommand('gemmaAgent.chooseModelFile', () => chooseModelFile(engine)),
     vscode.commands.registerCommand('gemmaAgent.newChat', async () => {

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FsWorkspace } from '../agent/fsWorkspace';
+import { FsWorkspace } from '../agent/workspace/fsWorkspace';
 import { createDefaultTools, findTool } from '../agent/tools';
 import { applySearchReplace } from '../agent/tools/editMatch';
 

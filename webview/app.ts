@@ -73,12 +73,10 @@ export function createApp(root: HTMLElement, { post, storage, schedule }: AppCon
         renderEngineState(engine, message.payload, post);
         break;
       case 'restore': {
-        const { messages, attachments, busy, recording, chatId } = message.payload;
+        const { messages, attachments, busy, chatId } = message.payload;
         conversation.restore(messages, busy ?? false);
         composer.attachments.set(attachments ?? []);
         composer.setBusy(busy ?? false);
-        composer.recording.update(recording ?? { state: 'idle' });
-        composer.updateMic();
         history.setCurrent(chatId);
         // The first restore after the page was re-created puts the reader back where they were.
         if (!restored && saved.scroll) conversation.applyPosition(saved.scroll);
@@ -121,9 +119,6 @@ export function createApp(root: HTMLElement, { post, storage, schedule }: AppCon
         break;
       case 'attachmentAdded':
         composer.attachments.add(message.payload);
-        break;
-      case 'attachmentRemoved':
-        composer.attachments.remove(message.payload.id);
         break;
       case 'recording':
         composer.recording.update(message.payload);

@@ -70,7 +70,7 @@ export interface ToolCallView {
   result?: string;
   /** While it waits for approval: why it asks ("npm runs the scripts this file defines, ..."). */
   why?: string;
-  /** Output so far; used when a card is restored, live output comes through `toolOutput`. */
+  /** Output so far (its last part): the host keeps it in the saved card, so a restored card shows it; live output comes through `toolOutput`. */
   output?: string;
 }
 
@@ -136,7 +136,6 @@ export interface HostToWebview {
     /** Attachments waiting to be sent with the next message. */
     attachments?: AttachmentView[];
     busy?: boolean;
-    recording?: RecordingView;
     /** The chat shown, so the history list can mark it. */
     chatId?: string;
   };
@@ -164,8 +163,6 @@ export interface HostToWebview {
   clear: Record<string, never>;
   /** A pending attachment was prepared (selection, file, image, voice clip). */
   attachmentAdded: AttachmentView;
-  /** A pending attachment is gone (removed, or sent). */
-  attachmentRemoved: { id: string };
   /** Microphone state, pushed a few times a second while recording. */
   recording: RecordingView;
   /** Matches for an `@` mention; stale answers (older requestId) are ignored. */
@@ -174,7 +171,7 @@ export interface HostToWebview {
   history: { chats: ChatSummary[]; currentId?: string };
   /** A line in the message area above the input ("No recorder found…"); empty text hides it. */
   notice: { level: NoticeLevel; text: string };
-  /** Puts the cursor in the input box (Open Chat command). */
+  /** Puts the cursor in the input box: sent by the Open Chat command after it shows the view. */
   focusInput: Record<string, never>;
 }
 

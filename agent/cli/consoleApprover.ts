@@ -1,5 +1,5 @@
 import * as readline from 'node:readline/promises';
-import type { ApprovalDecision, ApprovalRequest, Approver } from '../workspace/workspace';
+import type { ApprovalDecision, ApprovalRequest, Approver, ToolCallRef } from '../workspace/workspace';
 
 export interface ConsoleApproverOptions {
   /** Ask on the terminal; false: deny everything that reaches this approver. */
@@ -17,7 +17,7 @@ export interface ConsoleApproverOptions {
 export class ConsoleApprover implements Approver {
   constructor(private readonly options: ConsoleApproverOptions) {}
 
-  async approve(request: ApprovalRequest, signal?: AbortSignal): Promise<ApprovalDecision> {
+  async approve(request: ApprovalRequest, _call: ToolCallRef, signal?: AbortSignal): Promise<ApprovalDecision> {
     if (!this.options.interactive) {
       return {
         approved: false,

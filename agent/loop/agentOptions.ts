@@ -22,6 +22,9 @@ export interface SamplingOptions {
   toolChoice?: 'auto' | 'required';
 }
 
+/** Most model turns in one run unless told otherwise. */
+export const DEFAULT_MAX_STEPS = 25;
+
 export interface AgentSessionOptions {
   client: EngineClient;
   workspace: Workspace;

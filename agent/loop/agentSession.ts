@@ -15,14 +15,14 @@ import type { AgentEvent, DoneReason } from '../events';
 import { DEFAULT_APPROVAL_SETTINGS, type ApprovalSettings } from '../policy/approvalSettings';
 import { buildSystemPrompt } from '../prompts/systemPrompt';
 import type { AgentTool } from '../tool';
-import type { AgentRunResult, AgentSessionOptions, RunOptions, UserRequest } from './agentOptions';
+import { DEFAULT_MAX_STEPS, type AgentRunResult, type AgentSessionOptions, type RunOptions, type UserRequest } from './agentOptions';
 import { LoopDetector } from './loopDetector';
 import { stepTimings, streamTurn, type TurnOutput } from './modelTurn';
 import { callKey, checkToolCall, historyArguments, parseArguments } from './toolCallCheck';
 import { executeToolCall } from './toolExecution';
 
 const DEFAULTS = {
-  maxSteps: 25,
+  maxSteps: DEFAULT_MAX_STEPS,
   engineRetries: 3,
   retryDelayMs: 1000,
   malformedRetries: 3,

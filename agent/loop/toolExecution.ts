@@ -72,7 +72,7 @@ export async function executeToolCall(tool: AgentTool, args: unknown, context: E
     request = { ...request, why: policy.why };
     emit({ type: 'approval-needed', step, callId, request });
     try {
-      decision = await context.approver.approve(request, signal);
+      decision = await context.approver.approve(request, { callId, step }, signal);
     } catch (error) {
       if (signal?.aborted || isAbortError(error)) return STOPPED;
       decision = { approved: false, reason: `the approval could not be asked (${messageOf(error)})` };

@@ -106,7 +106,13 @@ export interface ApprovalRequest {
 
 export type ApprovalDecision = { approved: true } | { approved: false; reason?: string };
 
+/** Which tool call an approval is for: the same ids the run's events carry. */
+export interface ToolCallRef {
+  callId: string;
+  step: number;
+}
+
 /** Asks the user (a chat card, a modal, or a headless flag). */
 export interface Approver {
-  approve(request: ApprovalRequest, signal?: AbortSignal): Promise<ApprovalDecision>;
+  approve(request: ApprovalRequest, call: ToolCallRef, signal?: AbortSignal): Promise<ApprovalDecision>;
 }

@@ -1,22 +1,16 @@
-import type { ApprovalDecision, ApprovalRequest, Approver } from '../../agent/workspace/workspace';
+import type { ApprovalDecision, ApprovalRequest, Approver, ToolCallRef } from '../../agent/workspace/workspace';
 
 /**
- * Approvals asked through tool cards in the chat view. The loop announces the call id in its
- * 'approval-needed' event right before it asks, so the card and the answer share that id.
+ * Approvals asked through tool cards in the chat view. Each ask names its tool call, so the
+ * card (built from the run's events under the same id) and the user's answer meet by id.
  */
 export class ChatApprover implements Approver {
-  private nextCallId: string | undefined;
   private readonly pending = new Map<string, { request: ApprovalRequest; resolve: (d: ApprovalDecision) => void }>();
 
-  expect(callId: string): void {
-    this.nextCallId = callId;
-  }
-
-  approve(request: ApprovalRequest, signal?: AbortSignal): Promise<ApprovalDecision> {
-    const callId = this.nextCallId;
-    this.nextCallId = undefined;
-    if (!callId) return Promise.resolve({ approved: false, reason: 'the approval had no card to show' });
+  approve(request: ApprovalRequest, call: ToolCallRef, signal?: AbortSignal): Promise<ApprovalDecision> {
+    const { callId } = call;
     return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason ?? new DOMException('The run was stopped.', 'AbortError'));
       const onAbort = (): void => {
         this.pending.delete(callId);
         reject(signal?.reason ?? new DOMException('The run was stopped.', 'AbortError'));
@@ -33,11 +27,12 @@ export class ChatApprover implements Approver {
     });
   }
 
-  /** The request behind a pending card, for "View diff". */
+  /** The request behind a pending card. */
   request(callId: string): ApprovalRequest | undefined {
     return this.pending.get(callId)?.request;
   }
 
+  /** The user's answer to a card; false when that card no longer waits (decided, or its run ended). */
   decide(callId: string, decision: ApprovalDecision): boolean {
     const entry = this.pending.get(callId);
     if (!entry) return false;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { setting } from '../settings/settings';
 import { NetworkChoice, readNetworkSetting, type NetworkAnswer } from './core/networkChoice';
 
 const SECTION = 'gemmaAgent.agent';
@@ -9,7 +10,7 @@ const OFFLINE = 'Keep Offline';
 /** The network question for the agent's sandboxed commands, asked once in a modal. */
 export function createNetworkChoice(): NetworkChoice {
   return new NetworkChoice(
-    () => readNetworkSetting(vscode.workspace.getConfiguration(SECTION).get(KEY)),
+    () => readNetworkSetting(setting('commandsNetwork')),
     async (): Promise<NetworkAnswer> => {
       const picked = await vscode.window.showWarningMessage(
         "Let the agent's commands reach the network?",

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CHATS_FILE, ChatStore, type StoreState } from './chatStore';
+import { CHATS_FILE, ChatStore, type StoreState } from './core/chatStore';
 
 /** Where versions up to 0.1.0 kept chats (workspace state). */
 const LEGACY_KEY = 'gemmaAgent.chats.v1';

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { planRepoSet, type SetPlan } from '../../engine/modelSetPlan';
 import { formatBytes, listRepoFiles, pickModelSet, RECOMMENDED_REPO, setBytes, setUris, sidecarsBeside, type RepoFile, type RepoModelSet } from '../../engine/models';
-import { readSettings } from '../settings';
+import { readSettings } from '../settings/settings';
 import type { EngineController } from '../engineController';
 
 const GLOBAL = vscode.ConfigurationTarget.Global;

@@ -1,6 +1,4 @@
-import * as vscode from 'vscode';
-import { CHROMIUM_PATH_SETTING } from '../../agent/screenshotToCode';
-import { DEFAULT_IMAGE_MAX_TOKENS } from '../../engine/media';
+import { setting } from '../settings/settings';
 
 export interface ScreenshotToCodeSettings {
   /** Model turns, the first included. */
@@ -12,17 +10,10 @@ export interface ScreenshotToCodeSettings {
 }
 
 export function readScreenshotToCodeSettings(): ScreenshotToCodeSettings {
-  const c = vscode.workspace.getConfiguration('gemmaAgent');
   return {
-    maxRounds: clamp(c.get<number>('screenshotToCode.maxRounds', 3), 1, 6, 3),
-    imageTokenBudget: clamp(c.get<number>('media.imageTokenBudget', DEFAULT_IMAGE_MAX_TOKENS), 70, 1120, DEFAULT_IMAGE_MAX_TOKENS),
+    maxRounds: setting('screenshotMaxRounds'),
+    imageTokenBudget: setting('imageTokenBudget'),
     // Restricted Mode reads this one from user settings only (restrictedConfigurations).
-    chromiumPath: vscode.workspace.getConfiguration().get<string>(CHROMIUM_PATH_SETTING, '').trim(),
+    chromiumPath: setting('chromiumPath'),
   };
-}
-
-/** A hand-edited settings.json can hold anything; out-of-range numbers fall back to the default. */
-function clamp(value: unknown, min: number, max: number, fallback: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
-  return Math.min(max, Math.max(min, Math.floor(value)));
 }

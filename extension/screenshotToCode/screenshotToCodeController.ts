@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isMediaError, MAX_IMAGE_BYTES, MediaError, type MediaInput, prepareImage, type PreparedImage } from '../../engine/media';
 import type { EngineConnection, EngineController } from '../engineController';
-import { readSettings } from '../settings';
+import { readSettings } from '../settings/settings';
 import { VsCodeWorkspace } from '../workspace/vscodeWorkspace';
 import { firstFreeFolder, folderNameFor, type OutputLocation, plannedPaths } from './core/outputLocation';
 import { ScreenshotPreviewPanel } from './previewPanel';

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { PreparedAudio } from '../../engine/media';
 import type { PendingAttachment } from '../chat/attachments';
 import type { ChatController } from '../chat/chatController';
-import type { ChatViewProvider } from '../chatViewProvider';
+import { VsCodeWorkspace } from '../workspace/vscodeWorkspace';
+import type { ChatViewProvider } from '../chat/chatViewProvider';
 import type { EngineController } from '../engineController';
 import type { VoiceRecorderController } from './voiceController';
 
@@ -38,7 +39,7 @@ const VOICE_INSTRUCTION =
  */
 export function registerVoiceCommands(deps: VoiceCommandDeps): vscode.Disposable {
   const { voice, engine, chat, controller, log } = deps;
-  const root = (): string | undefined => vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
+  const root = (): string | undefined => VsCodeWorkspace.firstFolderRoot();
 
   const record = async (): Promise<PreparedAudio | undefined> => {
     if (voice.isBusy) {

@@ -52,8 +52,13 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
 
   /** The first folder of the window, or undefined when no local folder is open. */
   static forFirstFolder(options: VsCodeWorkspaceOptions = {}): VsCodeWorkspace | undefined {
-    const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
-    return folder ? new VsCodeWorkspace(folder.uri.fsPath, options) : undefined;
+    const root = VsCodeWorkspace.firstFolderRoot();
+    return root ? new VsCodeWorkspace(root, options) : undefined;
+  }
+
+  /** The path of the window's first local folder: the one place that decides which folder the agent works in. */
+  static firstFolderRoot(): string | undefined {
+    return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
   }
 
   constructor(root: string, options: VsCodeWorkspaceOptions = {}) {
@@ -84,6 +89,33 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
       throw new Error(`${this.display(uri)} is a binary file (${info.size} bytes); only text files can be read.`);
     }
     return new TextDecoder('utf-8').decode(bytes);
+  }
+
+  /**
+   * The start of a file, at most `maxChars` characters, without reading the rest: what an
+   * @-mention shows the model. Unsaved editor text counts, as in readFile.
+   */
+  async readHead(relative: string, maxChars: number): Promise<{ text: string; truncated: boolean; languageId?: string }> {
+    const uri = this.uri(relative);
+    const open = this.openDocument(uri);
+    if (open) {
+      const text = open.getText();
+      return { text: text.slice(0, maxChars), truncated: text.length > maxChars, languageId: open.languageId };
+    }
+    const info = await this.statOrThrow(uri);
+    if (!(info.type & vscode.FileType.File)) throw new Error(`${this.display(uri)} is a folder, not a file.`);
+    // UTF-8 takes at most 4 bytes a character: this many bytes always hold maxChars of them.
+    const handle = await fsp.open(uri.fsPath, fsConstants.O_RDONLY);
+    try {
+      const buffer = Buffer.alloc(Math.min(info.size, maxChars * 4));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      const bytes = buffer.subarray(0, bytesRead);
+      if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) throw new Error(`${this.display(uri)} is a binary file; only text files can be mentioned.`);
+      const text = new TextDecoder('utf-8').decode(bytes);
+      return { text: text.slice(0, maxChars), truncated: text.length > maxChars || bytesRead < info.size };
+    } finally {
+      await handle.close();
+    }
   }
 
   async stat(relative: string): Promise<FileStat | undefined> {
@@ -207,7 +239,8 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
     return items;
   }
 
-  private uri(relative: string): vscode.Uri {
+  /** The file URI of a workspace path; throws for anything outside the workspace. */
+  uri(relative: string): vscode.Uri {
     return vscode.Uri.file(resolveInsideWorkspace(this.root, relative));
   }
 
@@ -216,7 +249,7 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
   }
 
   /** Workspace-relative path of a file URI inside the root; undefined for anything else. */
-  private relativeOrUndefined(uri: vscode.Uri): string | undefined {
+  relativeOrUndefined(uri: vscode.Uri): string | undefined {
     if (uri.scheme !== 'file') return undefined;
     try {
       return toWorkspaceRelative(this.root, uri.fsPath);

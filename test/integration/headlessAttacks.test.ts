@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { ApprovalMode } from '../../agent/cli/cliArgs';
 import { runHeadless } from '../../agent/cli/headlessRun';
 import { detectCommandSandbox } from '../../agent/sandbox/commandSandbox';
-import type { Approver } from '../../agent/workspace';
+import type { Approver } from '../../agent/workspace/workspace';
 import { reply, startScriptedEngine, toolCallReply, type ScriptStep } from '../support/scriptedEngine';
 
 /*

@@ -3,7 +3,7 @@
  * screenshots of it in the dark, light and high-contrast themes: a streamed markdown reply
  * with code, tool cards, attachments, @file completion, recording, the engine panel and
  * history, plus hostile markdown. The page runs under the real CSP from
- * extension/chatView/core/webviewHtml.ts with a stand-in for acquireVsCodeApi; CSP violations, page
+ * extension/chat/core/webviewHtml.ts with a stand-in for acquireVsCodeApi; CSP violations, page
  * errors and any element that hostile output managed to create are reported.
  *
  *   node scripts/build.mjs && npx tsx test/support/webviewPreview.ts [outDir]
@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { chatWebviewHtml } from '../../extension/chatView/core/webviewHtml';
+import { chatWebviewHtml } from '../../extension/chat/core/webviewHtml';
 import type { HostMessage } from '../../webview/protocol';
 import { themes, webviewDefaults, type ThemeName } from './webviewThemes';
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CHATS_FILE, ChatStore } from '../../extension/chat/chatStore';
+import { CHATS_FILE, ChatStore } from '../../extension/chat/core/chatStore';
 
 describe('chat store (a file in the workspace storage folder)', () => {
   let dir: string;

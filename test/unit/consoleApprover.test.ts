@@ -8,7 +8,7 @@ async function ask(detail: string, category: 'command' | 'edit') {
   let printed = '';
   output.on('data', (d: Buffer) => (printed += d.toString()));
   const approver = new ConsoleApprover({ interactive: true, autoApprove: false, input, output });
-  const decision = approver.approve({ category, tool: category === 'command' ? 'run_command' : 'edit_file', title: 'Run it', detail, why: 'commands ask first' });
+  const decision = approver.approve({ category, tool: category === 'command' ? 'run_command' : 'edit_file', title: 'Run it', detail, why: 'commands ask first' }, { callId: 'c1', step: 1 });
   setTimeout(() => input.write('n\n'), 20);
   return { decision: await decision, printed };
 }

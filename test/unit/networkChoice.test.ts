@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { bubblewrapSandbox, type CommandSandbox } from '../../agent/sandbox/commandSandbox';
 import { createDefaultTools, findTool } from '../../agent/tools';
 import type { ToolContext } from '../../agent/tool';
-import type { CommandOptions, CommandResult, Workspace } from '../../agent/workspace';
+import type { CommandOptions, CommandResult, Workspace } from '../../agent/workspace/workspace';
 import { NetworkChoice, readNetworkSetting, type NetworkAnswer, type NetworkSetting } from '../../extension/chat/core/networkChoice';
 
 describe('network for sandboxed commands: asked once', () => {

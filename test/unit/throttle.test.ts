@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { Throttled } from '../../extension/chat/throttle';
+import { Throttled } from '../../extension/chat/core/throttle';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -252,7 +252,9 @@ describe('webview chat page', () => {
     const { send } = start();
     send({ type: 'attachmentAdded', payload: { id: 'v1', kind: 'audio', label: 'Voice', seconds: 3, tokens: 75, audio: 'data:audio/wav;base64,UklGRg==' } });
     assert.deepEqual(texts('.attachments .attachment-meta'), ['0:03 · 75 tokens']);
-    send({ type: 'attachmentRemoved', payload: { id: 'v1' } });
+    // Sending takes the pending attachments with it; the page clears them itself.
+    $<HTMLTextAreaElement>('textarea.composer-input').value = 'hi';
+    $<HTMLButtonElement>('button.composer-send').click();
     assert.equal($('.attachments').hidden, true);
     send({ type: 'recording', payload: { state: 'processing' } });
     assert.equal($('.recording-label').textContent, 'Preparing the clip…');

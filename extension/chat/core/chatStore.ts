@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ChatMessage, ContentPart } from '../../engine/protocol';
-import type { ChatMessageView, ChatSummary } from '../../webview/protocol';
+import type { ChatMessage, ContentPart } from '../../../engine/protocol';
+import type { ChatMessageView, ChatSummary } from '../../../webview/protocol';
 
 /** One conversation as it is kept: what the view shows and what the model saw. */
 export interface StoredChat {

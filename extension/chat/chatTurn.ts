@@ -1,0 +1,86 @@
+import * as vscode from 'vscode';
+import type { AgentEvent } from '../../agent/events';
+import { AgentSession, type AgentRunResult } from '../../agent/loop';
+import type { ApprovalSettings } from '../../agent/policy/approvalSettings';
+import { detectCommandSandbox } from '../../agent/sandbox/commandSandbox';
+import { createDefaultTools } from '../../agent/tools';
+import type { ChatMessage, ContentPart } from '../../engine/protocol';
+import type { EngineController } from '../engineController';
+import { setting } from '../settings/settings';
+import type { WindowWorkspace } from '../workspace/windowWorkspace';
+import type { ChatApprover } from './chatApprover';
+import type { NetworkChoice } from './core/networkChoice';
+
+
+/** The approval settings as the user set them; Restricted Mode turns the tools off. */
+export function approvalSettings(): ApprovalSettings {
+  return {
+    reads: setting('approvalReads'),
+    edits: setting('approvalEdits'),
+    commands: setting('approvalCommands'),
+    allow: setting('commandsAllow'),
+    deny: setting('commandsDeny'),
+    restricted: !vscode.workspace.isTrusted,
+  };
+}
+
+export interface ChatTurnDeps {
+  engine: EngineController;
+  workspace: WindowWorkspace;
+  approver: ChatApprover;
+  network: NetworkChoice;
+}
+
+export interface ChatTurnResult {
+  result: AgentRunResult;
+  /** The conversation to keep for the next turn (without the system prompt). */
+  history: ChatMessage[];
+}
+
+/**
+ * One agent run for a chat message, over the window's workspace with the default tools,
+ * every command in the OS sandbox when the machine has one. Throws what keeps the run from
+ * starting (no engine, media the engine cannot take); everything later ends in the result.
+ */
+export async function runChatTurn(deps: ChatTurnDeps, parts: ContentPart[], history: readonly ChatMessage[], signal: AbortSignal, onEvent: (event: AgentEvent) => void): Promise<ChatTurnResult> {
+  const { client, capabilities } = await deps.engine.connection();
+  const unsupported = parts.find((p) => (p.type === 'image_url' && !capabilities.vision) || (p.type === 'input_audio' && !capabilities.audio));
+  if (unsupported) {
+    throw new Error(`The engine cannot ${unsupported.type === 'image_url' ? 'read images' : 'hear audio'}: set "gemmaAgent.model.projector" to the Gemma 4 projector (mmproj).`);
+  }
+  const workspace = deps.workspace.get();
+  const settings = approvalSettings();
+  // Every command runs in the OS sandbox when the machine has one; without it none runs unasked.
+  const sandbox = workspace ? await detectCommandSandbox() : undefined;
+  const session = new AgentSession({
+    client,
+    workspace: workspace ?? new NoFolderWorkspace(),
+    tools: workspace ? createDefaultTools() : [],
+    approver: deps.approver,
+    approval: workspace ? { ...settings, sandbox: sandbox ? 'os' : 'none' } : { ...settings, restricted: true },
+    ...(sandbox ? { sandbox, commandNetwork: () => deps.network.allowed() } : {}),
+    maxSteps: setting('maxSteps'),
+    history,
+    contextSize: deps.engine.contextSize,
+    sampling: { thinking: setting('thinking') },
+    waitForEngine: async () => (await deps.engine.connection()).client,
+  });
+  const result = await session.run(parts, { signal, onEvent });
+  return { result, history: session.messages.filter((m) => m.role !== 'system') };
+}
+
+/** With no folder open the agent answers without tools; nothing here is ever called. */
+class NoFolderWorkspace {
+  readonly root = '';
+  private refuse(): never {
+    throw new Error('Open a folder to let the agent read and edit files.');
+  }
+  readFile = (): Promise<string> => this.refuse();
+  stat = (): Promise<undefined> => this.refuse();
+  listDir = (): Promise<never[]> => this.refuse();
+  findFiles = (): Promise<string[]> => this.refuse();
+  searchText = (): Promise<never[]> => this.refuse();
+  applyChange = (): Promise<void> => this.refuse();
+  runCommand = (): Promise<never> => this.refuse();
+  diagnostics = (): Promise<never[]> => this.refuse();
+}

@@ -1,0 +1,109 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { RunCheckpoint } from '../../agent/checkpoint/runCheckpoint';
+import type { DiffEntry } from './core/turnProjection';
+import type { WindowWorkspace } from '../workspace/windowWorkspace';
+
+const DIFF_SCHEME = 'gemma-agent-diff';
+
+type Notify = (level: 'info' | 'warning' | 'error', text: string) => void;
+
+/**
+ * What the chat does in the editor: Insert and Apply of code blocks, links in replies, and
+ * the diff views of edit cards. Apply goes through the window's workspace (its path checks,
+ * WorkspaceEdit, the undo stack) and records a checkpoint, so "Undo Last Agent Run" takes it
+ * back like an agent edit.
+ */
+export class EditorActions implements vscode.Disposable {
+  /** Kept per call after the decision too, so a finished card's View diff still shows it. */
+  private readonly diffs = new Map<string, DiffEntry>();
+  private readonly provider: vscode.Disposable;
+  private counter = 0;
+
+  constructor(
+    private readonly workspace: WindowWorkspace,
+    private readonly notify: Notify,
+    private readonly onCheckpoint: (checkpoint: RunCheckpoint) => void,
+  ) {
+    this.provider = vscode.workspace.registerTextDocumentContentProvider(DIFF_SCHEME, {
+      provideTextDocumentContent: (uri) => {
+        const entry = this.diffs.get(uri.query);
+        return uri.path.endsWith('.before') ? (entry?.before ?? '') : (entry?.after ?? '');
+      },
+    });
+  }
+
+  rememberDiff(callId: string, diff: DiffEntry): void {
+    this.diffs.set(callId, diff);
+  }
+
+  async viewDiff(callId: string): Promise<void> {
+    const entry = this.diffs.get(callId);
+    if (!entry) return this.notify('info', 'This change has no diff to show.');
+    await this.openDiff(callId, entry.path ?? 'change', 'proposed change');
+  }
+
+  async insertCode(code: string): Promise<void> {
+    const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+    if (!editor) return this.notify('warning', 'Open an editor to insert code into.');
+    await editor.edit((b) => b.replace(editor.selection, code));
+  }
+
+  /** Shows the change as a diff, asks, then writes it through the workspace with a checkpoint. */
+  async applyCode(code: string, pathHint: string | undefined): Promise<void> {
+    const workspace = this.workspace.get();
+    if (!workspace) return this.notify('warning', 'Open a folder to apply code to its files.');
+    let relative: string | undefined;
+    try {
+      if (pathHint) relative = workspace.relativeOrUndefined(workspace.uri(pathHint));
+    } catch (error) {
+      return this.notify('error', (error instanceof Error ? error.message : String(error)));
+    }
+    const active = vscode.window.activeTextEditor?.document.uri;
+    relative ??= active ? workspace.relativeOrUndefined(active) : undefined;
+    if (!relative) return this.notify('warning', 'Open the file to apply the code to (inside the workspace folder).');
+
+    const existing = await workspace.stat(relative);
+    const before = existing?.type === 'file' ? await workspace.readFile(relative) : '';
+    const key = `apply-${++this.counter}`;
+    this.diffs.set(key, { before, after: code, path: relative });
+    await this.openDiff(key, relative, 'apply code from chat');
+    const question = existing ? `Replace the contents of ${relative} with the code from the chat?` : `Create ${relative} with the code from the chat?`;
+    if ((await vscode.window.showInformationMessage(question, 'Apply', 'Cancel')) !== 'Apply') return;
+    const checkpoint = new RunCheckpoint(workspace);
+    try {
+      await checkpoint.workspace.applyChange(existing ? { kind: 'modify', path: relative, content: code } : { kind: 'create', path: relative, content: code });
+    } catch (error) {
+      return this.notify('error', `Could not apply the code to ${relative}: ${(error instanceof Error ? error.message : String(error))}`);
+    }
+    this.onCheckpoint(checkpoint);
+  }
+
+  /** http(s) and mailto open outside; a workspace path (with #L12) opens in the editor. */
+  async openLink(href: string): Promise<void> {
+    if (/^(https?:|mailto:)/i.test(href)) {
+      await vscode.env.openExternal(vscode.Uri.parse(href));
+      return;
+    }
+    const workspace = this.workspace.get();
+    if (!workspace || /^[a-z][a-z0-9+.-]*:/i.test(href)) return;
+    try {
+      const [file, line] = href.split('#L');
+      const position = line ? new vscode.Position(Math.max(0, Number(line) - 1), 0) : undefined;
+      await vscode.window.showTextDocument(workspace.uri(file), position ? { selection: new vscode.Range(position, position) } : undefined);
+    } catch (error) {
+      this.notify('warning', (error instanceof Error ? error.message : String(error)));
+    }
+  }
+
+  private async openDiff(key: string, name: string, what: string): Promise<void> {
+    const shown = name.split(path.sep).join('/');
+    const left = vscode.Uri.from({ scheme: DIFF_SCHEME, path: `/${shown}.before`, query: key });
+    const right = vscode.Uri.from({ scheme: DIFF_SCHEME, path: `/${shown}.after`, query: key });
+    await vscode.commands.executeCommand('vscode.diff', left, right, `${shown}: ${what}`);
+  }
+
+  dispose(): void {
+    this.provider.dispose();
+  }
+}
