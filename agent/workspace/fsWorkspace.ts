@@ -4,7 +4,7 @@ import { promises as fsp, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { runShellCommand } from './commandRunner';
 import { globFilter, walkFiles } from './fileWalk';
-import { resolveInsideWorkspace, toWorkspaceRelative } from './pathSafety';
+import { resolveInsideWorkspace, toWorkspaceRelative, writeTarget } from './pathSafety';
 import { searchOnDisk } from './diskSearch';
 import { findRipgrep } from './ripgrep';
 import type {
@@ -169,10 +169,7 @@ export class FsWorkspace implements Workspace {
       return;
     }
     if (createFolders) await fsp.mkdir(path.dirname(inRoot), { recursive: true });
-    for (let i = 1; i <= parts.length; i++) {
-      const partial = path.join(realRoot, ...parts.slice(0, i));
-      if ((await fsp.lstat(partial)).isSymbolicLink()) throw new Error(`${partial} became a symlink while the change was being made; it was not written.`);
-    }
+    await writeTarget(realRoot, inRoot);
     await writeAtomically(inRoot, content, mode);
   }
 

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+const fsp = fs.promises;
+
 /**
  * Keeps every path the model names inside the workspace. The model's paths are untrusted
  * text: a `..`, an absolute path, a drive letter or a symlink must not let it read or write
@@ -173,5 +175,54 @@ function lstatOrUndefined(absolute: string): fs.Stats | undefined {
     return fs.lstatSync(absolute);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Where a write to `file` (already checked to be inside `root`) really lands, checked just
+ * before the write: the target through any symlinks, which must still be inside the real
+ * workspace, and the folders on the way to it, none of which may be a symlink at this moment.
+ * A folder swapped for a symlink between the tool's check and the write is caught here; the
+ * caller checks again after writing (`landedInside`) for the swap that comes later still.
+ */
+export async function writeTarget(root: string, file: string): Promise<string> {
+  const realRoot = await fsp.realpath(root);
+  let target: string;
+  try {
+    target = await fsp.realpath(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // A new file: its folder must exist inside (or be created by the write under the real root).
+    let parent = path.dirname(file);
+    const rest = [path.basename(file)];
+    while (true) {
+      try {
+        target = path.join(await fsp.realpath(parent), ...rest);
+        break;
+      } catch (inner) {
+        if ((inner as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(parent) === parent) throw inner;
+        rest.unshift(path.basename(parent));
+        parent = path.dirname(parent);
+      }
+    }
+  }
+  const inside = path.relative(realRoot, target);
+  if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) throw new PathSafetyError(`${file} leads outside the workspace (to ${target}); nothing was written.`, file);
+  const parts = path.dirname(inside) === '.' ? [] : path.dirname(inside).split(path.sep);
+  for (let i = 1; i <= parts.length; i++) {
+    const folder = path.join(realRoot, ...parts.slice(0, i));
+    const info = await fsp.lstat(folder).catch(() => undefined);
+    if (info?.isSymbolicLink()) throw new PathSafetyError(`${folder} became a symlink while the change was being made; nothing was written.`, file);
+  }
+  return target;
+}
+
+/** After a write: whether `file` still leads inside the workspace (a late swap shows up here). */
+export async function landedInside(root: string, file: string): Promise<boolean> {
+  try {
+    const inside = path.relative(await fsp.realpath(root), await fsp.realpath(file));
+    return !(inside === '' || inside.startsWith('..') || path.isAbsolute(inside));
+  } catch {
+    return false;
   }
 }

@@ -170,7 +170,8 @@ export class ChatController implements vscode.Disposable {
   private perform(effect: TurnEffect): void {
     switch (effect.kind) {
       case 'show':
-        return this.show(effect.view);
+        this.chat.views.push(effect.view);
+        return this.deps.router.post('appendMessage', effect.shown);
       case 'post':
         return this.deps.router.post(effect.message.type, effect.message.payload as never);
       case 'diff':

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { globFilter } from '../../agent/workspace/fileWalk';
 import { FileTooLargeError } from '../../agent/workspace/fsWorkspace';
 import { IgnoreCheck } from '../../agent/workspace/gitignore';
-import { resolveInsideWorkspace, toWorkspaceRelative } from '../../agent/workspace/pathSafety';
+import { landedInside, resolveInsideWorkspace, toWorkspaceRelative, writeTarget } from '../../agent/workspace/pathSafety';
 import { searchOnDisk } from '../../agent/workspace/diskSearch';
 import { findRipgrep, type RipgrepSearch } from '../../agent/workspace/ripgrep';
 import { searchRegExp } from '../../agent/workspace/textScan';
@@ -168,6 +168,16 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
   async applyChange(change: FileChange): Promise<void> {
     const uri = this.uri(change.path);
     const name = this.display(uri);
+    // The path check was made when the tool described the change; a folder swapped for a
+    // symlink since then is refused here, and a swap during the write is reported after it.
+    await writeTarget(this.root, uri.fsPath);
+    await this.applyChecked(change, uri, name);
+    if (change.kind !== 'delete' && !(await landedInside(this.root, uri.fsPath))) {
+      throw new Error(`${name} was redirected outside the workspace while it was being written (a folder on its path became a symlink). Check the folder and the file it now leads to.`);
+    }
+  }
+
+  private async applyChecked(change: FileChange, uri: vscode.Uri, name: string): Promise<void> {
     const existing = await this.statOrUndefined(uri);
     const edit = new vscode.WorkspaceEdit();
     const metadata: vscode.WorkspaceEditEntryMetadata = { label: `Gemma Agent: ${change.kind} ${name}`, needsConfirmation: false };

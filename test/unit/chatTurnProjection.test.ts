@@ -27,6 +27,20 @@ describe('chat turn projection: agent events to view updates', () => {
     assert.equal(turn.reply.reasoning, 'hmm');
   });
 
+  it('shows the reply as it was before the first delta, so the page never gets a delta twice', () => {
+    const { turn, effects } = project([
+      { type: 'text-delta', step: 1, delta: 'Poin' },
+      { type: 'text-delta', step: 1, delta: 't 1.' },
+    ]);
+    const show = effects.find((e): e is Extract<TurnEffect, { kind: 'show' }> => e.kind === 'show');
+    assert.ok(show);
+    let page = show.shown.text;
+    for (const e of effects) if (e.kind === 'post' && e.message.type === 'appendDelta') page += e.message.payload.delta;
+    assert.equal(page, 'Point 1.', 'what the page shows is exactly the reply');
+    assert.equal(turn.reply.text, 'Point 1.');
+    assert.equal(show.view, turn.reply, 'the chat keeps the live reply');
+  });
+
   it('shows nothing for a run with no content', () => {
     const { turn, effects } = project([{ type: 'run-started', request: 'hi' }, { type: 'step-started', step: 1 }]);
     assert.deepEqual(effects, []);

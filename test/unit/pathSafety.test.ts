@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { normalizeWorkspacePath, PathSafetyError, resolveInsideWorkspace, toWorkspaceRelative } from '../../agent/workspace/pathSafety';
+import { landedInside, normalizeWorkspacePath, PathSafetyError, resolveInsideWorkspace, toWorkspaceRelative, writeTarget } from '../../agent/workspace/pathSafety';
 
 describe('pathSafety', () => {
   let base: string;
@@ -118,5 +118,38 @@ describe('pathSafety', () => {
     assert.equal(normalizeWorkspacePath(root, path.join(root, 'src', 'a.ts')), 'src/a.ts');
     assert.equal(normalizeWorkspacePath(root, './src//inner/'), 'src/inner');
     assert.throws(() => normalizeWorkspacePath(root, '../x'), PathSafetyError);
+  });
+});
+
+describe('path safety at the moment of writing', () => {
+  let base: string;
+  let root: string;
+  let outside: string;
+
+  beforeEach(() => {
+    base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-write-target-')));
+    root = path.join(base, 'ws');
+    outside = path.join(base, 'outside');
+    fs.mkdirSync(path.join(root, 'src'), { recursive: true });
+    fs.mkdirSync(outside);
+    fs.writeFileSync(path.join(root, 'src', 'a.ts'), 'a');
+    fs.writeFileSync(path.join(outside, 'a.ts'), 'outside');
+  });
+  afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
+
+  it('names the real target of a file, an in-workspace link, and a new file in new folders', async () => {
+    assert.equal(await writeTarget(root, path.join(root, 'src', 'a.ts')), path.join(root, 'src', 'a.ts'));
+    fs.symlinkSync(path.join(root, 'src'), path.join(root, 'alias'));
+    assert.equal(await writeTarget(root, path.join(root, 'alias', 'a.ts')), path.join(root, 'src', 'a.ts'));
+    assert.equal(await writeTarget(root, path.join(root, 'new', 'deep', 'b.ts')), path.join(root, 'new', 'deep', 'b.ts'));
+  });
+
+  it('refuses a folder that has become a symlink to outside since the tool checked it', async () => {
+    fs.renameSync(path.join(root, 'src'), path.join(root, 'src.away'));
+    fs.symlinkSync(outside, path.join(root, 'src'));
+    await assert.rejects(writeTarget(root, path.join(root, 'src', 'a.ts')), PathSafetyError);
+    await assert.rejects(writeTarget(root, path.join(root, 'src', 'new.ts')), PathSafetyError);
+    assert.equal(await landedInside(root, path.join(root, 'src', 'a.ts')), false, 'after a late swap the write is reported');
+    assert.equal(await landedInside(root, path.join(root, 'src.away', 'a.ts')), true);
   });
 });

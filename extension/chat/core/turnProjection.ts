@@ -15,12 +15,18 @@ export interface DiffEntry {
 
 /** What one agent event means for the chat view, applied in order by the controller. */
 export type TurnEffect =
-  /** The reply appears in the conversation (once, on its first content). */
-  | { kind: 'show'; view: ChatMessageView }
+  /**
+   * The reply appears in the conversation (once, on its first content): `view` is the live
+   * reply to keep in the chat, `shown` what to post now (the deltas that follow add the rest).
+   */
+  | { kind: 'show'; view: ChatMessageView; shown: ChatMessageView }
   | { kind: 'post'; message: HostMessage }
   | { kind: 'diff'; callId: string; diff: DiffEntry }
   | { kind: 'notice'; level: NoticeLevel; text: string }
   | { kind: 'log'; text: string };
+
+/** Events that put something in the reply, so it has to be on the page first. */
+const SHOWS_REPLY: ReadonlySet<AgentEvent['type']> = new Set(['text-delta', 'reasoning-delta', 'tool-call-proposed', 'approval-needed', 'approval-decided', 'tool-output', 'tool-result', 'prompt-progress']);
 
 /** "Reading the prompt: 1,200 of 5,100 tokens (4,000 from cache)". */
 export function promptProgressText(processed: number, total: number, cached: number): string {
@@ -53,10 +59,9 @@ export class TurnProjection {
 
   apply(event: AgentEvent): TurnEffect[] {
     const out: TurnEffect[] = [];
-    const post = (message: HostMessage): void => {
-      this.ensureShown(out);
-      out.push({ kind: 'post', message });
-    };
+    const post = (message: HostMessage): void => void out.push({ kind: 'post', message });
+    // The reply appears as it was before this event; the event's own update follows it.
+    if (SHOWS_REPLY.has(event.type)) this.ensureShown(out);
     switch (event.type) {
       case 'text-delta':
         this.reply.text += event.delta;
@@ -91,6 +96,7 @@ export class TurnProjection {
         break;
       case 'step-finished':
         if (event.timings) {
+          this.ensureShown(out);
           this.reply.stats = {
             outputTokens: event.timings.generatedTokens,
             tokensPerSecond: event.timings.tokensPerSecond,
@@ -119,7 +125,7 @@ export class TurnProjection {
   private ensureShown(out: TurnEffect[]): void {
     if (this.shown) return;
     this.shown = true;
-    out.push({ kind: 'show', view: this.reply });
+    out.push({ kind: 'show', view: this.reply, shown: { ...this.reply, toolCalls: [...(this.reply.toolCalls ?? [])] } });
   }
 
   /** Creates or updates a card; the reply's list follows, so what is saved matches the page. */
