@@ -5,9 +5,9 @@ import { ScreenshotToCodeController } from './screenshotToCodeController';
 export const SCREENSHOT_TO_CODE_COMMAND = 'gemmaAgent.screenshotToCode';
 
 /**
- * Registers "Gemma Agent: Screenshot to Code". It takes an image Uri as its argument (the
- * explorer's context menu passes the clicked file; the chat view passes a pasted image saved
- * to a file) and otherwise asks for one.
+ * Registers "Gemma Agent: Screenshot to Code". It takes an image Uri (or an absolute path)
+ * as its argument, as the explorer's context menu passes the clicked file, and otherwise
+ * asks for one. Images pasted into the chat stay chat attachments; they do not come here.
  */
 export function registerScreenshotToCode(_context: vscode.ExtensionContext, engine: EngineController, log: vscode.LogOutputChannel): vscode.Disposable {
   const controller = new ScreenshotToCodeController(engine, log);

@@ -4,8 +4,8 @@ import * as vscode from 'vscode';
 export const SCREENSHOT_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif'];
 
 /**
- * The image to turn into code: the Uri the command was called with (explorer context menu,
- * the chat view's pasted image), else one the user picks. Clipboard images cannot be read
+ * The image to turn into code: the Uri or absolute path the command was called with (the
+ * explorer's context menu), else one the user picks. Clipboard images cannot be read
  * through the extension API, so there is no clipboard fallback here.
  */
 export async function pickScreenshot(argument: unknown, root: string): Promise<vscode.Uri | undefined> {
