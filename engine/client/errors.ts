@@ -1,3 +1,7 @@
+import { abortError } from '../errors';
+
+export { isAbortError } from '../errors';
+
 /**
  * Failures talking to llama-server. `message` is written for the user (what failed and
  * what to do); `retryable` tells the agent loop whether sending the same request again
@@ -148,9 +152,5 @@ export class EngineProtocolError extends EngineError {
 
 /** Cancellation is not a failure: it surfaces as the platform's AbortError so callers treat it like fetch's. */
 export function createAbortError(): DOMException {
-  return new DOMException('The request to the local engine was cancelled.', 'AbortError');
-}
-
-export function isAbortError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+  return abortError('The request to the local engine was cancelled.');
 }
