@@ -10,6 +10,8 @@ import { detectCommandSandbox } from '../../agent/sandbox/commandSandbox';
 import type { ContentPart } from '../../engine/protocol';
 import type { AttachmentView, ChatMessageView, HostToWebview, ToolCallView, WebviewMessage } from '../../webview/protocol';
 import type { EngineController } from '../engineController';
+import { errorText, problemText } from '../errorText';
+import { readSettings } from '../settings';
 import { VsCodeWorkspace } from '../vscodeWorkspace';
 import { audioAttachment, imageAttachment, selectionAttachment, type PendingAttachment } from './attachments';
 import { ChatApprover } from './chatApprover';
@@ -332,11 +334,11 @@ export class ChatController implements vscode.Disposable {
       this.lastCheckpoint = result.checkpoint;
       if (result.reason === 'stopped' && shown) reply.stopped = true;
       if (result.reason === 'failed' || result.reason === 'loop-detected' || result.reason === 'step-limit') {
-        const why = result.reason === 'loop-detected' ? 'The agent repeated the same action and was stopped.' : result.reason === 'step-limit' ? 'The agent reached its step limit ("gemmaAgent.agent.maxSteps").' : result.error ?? 'The agent failed.';
+        const why = result.reason === 'loop-detected' ? 'The agent repeated the same action and was stopped.' : result.reason === 'step-limit' ? 'The agent reached its step limit ("gemmaAgent.agent.maxSteps").' : problemText(result.error ?? 'The agent failed.', result.problem, readSettings());
         this.show({ id: this.id('e'), role: 'error', text: why, retryable: result.reason === 'failed' });
       }
     } catch (err) {
-      this.show({ id: this.id('e'), role: 'error', text: err instanceof Error ? err.message : String(err), retryable: true });
+      this.show({ id: this.id('e'), role: 'error', text: errorText(err, readSettings()), retryable: true });
     } finally {
       this.approver.denyAll('the run ended');
       progressSave.cancel();

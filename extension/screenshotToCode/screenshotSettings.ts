@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import { CHROMIUM_PATH_SETTING } from '../../agent/screenshotToCode';
 import { DEFAULT_IMAGE_MAX_TOKENS } from '../../engine/media';
+
+export const CHROMIUM_PATH_SETTING = 'gemmaAgent.preview.chromiumPath';
 
 export interface ScreenshotToCodeSettings {
   /** Model turns, the first included. */

@@ -5,6 +5,8 @@ import type { PendingAttachment } from '../chat/attachments';
 import type { ChatController } from '../chat/chatController';
 import type { ChatViewProvider } from '../chatViewProvider';
 import type { EngineController } from '../engineController';
+import { errorText } from '../errorText';
+import { readSettings } from '../settings';
 import type { VoiceRecorderController } from './voiceController';
 
 interface VoiceCommandDeps {
@@ -88,7 +90,7 @@ export function registerVoiceCommands(deps: VoiceCommandDeps): vscode.Disposable
         if (!text) throw new Error('Nothing was recognised in the recording.');
         await editor.edit((b) => b.replace(editor.selection, text));
       } catch (err) {
-        void vscode.window.showErrorMessage(`Gemma Agent: dictation failed: ${err instanceof Error ? err.message : String(err)}`);
+        void vscode.window.showErrorMessage(`Gemma Agent: dictation failed: ${errorText(err, readSettings())}`);
       }
     }),
   );

@@ -225,7 +225,9 @@ describe('agent loop (scripted engine, in-memory workspace)', () => {
     const session = new AgentSession(options({ engineRetries: 2 }));
     const result = await session.run('Explain add', { onEvent: (e) => events.push(e) });
     assert.equal(result.reason, 'failed');
-    assert.match(result.error ?? '', /connection to the local engine broke.*gave up after 2 retries/);
+    assert.match(result.error ?? '', /connection to the engine broke.*gave up after 2 retries/);
+    assert.equal(result.problem?.code, 'engine-connection-lost', 'the failure keeps its code for the front end to word');
+    assert.deepEqual(events.find((e) => e.type === 'error'), { type: 'error', message: result.error, fatal: true, problem: result.problem });
     assert.deepEqual(session.messages.map((m) => m.role), ['system', 'user']);
     // The same session carries on once the engine is back.
     engine.push(reply('It subtracts.'));

@@ -1,10 +1,36 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
-import { abortError, errorMessage, isAbortError } from '../../engine/errors';
-import { createAbortError } from '../../engine/client';
+import { abortError, CodedError, errorMessage, isAbortError, isCodedError, problemOf } from '../../engine/errors';
+import { createAbortError, EngineUnavailableError } from '../../engine/client';
 
-describe('errors: one message helper, one abort test', () => {
+describe('errors: one base, one message helper, one abort test', () => {
+  it('a coded error has its code, facts, cause and the name of its class', () => {
+    class DiskError extends CodedError<'disk-gone'> {}
+    const cause = new Error('EIO');
+    const error = new DiskError('disk-gone', 'The disk went away.', { path: '/mnt/x' }, { cause });
+    assert.ok(error instanceof Error && isCodedError(error));
+    assert.equal(error.name, 'DiskError');
+    assert.equal(error.code, 'disk-gone');
+    assert.deepEqual(error.facts, { path: '/mnt/x' });
+    assert.equal(error.cause, cause);
+    assert.equal(error.message, 'The disk went away.');
+  });
+
+  it('problemOf finds the first coded error along the cause chain, as data', () => {
+    const engine = new EngineUnavailableError('http://gpu-box:8080');
+    const wrapper = new Error('Could not reach the remote engine at http://gpu-box:8080', { cause: engine });
+    assert.deepEqual(problemOf(wrapper), { code: 'engine-unreachable', facts: { url: 'http://gpu-box:8080' } });
+    assert.deepEqual(problemOf(engine), problemOf(wrapper));
+    assert.equal(problemOf(new Error('plain')), undefined);
+    assert.equal(problemOf('a string'), undefined);
+    assert.equal(problemOf(undefined), undefined);
+    const loop = new Error('loops') as Error & { cause?: unknown };
+    loop.cause = loop;
+    assert.equal(problemOf(loop), undefined, 'a cause that points back at itself ends the walk');
+    assert.deepEqual(JSON.parse(JSON.stringify(problemOf(wrapper))), problemOf(wrapper), 'a problem survives JSON (events, --json)');
+  });
+
   it('errorMessage gives the message of an Error and the text of anything else', () => {
     assert.equal(errorMessage(new TypeError('bad type')), 'bad type');
     assert.equal(errorMessage(new DOMException('gone', 'AbortError')), 'gone');
