@@ -12,6 +12,7 @@ import { createLog } from './log';
 import { registerScreenshotToCode } from './screenshotToCode';
 import { VoiceRecorderController } from './voice/voiceController';
 import { registerVoiceCommands } from './voice/voiceCommands';
+import { errorMessage } from '../engine/errors';
 
 /**
  * Activation stays cheap: no engine, no model files read, no network. Everything heavy
@@ -33,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (action === 'startEngine') void engine.start().catch(() => undefined);
       return;
     }
-    void controller.handle(message).catch((err: unknown) => log.error(`Chat: ${err instanceof Error ? err.message : String(err)}`));
+    void controller.handle(message).catch((err: unknown) => log.error(`Chat: ${errorMessage(err)}`));
   }, () => engine.state);
 
   const controller = new ChatController(openChatStore(context), engine, (type, payload) => chat.post(type, payload), log, {

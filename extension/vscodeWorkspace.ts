@@ -22,6 +22,7 @@ import type {
   Workspace,
 } from '../agent/workspace';
 import { AGENT_TERMINAL_ENV, CommandOutputCapture, echoCommandEnd, echoCommandStart, runInChildProcess, toTerminalText } from './terminalRunner';
+import { errorMessage } from '../engine/errors';
 
 export interface VsCodeWorkspaceOptions {
   /** Largest file readFile returns (bytes). Default 4 MiB. */
@@ -433,7 +434,7 @@ class AgentTerminal implements vscode.Disposable {
         for (const d of cleanup) d.dispose();
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
-        reject(new Error(`The terminal could not run the command: ${error instanceof Error ? error.message : String(error)}`));
+        reject(new Error(`The terminal could not run the command: ${errorMessage(error)}`));
         return;
       }
       // read() only sees data written after its first call: call it at once.
@@ -459,7 +460,7 @@ class AgentTerminal implements vscode.Disposable {
       echo.write(echoCommandEnd(result, (Date.now() - started) / 1000));
       return result;
     } catch (error) {
-      echo.write(echoCommandEnd({ error: error instanceof Error ? error.message : String(error) }, (Date.now() - started) / 1000));
+      echo.write(echoCommandEnd({ error: errorMessage(error) }, (Date.now() - started) / 1000));
       throw error;
     } finally {
       echo.onInterrupt = undefined;
