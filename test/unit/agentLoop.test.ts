@@ -348,7 +348,7 @@ describe('agent loop (scripted engine, in-memory workspace)', () => {
     assert.equal(approver.asked.length, 1);
     assert.equal(approver.asked[0].category, 'edit');
     assert.match(approver.asked[0].after ?? '', /a \+ b/);
-    assert.equal(approver.asked[0].why, 'edits ask first (approval.edits is "ask")', 'the approver hears why the policy asks');
+    assert.equal(approver.asked[0].why, 'edits ask first', 'the approver hears why the policy asks');
     assert.equal(workspace.files.get('math.js'), 'function add(a, b) {\n  return a - b;\n}\n', 'nothing changed');
     assert.match(toolMessages(result.messages)[0].content as string, /^The user denied: I will do it myself/);
     assert.deepEqual(
