@@ -1,3 +1,4 @@
+import type { Problem } from '../engine/errors';
 import type { ApprovalRequest } from './workspace/workspace';
 
 /** Why an agent run ended. */
@@ -44,8 +45,8 @@ export type AgentEvent =
   | { type: 'step-finished'; step: number; finishReason: string; timings: StepTimings | undefined }
   | { type: 'step-retry'; step: number; cause: RetryCause; attempt: number; message: string }
   | { type: 'context-compacted'; tokensBefore: number; tokensAfter: number; method: 'truncate' | 'summarise' }
-  /** A problem the run reports; `fatal` ones end it with reason 'failed'. */
-  | { type: 'error'; message: string; fatal: boolean }
+  /** A problem the run reports; `fatal` ones end it with reason 'failed'. `problem`: the code and facts behind it, when known. */
+  | { type: 'error'; message: string; fatal: boolean; problem?: Problem }
   | { type: 'done'; reason: DoneReason; steps: number; answer: string; error?: string };
 
 export type AgentEventType = AgentEvent['type'];

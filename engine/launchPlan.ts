@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import { resolveServerBinary, type ResolvedBinary, type ResolveOptions } from './binary/resolveServerBinary';
 import { listGpuDevices } from './binary/serverProbe';
+import { CodedError } from './errors';
 import {
   checkModelSet,
   chooseContextAndGpuLayers,
@@ -82,21 +83,24 @@ export function planMemory(info: MemoryModelSet, requestedContext: number, memor
   });
 }
 
-export class MemoryPlanError extends Error {
+export const LAUNCH_PLAN_ERROR_CODES = ['model-does-not-fit', 'model-set-mismatch'] as const;
+
+export type LaunchPlanErrorCode = (typeof LAUNCH_PLAN_ERROR_CODES)[number];
+
+export class MemoryPlanError extends CodedError<'model-does-not-fit'> {
   constructor(
     message: string,
     readonly contextSize: number,
     readonly neededBytes: number,
   ) {
-    super(message);
-    this.name = 'MemoryPlanError';
+    super('model-does-not-fit', message, { contextSize, neededBytes });
   }
 }
 
-export class ModelSetError extends Error {
+/** The files do not belong together; `roles` in the facts says which of them are wrong. */
+export class ModelSetError extends CodedError<'model-set-mismatch'> {
   constructor(readonly problems: ModelSetProblem[]) {
-    super(problems.map((p) => p.message).join(' '));
-    this.name = 'ModelSetError';
+    super('model-set-mismatch', problems.map((p) => p.message).join(' '), { roles: [...new Set(problems.map((p) => p.role))] });
   }
 }
 
@@ -110,7 +114,7 @@ export async function planLaunch(request: EngineRequest, options: LaunchPlanOpti
   // the set holds decides which llama-server on PATH can run it.
   const files = await resolveModelSet(
     { model: request.model, drafter: request.draft?.enabled === false ? undefined : request.drafter || undefined, projector: request.projector || undefined },
-    { modelsDir: options.modelsDir, signal: options.signal, onProgress: options.onDownload, settingLabels: { model: '"gemmaAgent.model.path"', drafter: '"gemmaAgent.model.drafter"', projector: '"gemmaAgent.model.projector"' } },
+    { modelsDir: options.modelsDir, signal: options.signal, onProgress: options.onDownload },
   );
   const binary = await resolveServerBinary({
     ...options.binary,

@@ -1,5 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { errorMessage } from '../engine/errors';
 
 /** task.json: what the agent is asked, and how to tell that it succeeded. */
 export interface EvalTask {
@@ -30,7 +31,7 @@ export async function loadTask(dir: string): Promise<EvalTask> {
   try {
     raw = JSON.parse(await fsp.readFile(file, 'utf8'));
   } catch (error) {
-    fail(file, `cannot be read as JSON (${error instanceof Error ? error.message : String(error)})`);
+    fail(file, `cannot be read as JSON (${errorMessage(error)})`);
   }
   if (typeof raw !== 'object' || raw === null) fail(file, 'is not an object');
   const spec = raw as Record<string, unknown>;

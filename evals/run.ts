@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import type { SamplingOptions } from '../agent/loop';
 import { runEvals, type EvalOptions } from './evalHarness';
 import { formatReportTable, reportJson } from './evalReport';
+import { errorMessage } from '../engine/errors';
 
 const USAGE = 'Usage: npx tsx evals/run.ts --endpoint URL [--api-key K] [--k 3] [--samples N] [--tasks a,b] [--max-steps N] [--max-tokens N] [--temperature T] [--no-thinking] [--json FILE] [--keep] [--keep-logs]';
 
@@ -59,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
     jsonFile = values.json;
     keepLogs = values['keep-logs'] === true;
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    process.stderr.write(`${errorMessage(error)}\n${USAGE}\n`);
     return 2;
   }
 
@@ -81,7 +82,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`evals: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`evals: ${errorMessage(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { chooseReleaseEngine, installReleaseEngine, LLAMA_CPP_RELEASE } from '../engine/binary/releaseEngine';
 import { BinaryNotFoundError, type ServerNeeds } from '../engine/binary/resolveServerBinary';
 import { EngineClient } from '../engine/client';
+import { errorMessage } from '../engine/errors';
 import { planLaunch, type EngineRequest, type LaunchPlan, type LaunchPlanOptions } from '../engine/launchPlan';
 import { DraftAcceptanceWatch, draftCountersFromMetrics } from '../engine/supervisor/draftAcceptance';
 import { EngineRegistry } from '../engine/supervisor/engineRegistry';
@@ -11,6 +12,7 @@ import type { LeaseWatch } from '../engine/supervisor/leaseWatchdog';
 import { SharedEngine } from '../engine/supervisor/sharedEngine';
 import type { EngineStateView } from '../webview/protocol';
 import { createHash } from 'node:crypto';
+import { errorText } from './errorText';
 import { RECOMMENDED_MODEL, readSettings, setting, type Settings } from './settings/settings';
 
 /** What a window that joins the shared engine needs to know of it. */
@@ -224,7 +226,7 @@ export class EngineController implements vscode.Disposable {
         },
       );
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorText(err, settings);
       await this.supervisor?.dispose();
       this.supervisor = undefined;
       this.plan = undefined;
@@ -247,11 +249,11 @@ export class EngineController implements vscode.Disposable {
    */
   private async planWithAnEngine(err: unknown, request: EngineRequest, options: LaunchPlanOptions, needs: ServerNeeds, report: (detail: string, fraction?: number) => void, signal: AbortSignal): Promise<LaunchPlan> {
     if (!(err instanceof BinaryNotFoundError)) throw err;
-    if (err.problem === 'not-found' || err.problem === 'too-old') {
+    if (err.code === 'binary-not-found' || err.code === 'binary-too-old') {
       await this.downloadReleaseEngine(err, needs, report, signal);
       return planLaunch(request, { ...options, allowBuild: false });
     }
-    if (err.problem !== 'not-built') throw err;
+    if (err.code !== 'binary-not-built') throw err;
     const pick = await vscode.window.showInformationMessage('llama-server is not built yet. Build it now from the bundled llama.cpp source? It takes about 10 minutes on 2 cores, once.', 'Build', 'Choose a Binary…');
     if (pick === 'Choose a Binary…') await vscode.commands.executeCommand('workbench.action.openSettings', 'gemmaAgent.engine.serverPath');
     if (pick !== 'Build') throw err;
@@ -279,7 +281,7 @@ export class EngineController implements vscode.Disposable {
       'Choose a Binary…',
     );
     if (pick === 'Choose a Binary…') await vscode.commands.executeCommand('workbench.action.openSettings', 'gemmaAgent.engine.serverPath');
-    if (pick !== 'Download') throw new BinaryNotFoundError(`${reason.message} Download the llama.cpp build when asked, or set "gemmaAgent.engine.serverPath" to a llama-server of your own.`, reason.problem);
+    if (pick !== 'Download') throw new BinaryNotFoundError(reason.code, reason.message, { ...reason.facts, declined: true });
     const binary = await installReleaseEngine(choice, {
       root: this.context.globalStorageUri.fsPath,
       needs,
@@ -307,9 +309,9 @@ export class EngineController implements vscode.Disposable {
       this.setState({ status: 'remote', model: url, detail: describeCapabilities(capabilities) });
       return this.remote;
     } catch (err) {
-      const message = `Could not reach the remote engine at ${url}: ${(err as Error).message}`;
-      this.setState({ status: 'failed', model: url, detail: message });
-      throw new Error(message, { cause: err });
+      const error = new Error(`Could not reach the remote engine at ${url}: ${errorMessage(err)}`, { cause: err });
+      this.setState({ status: 'failed', model: url, detail: errorText(error, { remoteUrl: url }) });
+      throw error;
     }
   }
 
@@ -361,7 +363,7 @@ export class EngineController implements vscode.Disposable {
         this.setState({ status: 'starting', model: modelName, detail: `Restarting after a crash (attempt ${event.attempt})` });
         break;
       case 'failed':
-        this.setState({ status: 'failed', model: modelName, detail: event.error.message });
+        this.setState({ status: 'failed', model: modelName, detail: errorText(event.error) });
         break;
       case 'starting':
       case 'stopped':

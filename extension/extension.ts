@@ -14,6 +14,7 @@ import { createLog } from './log';
 import { registerScreenshotToCode } from './screenshotToCode';
 import { VoiceRecorderController } from './voice/voiceController';
 import { registerVoiceCommands } from './voice/voiceCommands';
+import { errorMessage } from '../engine/errors';
 
 /**
  * Activation stays cheap: no engine, no model files read, no network. Everything heavy
@@ -25,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const engine = new EngineController(context, log);
   const voice = new VoiceRecorderController(context.globalStorageUri, log);
 
-  const router = new MessageRouter((type, err) => log.error(`Chat: handling '${type}' failed: ${err instanceof Error ? err.message : String(err)}`));
+  const router = new MessageRouter((type, err) => log.error(`Chat: handling '${type}' failed: ${errorMessage(err)}`));
   const chat = new ChatViewProvider(context.extensionUri, router);
   const workspace = new WindowWorkspace(log);
   const controller = new ChatController({

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { ensureTinyGemma4Set, writeTinyGemma4Set } from './testModels/tinyGemma4';
+import { errorMessage } from '../engine/errors';
 
 /**
  * Writes the tiny Gemma 4 test set and prints where it went.
@@ -19,6 +20,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`make-tiny-models failed: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`make-tiny-models failed: ${errorMessage(err)}`);
   process.exit(1);
 });

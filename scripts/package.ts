@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildLlamaServer } from '../engine/binary/llamaServerBuild';
 import { shipServer } from './lib/shipServer';
+import { errorMessage } from '../engine/errors';
 
 const root = path.resolve(__dirname, '..');
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
@@ -71,6 +72,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`package failed: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`package failed: ${errorMessage(err)}`);
   process.exit(1);
 });

@@ -9,6 +9,7 @@ import { buildLlamaServer } from '../engine/binary/llamaServerBuild';
 import { ensureTinyGemma4Set } from './testModels/tinyGemma4';
 import { ensureCodeServer } from './lib/codeServer';
 import { ensureSystemPackages, SetupError, type SetupGoal } from './lib/systemPackages';
+import { errorMessage } from '../engine/errors';
 
 async function step<T>(label: string, work: () => T | Promise<T>): Promise<T> {
   const started = performance.now();
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   console.error(`\nsetup failed: ${message}`);
   if (err instanceof SetupError && err.fix) console.error(`Run this, then try again:\n\n  ${err.fix}\n`);
   process.exit(1);

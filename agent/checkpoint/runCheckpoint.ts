@@ -10,6 +10,7 @@ import type {
   TextMatch,
   Workspace,
 } from '../workspace/workspace';
+import { errorMessage } from '../../engine/errors';
 
 /** A file as it was before the run first changed it; `original` undefined: it did not exist. */
 export interface CheckpointEntry {
@@ -83,7 +84,7 @@ export class RunCheckpoint {
         report.restored.push(entry.path);
         this.originals.delete(entry.path);
       } catch (error) {
-        report.failed.push({ path: entry.path, error: error instanceof Error ? error.message : String(error) });
+        report.failed.push({ path: entry.path, error: errorMessage(error) });
       }
     }
     return report;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../../engine/errors';
 
 export interface CliRunOptions {
   workspace: string;
@@ -83,7 +84,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       },
     });
   } catch (error) {
-    return { kind: 'usage-error', message: error instanceof Error ? error.message : String(error) };
+    return { kind: 'usage-error', message: errorMessage(error) };
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
@@ -120,6 +121,6 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       },
     };
   } catch (error) {
-    return { kind: 'usage-error', message: error instanceof Error ? error.message : String(error) };
+    return { kind: 'usage-error', message: errorMessage(error) };
   }
 }

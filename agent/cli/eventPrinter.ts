@@ -1,5 +1,6 @@
 import type { AgentEvent, StepTimings } from '../events';
 import type { ApprovalRequest } from '../workspace/workspace';
+import { cliProblemText } from './cliErrorText';
 
 export interface TextSink {
   write(text: string): void;
@@ -111,7 +112,7 @@ export class EventPrinter {
         this.line(`  · context compacted (${event.method}): about ${event.tokensBefore} -> ${event.tokensAfter} tokens`);
         break;
       case 'error':
-        this.line(`  ! ${event.message}`);
+        this.line(`  ! ${cliProblemText(event.message, event.problem)}`);
         break;
       case 'done':
         this.line(`\n== ${event.reason} after ${event.steps} step${event.steps === 1 ? '' : 's'}${event.error ? `: ${event.error}` : ''} ==`);

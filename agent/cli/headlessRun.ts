@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { EngineClient } from '../../engine/client';
+import { errorMessage, problemOf } from '../../engine/errors';
 import type { AgentEvent } from '../events';
 import { FsWorkspace } from '../workspace/fsWorkspace';
 import { runAgent, type AgentRunResult, type SamplingOptions } from '../loop';
@@ -9,6 +10,7 @@ import { createDefaultTools } from '../tools';
 import type { Approver } from '../workspace/workspace';
 import type { ApprovalMode } from './cliArgs';
 import { detectCommandSandbox, type CommandSandbox } from '../sandbox/commandSandbox';
+import { cliErrorText } from './cliErrorText';
 import { ConsoleApprover } from './consoleApprover';
 import { EventPrinter, type TextSink } from './eventPrinter';
 
@@ -78,8 +80,9 @@ export async function runHeadless(options: HeadlessRunOptions): Promise<Headless
     const health = await client.health(options.signal ? { signal: options.signal } : {});
     if (health === 'loading') options.out.write(options.json ? '' : 'The engine is still loading the model; the run waits for it.\n');
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    options.out.write(options.json ? `${JSON.stringify({ type: 'error', message, fatal: true })}\n` : `${message}\n`);
+    const problem = problemOf(error);
+    const message = errorMessage(error);
+    options.out.write(options.json ? `${JSON.stringify({ type: 'error', message, fatal: true, ...(problem ? { problem } : {}) })}\n` : `${cliErrorText(error)}\n`);
     return { exitCode: 1, result: undefined, error: message };
   }
 

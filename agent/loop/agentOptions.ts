@@ -1,5 +1,6 @@
 import type { CommandSandbox } from '../sandbox/commandSandbox';
 import type { EngineClient, EngineError } from '../../engine/client';
+import type { Problem } from '../../engine/errors';
 import type { ChatMessage, ContentPart } from '../../engine/protocol';
 import type { AgentEventListener, DoneReason } from '../events';
 import type { RunCheckpoint } from '../checkpoint/runCheckpoint';
@@ -83,6 +84,8 @@ export interface AgentRunResult {
   steps: number;
   /** What went wrong, for reason 'failed'. */
   error?: string;
+  /** The code and facts of the failure behind `error`, for the front end to say what to do. */
+  problem?: Problem;
   /** Undo for every file the run changed. */
   checkpoint: RunCheckpoint;
   /** The whole conversation after the run, system prompt first. */

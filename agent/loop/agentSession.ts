@@ -5,6 +5,7 @@ import {
   EngineOutputParseError,
   type EngineClient,
 } from '../../engine/client';
+import { abortError, errorMessage, problemOf, type Problem } from '../../engine/errors';
 import type { AssistantMessage, ChatMessage, ChatRequest, ToolDefinition, ToolMessage } from '../../engine/protocol';
 import { RunCheckpoint } from '../checkpoint/runCheckpoint';
 import { compactConversation, type Summariser } from '../context/compaction';
@@ -108,17 +109,20 @@ export class AgentSession {
     let parseFailures = 0;
     let malformedStreak = 0;
 
-    const finish = (reason: DoneReason, error?: string): AgentRunResult => {
+    const finish = (reason: DoneReason, error?: string, problem?: Problem): AgentRunResult => {
       const done: AgentEvent = { type: 'done', reason, steps: step, answer: lastText };
       if (error !== undefined) done.error = error;
       emit(done);
       const result: AgentRunResult = { reason, answer: lastText, steps: step, checkpoint, messages: this.conversation };
       if (error !== undefined) result.error = error;
+      if (problem !== undefined) result.problem = problem;
       return result;
     };
-    const fail = (message: string): AgentRunResult => {
-      emit({ type: 'error', message, fatal: true });
-      return finish('failed', message);
+    /** Ends the run; `cause` is the failure behind the message, whose code and facts let the front end say what to do. */
+    const fail = (message: string, cause?: unknown): AgentRunResult => {
+      const problem = problemOf(cause);
+      emit(problem ? { type: 'error', message, fatal: true, problem } : { type: 'error', message, fatal: true });
+      return finish('failed', message, problem);
     };
 
     this.conversation.push({ role: 'user', content: request });
@@ -171,7 +175,7 @@ export class AgentSession {
           await compact();
         } catch (error) {
           if (signal?.aborted) return finish('stopped');
-          return fail(`Making room in the context failed: ${messageOf(error)}`);
+          return fail(`Making room in the context failed: ${errorMessage(error)}`, error);
         }
         const sentCount = this.conversation.length;
         const outcome = await streamTurn(this.client, this.buildRequest(), step, emit, signal);
@@ -193,7 +197,7 @@ export class AgentSession {
         if (error instanceof EngineOutputParseError) {
           parseFailures++;
           if (parseFailures > (o.parseRetries ?? DEFAULTS.parseRetries)) {
-            return fail(`The model wrote ${parseFailures} tool calls in a row that the engine could not parse. ${error.message}`);
+            return fail(`The model wrote ${parseFailures} tool calls in a row that the engine could not parse. ${error.message}`, error);
           }
           if (outcome.partialText !== '') this.conversation.push({ role: 'assistant', content: outcome.partialText });
           this.conversation.push({ role: 'user', content: PARSE_ERROR_NOTE });
@@ -207,9 +211,9 @@ export class AgentSession {
             compacted = await compact(error);
           } catch (compactError) {
             if (signal?.aborted) return finish('stopped');
-            return fail(`${error.message} Making room failed too: ${messageOf(compactError)}`);
+            return fail(`${error.message} Making room failed too: ${errorMessage(compactError)}`, error);
           }
-          if (!compacted) return fail(error.message);
+          if (!compacted) return fail(error.message, error);
           emit({ type: 'step-retry', step, cause: 'engine', attempt: 1, message: error.message });
           continue;
         }
@@ -218,18 +222,18 @@ export class AgentSession {
           // An engine that says nothing gets one more try, then the run stops: a third silent minute helps no one.
           const allowed = error instanceof EngineTimeoutError ? Math.min(1, o.engineRetries ?? DEFAULTS.engineRetries) : (o.engineRetries ?? DEFAULTS.engineRetries);
           if (engineFailures > allowed) {
-            return fail(`${error.message} (gave up after ${allowed} retries; the conversation is kept, send the request again once the engine runs)`);
+            return fail(`${error.message} (gave up after ${allowed} retries; the conversation is kept, send the request again once the engine runs)`, error);
           }
           emit({ type: 'step-retry', step, cause: 'engine', attempt: engineFailures, message: error.message });
           try {
             await this.recover(error, signal);
           } catch (recoverError) {
             if (signal?.aborted) return finish('stopped');
-            return fail(`${error.message} The engine did not come back: ${messageOf(recoverError)}`);
+            return fail(`${error.message} The engine did not come back: ${errorMessage(recoverError)}`, problemOf(recoverError) ? recoverError : error);
           }
           continue;
         }
-        return fail(messageOf(error));
+        return fail(errorMessage(error), error);
       }
 
       parseFailures = 0;
@@ -402,19 +406,15 @@ function requestText(request: UserRequest): string {
   return request.map((part) => (part.type === 'text' ? part.text : `[${part.type === 'image_url' ? 'image' : 'audio'}]`)).join(' ');
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new DOMException('The run was stopped.', 'AbortError'));
+  if (signal.aborted) return Promise.reject(abortError('The run was stopped.'));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new DOMException('The run was stopped.', 'AbortError'));
+    const onAbort = (): void => reject(abortError('The run was stopped.'));
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {

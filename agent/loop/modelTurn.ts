@@ -1,4 +1,5 @@
-import { isAbortError, type AssembledToolCall, type EngineClient, type FinishReason, type Timings } from '../../engine/client';
+import type { AssembledToolCall, EngineClient, FinishReason, Timings } from '../../engine/client';
+import { isAbortError } from '../../engine/errors';
 import type { ChatRequest } from '../../engine/protocol';
 import type { AgentEvent, StepTimings } from '../events';
 
@@ -51,7 +52,7 @@ export async function streamTurn(
     }
     return { kind: 'failed', error: new Error('the reply ended without a final event'), partialText: text };
   } catch (error) {
-    if (signal?.aborted || isAbortError(error)) return { kind: 'aborted', partialText: text };
+    if (isAbortError(error, signal)) return { kind: 'aborted', partialText: text };
     return { kind: 'failed', error, partialText: text };
   }
 }

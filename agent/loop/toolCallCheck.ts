@@ -1,6 +1,7 @@
 import type { AssembledToolCall } from '../../engine/client';
 import type { AgentTool } from '../tool';
 import { stableStringify } from './stableJson';
+import { errorMessage } from '../../engine/errors';
 
 /** A call that can be run: the tool and its validated arguments. */
 export interface ValidCall {
@@ -33,7 +34,7 @@ export function parseArguments(raw: string): { ok: true; value: unknown } | { ok
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, error: errorMessage(error) };
   }
 }
 

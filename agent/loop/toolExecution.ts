@@ -1,5 +1,5 @@
 import type { CommandSandbox } from '../sandbox/commandSandbox';
-import { isAbortError } from '../../engine/client';
+import { errorMessage, isAbortError } from '../../engine/errors';
 import type { AgentEvent } from '../events';
 import { decideApproval } from '../policy/approvalPolicy';
 import type { ApprovalSettings } from '../policy/approvalSettings';
@@ -24,10 +24,6 @@ export interface ExecutionResult {
   content: string;
   isError: boolean;
   stopped: boolean;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Keeps the head and tail of a long output: the start says what it is, the end how it ended. */
@@ -59,8 +55,8 @@ export async function executeToolCall(tool: AgentTool, args: unknown, context: E
   try {
     request = await tool.describe(args, toolContext);
   } catch (error) {
-    if (signal?.aborted || isAbortError(error)) return STOPPED;
-    return { content: `${name} failed: ${messageOf(error)}`, isError: true, stopped: false };
+    if (isAbortError(error, signal)) return STOPPED;
+    return { content: `${name} failed: ${errorMessage(error)}`, isError: true, stopped: false };
   }
 
   const policy = decideApproval(request, context.approval);
@@ -74,8 +70,8 @@ export async function executeToolCall(tool: AgentTool, args: unknown, context: E
     try {
       decision = await context.approver.approve(request, { callId, step }, signal);
     } catch (error) {
-      if (signal?.aborted || isAbortError(error)) return STOPPED;
-      decision = { approved: false, reason: `the approval could not be asked (${messageOf(error)})` };
+      if (isAbortError(error, signal)) return STOPPED;
+      decision = { approved: false, reason: `the approval could not be asked (${errorMessage(error)})` };
     }
     const event: AgentEvent = { type: 'approval-decided', step, callId, approved: decision.approved, automatic: false };
     if (!decision.approved && decision.reason) event.reason = decision.reason;
@@ -95,7 +91,7 @@ export async function executeToolCall(tool: AgentTool, args: unknown, context: E
     // The tool finished even if a stop came meanwhile: the model must see what it did.
     return { content: clampOutput(output.content, context.maxOutputChars), isError: output.isError, stopped: signal?.aborted === true };
   } catch (error) {
-    if (signal?.aborted || isAbortError(error)) return STOPPED;
-    return { content: `${name} failed: ${messageOf(error)}`, isError: true, stopped: false };
+    if (isAbortError(error, signal)) return STOPPED;
+    return { content: `${name} failed: ${errorMessage(error)}`, isError: true, stopped: false };
   }
 }

@@ -23,12 +23,12 @@ function ask(why: string, neverAuto = false): PolicyDecision {
 export function decideApproval(request: ApprovalRequest, settings: ApprovalSettings): PolicyDecision {
   switch (request.category) {
     case 'read':
-      return settings.reads === 'auto' ? AUTO : ask('reads ask first (approval.reads is "ask")');
+      return settings.reads === 'auto' ? AUTO : ask('reads ask first');
     case 'edit': {
       // Judged on the real path too: `gitlink/config` with `gitlink -> .git` is git's config.
       const runsCode = (request.path ? codeRunningFileReason(request.path) : undefined) ?? (request.realPath ? codeRunningFileReason(request.realPath) : undefined);
       if (runsCode) return ask(`${runsCode}, so edits to it always ask`, true);
-      return settings.edits === 'auto' ? AUTO : ask('edits ask first (approval.edits is "ask")');
+      return settings.edits === 'auto' ? AUTO : ask('edits ask first');
     }
     case 'command':
       return decideCommand(request.detail ?? '', settings);

@@ -2,10 +2,8 @@ import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ScreenshotToCodeError } from './errors';
 
-export const CHROMIUM_PATH_SETTING = 'gemmaAgent.preview.chromiumPath';
-
 export interface FindChromiumOptions {
-  /** The user's `gemmaAgent.preview.chromiumPath`; when set it is the only one tried. */
+  /** The browser the user chose; when set it is the only one tried. */
   configuredPath?: string;
   platform?: NodeJS.Platform;
   env?: NodeJS.ProcessEnv;
@@ -17,7 +15,7 @@ export interface FindChromiumOptions {
  * Finds a Chrome or Chromium binary to render pages with: the configured path, then
  * `CHROME_PATH`, the usual install locations of the platform, then the names on PATH.
  * A configured path that is wrong is an error of its own rather than a silent fallback,
- * so the user learns their setting is not used.
+ * so the user learns their choice is not used.
  */
 export async function findChromium(options: FindChromiumOptions = {}): Promise<string> {
   const platform = options.platform ?? process.platform;
@@ -29,8 +27,8 @@ export async function findChromium(options: FindChromiumOptions = {}): Promise<s
     if (await isExecutable(configured)) return configured;
     throw new ScreenshotToCodeError(
       'bad-chromium-path',
-      `${CHROMIUM_PATH_SETTING} is set to ${configured}, but no runnable program is there. ` +
-        'Point it at a Chrome or Chromium binary, or clear it to use an installed one.',
+      `The browser path ${configured} names no runnable program; it must be a Chrome or Chromium binary.`,
+      { facts: { path: configured } },
     );
   }
 
@@ -41,8 +39,7 @@ export async function findChromium(options: FindChromiumOptions = {}): Promise<s
   throw new ScreenshotToCodeError(
     'no-chromium',
     'No Chrome or Chromium was found to render the generated page, so it cannot be checked against the screenshot. ' +
-      `Install Chromium or set ${CHROMIUM_PATH_SETTING} to a Chrome or Chromium binary. Looked for: ` +
-      `${tried.slice(0, 6).join(', ')}${tried.length > 6 ? ', ...' : ''}.`,
+      `Looked for: ${tried.slice(0, 6).join(', ')}${tried.length > 6 ? ', ...' : ''}.`,
   );
 }
 

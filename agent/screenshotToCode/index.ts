@@ -13,7 +13,7 @@ export {
 export { buildGenerateMessages, buildFixMessages, type FixPromptOptions } from './prompts';
 export { type ScreenshotImage, imageBytes, imageDataUrl, pageSize } from './screenshotImage';
 export { renderHtmlToPng, type RenderHtmlOptions } from './renderHtml';
-export { findChromium, chromiumCandidates, CHROMIUM_PATH_SETTING, type FindChromiumOptions } from './chromiumPath';
+export { findChromium, chromiumCandidates, type FindChromiumOptions } from './chromiumPath';
 export {
   visualSimilarity,
   compareImages,

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { abortError } from '../../engine/errors';
 import { findChromium } from './chromiumPath';
 import { ScreenshotToCodeError } from './errors';
 
@@ -19,7 +20,7 @@ export interface RenderHtmlOptions {
   /** Browser window size in CSS pixels; the PNG has exactly this size. */
   width: number;
   height: number;
-  /** `gemmaAgent.preview.chromiumPath`; empty or absent: look for an installed browser. */
+  /** The browser the user chose; empty or absent: look for an installed browser. */
   chromiumPath?: string;
   /** Default 30 s; the browser and everything it started are killed when it passes. */
   timeoutMs?: number;
@@ -83,7 +84,8 @@ export async function renderHtmlToPng(options: RenderHtmlOptions): Promise<Buffe
         'render-failed',
         `${chromium} ended (${run.exit}) without writing a screenshot of ${page}.` +
           (run.stderr ? ` Its last words: ${run.stderr}` : '') +
-          ' Check that it starts from a terminal with the same flags, or set gemmaAgent.preview.chromiumPath to another browser.',
+          ' Check that it starts from a terminal with the same flags, or use another browser.',
+        { facts: { browser: chromium } },
       );
     }
     return png;
@@ -148,7 +150,7 @@ function runBrowser(
         ),
       );
     }, timeoutMs);
-    const onAbort = (): void => stop(new DOMException('Rendering the page was cancelled.', 'AbortError'));
+    const onAbort = (): void => stop(abortError('Rendering the page was cancelled.'));
     signal?.addEventListener('abort', onAbort, { once: true });
 
     const finish = (): void => {
@@ -158,9 +160,7 @@ function runBrowser(
     child.once('error', (err) => {
       finish();
       reject(
-        new ScreenshotToCodeError('render-failed', `Could not start ${command}: ${err.message}. Install Chromium or set gemmaAgent.preview.chromiumPath.`, {
-          cause: err,
-        }),
+        new ScreenshotToCodeError('render-failed', `Could not start ${command}: ${err.message}.`, { cause: err, facts: { browser: command } }),
       );
     });
     child.once('close', (code, sig) => {

@@ -10,7 +10,7 @@ import { SearchTextTool } from './searchText';
 import { WriteFileTool } from './writeFile';
 
 export { EditFileTool, FindFilesTool, GetDiagnosticsTool, ListDirTool, ReadFileTool, RunCommandTool, SearchTextTool, WriteFileTool };
-export { ToolError, isAbortError } from './toolOutput';
+export { ToolError } from './toolOutput';
 export { TOOL_LIMITS } from './toolLimits';
 
 /**

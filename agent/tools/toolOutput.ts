@@ -1,3 +1,4 @@
+import { errorMessage, isAbortError } from '../../engine/errors';
 import type { ToolOutput } from '../tool';
 
 /**
@@ -26,21 +27,16 @@ export function failure(content: string): ToolOutput {
   return { content, isError: true };
 }
 
-/** Cancellation is the loop's business: it passes through tools untouched. */
-export function isAbortError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
-}
-
 /**
  * Runs a tool body and turns any failure except cancellation into an error result that
- * starts with the tool's name.
+ * starts with the tool's name. Cancellation is the loop's business: it passes through untouched.
  */
 export async function guarded(tool: string, body: () => Promise<ToolOutput>): Promise<ToolOutput> {
   try {
     return await body();
   } catch (error) {
     if (isAbortError(error)) throw error;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return failure(message.startsWith(`${tool}:`) ? message : `${tool}: ${message}`);
   }
 }

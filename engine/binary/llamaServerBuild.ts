@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildCacheRoot, cacheRoot } from '../cachePaths';
+import { CodedError } from '../errors';
 import { buildKey, cmakeFlags, type BuildVariant } from './buildVariants';
 import { ensureLlamaSource, LLAMA_CPP_COMMIT } from './llamaSource';
 import { serverExecutable } from './serverProbe';
@@ -40,13 +41,18 @@ export function findBuiltServer(variant: BuildVariant, root: string = buildCache
   return fs.existsSync(path.join(buildDir(variant, root), '.complete')) && fs.existsSync(bin) ? bin : undefined;
 }
 
-export class BuildError extends Error {
+export const BUILD_ERROR_CODES = ['build-failed', 'build-cancelled'] as const;
+
+export type BuildErrorCode = (typeof BUILD_ERROR_CODES)[number];
+
+/** The build from source failed or was cancelled; `logTail` is CMake's and the compiler's last output. */
+export class BuildError extends CodedError<BuildErrorCode> {
   constructor(
+    code: BuildErrorCode,
     message: string,
     readonly logTail: string,
   ) {
-    super(message);
-    this.name = 'BuildError';
+    super(code, message, {});
   }
 }
 
@@ -70,7 +76,7 @@ export async function buildLlamaServer(options: BuildOptions): Promise<string> {
   await runStep('cmake', ['--build', build, '--target', 'llama-server', '-j', String(jobs)], options, 'Compiling');
 
   const bin = builtServerPath(options.variant, root);
-  if (!fs.existsSync(bin)) throw new BuildError(`The build finished but ${bin} is missing.`, '');
+  if (!fs.existsSync(bin)) throw new BuildError('build-failed', `The build finished but ${bin} is missing.`, '');
   fs.writeFileSync(path.join(dir, '.complete'), JSON.stringify({ commit: LLAMA_CPP_COMMIT, flags: cmakeFlags(options.variant), builtAt: new Date().toISOString() }, null, 2));
   options.onProgress?.({ fraction: 1, message: 'llama-server is built' });
   return bin;
@@ -110,13 +116,13 @@ function runStep(command: string, args: string[], options: BuildOptions, label: 
     child.on('error', (err: NodeJS.ErrnoException) => {
       options.signal?.removeEventListener('abort', onAbort);
       const hint = err.code === 'ENOENT' ? ` "${command}" is not installed: install CMake and a C++ compiler (Debian: apt-get install cmake g++).` : '';
-      reject(new BuildError(`${label} llama-server failed: ${err.message}.${hint}`, tail.join('\n')));
+      reject(new BuildError('build-failed', `${label} llama-server failed: ${err.message}.${hint}`, tail.join('\n')));
     });
     child.on('close', (code) => {
       options.signal?.removeEventListener('abort', onAbort);
-      if (options.signal?.aborted) reject(new BuildError('The llama-server build was cancelled.', tail.join('\n')));
+      if (options.signal?.aborted) reject(new BuildError('build-cancelled', 'The llama-server build was cancelled.', tail.join('\n')));
       else if (code === 0) resolve();
-      else reject(new BuildError(`${label} llama-server failed (exit code ${code}). See the log for the compiler's message.`, tail.join('\n')));
+      else reject(new BuildError('build-failed', `${label} llama-server failed (exit code ${code}); the build log has the compiler's message.`, tail.join('\n')));
     });
   });
 }

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tar from 'tar';
 import * as yauzl from 'yauzl';
+import { errorMessage } from '../errors';
 import { CorruptModelFileError } from '../models/errors';
 import { downloadFile, type DownloadProgress } from '../models/fileDownload';
 import { getJson } from '../models/jsonGet';
@@ -66,7 +67,7 @@ export async function fetchReleaseAssets(options: Pick<ReleaseOptions, 'apiBase'
     headers: { accept: 'application/vnd.github+json', 'user-agent': 'gemma-agent' },
     signal: options.signal,
     idleTimeoutMs: 30_000,
-    offlineHint: 'Set "gemmaAgent.engine.serverPath" to a llama-server you have, or install the linux-x64 VSIX, which carries one.',
+    offlineFacts: { subject: 'llama-server' },
   });
   return (parsed.assets ?? [])
     .filter((a) => typeof a.name === 'string' && typeof a.browser_download_url === 'string')
@@ -161,7 +162,7 @@ async function extract(file: string, into: string): Promise<void> {
     else await tar.x({ file, cwd: into, strict: true });
   } catch (error) {
     if (error instanceof CorruptModelFileError) throw error;
-    throw new CorruptModelFileError(`${path.basename(file)} could not be extracted (${error instanceof Error ? error.message : String(error)}). It was deleted; try again.`, { cause: error });
+    throw new CorruptModelFileError(`${path.basename(file)} could not be extracted (${errorMessage(error)}). It was deleted; try again.`, { cause: error });
   }
 }
 
@@ -182,7 +183,7 @@ export async function chooseReleaseEngine(options: Omit<ReleaseOptions, 'root' |
   const platform = options.platform ?? process.platform;
   const arch = options.arch ?? process.arch;
   const choice = pickReleaseAssets(await fetchReleaseAssets(options), platform, arch, options.gpu ?? detectHostGpu(platform));
-  if (!choice) throw new BinaryNotFoundError(`llama.cpp ${LLAMA_CPP_RELEASE.tag} publishes no build for ${platform}-${arch}. Set "gemmaAgent.engine.serverPath" to a llama-server built for this machine.`, 'not-found');
+  if (!choice) throw new BinaryNotFoundError('binary-not-found', `llama.cpp ${LLAMA_CPP_RELEASE.tag} publishes no build for ${platform}-${arch}.`, { platform, arch });
   return choice;
 }
 
@@ -201,7 +202,7 @@ export async function installReleaseEngine(choice: ReleaseChoice, options: Relea
   for (const asset of [choice.archive, choice.runtime].filter((a): a is ReleaseAsset => a !== undefined)) {
     const archive = path.join(downloads, asset.name);
     if (!fs.existsSync(archive)) {
-      await downloadFile({ url: asset.url, destination: archive, signal: options.signal, label: `llama-server (${asset.name})`, validate: checkDigest(asset), onProgress: (p) => options.onProgress?.({ ...p, file: asset.name }) });
+      await downloadFile({ url: asset.url, destination: archive, signal: options.signal, label: `llama-server (${asset.name})`, validate: checkDigest(asset), offlineFacts: { subject: 'llama-server' }, onProgress: (p) => options.onProgress?.({ ...p, file: asset.name }) });
     }
     try {
       await extract(archive, staging);
@@ -214,7 +215,7 @@ export async function installReleaseEngine(choice: ReleaseChoice, options: Relea
   const found = findBinary(staging, serverExecutable(platform));
   if (!found) {
     await fs.promises.rm(staging, { recursive: true, force: true });
-    throw new BinaryNotFoundError(`${choice.archive.name} holds no ${serverExecutable(platform)}.`, 'not-found');
+    throw new BinaryNotFoundError('binary-not-found', `${choice.archive.name} holds no ${serverExecutable(platform)}.`, { archive: choice.archive.name });
   }
   const binDir = path.dirname(found);
   // A CUDA runtime archive unpacks its DLLs at its top; they must sit beside the server.
@@ -226,11 +227,12 @@ export async function installReleaseEngine(choice: ReleaseChoice, options: Relea
   try {
     await serverVersion(binary);
     const missing = missingFeatures(options.needs, await serverFeatures(binary));
-    if (missing.length > 0) throw new BinaryNotFoundError(`The downloaded llama-server (${choice.archive.name}) lacks ${missing.join(' and ')}.`, 'too-old');
+    if (missing.length > 0) throw new BinaryNotFoundError('binary-too-old', `The downloaded llama-server (${choice.archive.name}) lacks ${missing.join(' and ')}.`, { binary, missing });
   } catch (error) {
     await fs.promises.rm(dir, { recursive: true, force: true });
-    const why = error instanceof Error ? error.message : String(error);
-    throw new BinaryNotFoundError(`The downloaded llama-server was removed again: ${why}`, error instanceof BinaryNotFoundError ? error.problem : 'does-not-run');
+    const why = errorMessage(error);
+    if (error instanceof BinaryNotFoundError) throw new BinaryNotFoundError(error.code, `The downloaded llama-server was removed again: ${why}`, { ...error.facts, downloaded: true }, { cause: error });
+    throw new BinaryNotFoundError('binary-does-not-run', `The downloaded llama-server was removed again: ${why}`, { binary, reason: why, downloaded: true }, { cause: error });
   }
   fs.writeFileSync(marker, JSON.stringify({ tag: LLAMA_CPP_RELEASE.tag, variant: choice.variant, archive: choice.archive.name, binary: path.relative(dir, binary) }, null, 2));
   return binary;

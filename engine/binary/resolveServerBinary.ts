@@ -6,7 +6,7 @@ import { llamaBundlePath } from './llamaSource';
 import { findInstalledRelease } from './releaseEngine';
 import { BinaryNotFoundError, findOnPath, missingFeatures, serverExecutable, serverFeatures, serverVersion, type ServerNeeds } from './serverProbe';
 
-export { BinaryNotFoundError, missingFeatures, serverFeatures, serverVersion, type BinaryProblem, type ServerNeeds } from './serverProbe';
+export { BinaryNotFoundError, missingFeatures, serverFeatures, serverVersion, type BinaryErrorCode, type ServerNeeds } from './serverProbe';
 
 export type BinarySource = 'setting' | 'shipped' | 'downloaded' | 'built' | 'path';
 
@@ -50,7 +50,7 @@ export function shippedServerPath(extensionRoot: string): string {
 export async function resolveServerBinary(options: ResolveOptions = {}): Promise<ResolvedBinary> {
   if (options.configuredPath) {
     if (!fs.existsSync(options.configuredPath)) {
-      throw new BinaryNotFoundError(`The configured llama-server "${options.configuredPath}" does not exist. Fix "gemmaAgent.engine.serverPath" or clear it to use the built-in engine.`, 'bad-setting');
+      throw new BinaryNotFoundError('binary-bad-path', `The configured llama-server "${options.configuredPath}" does not exist.`, { path: options.configuredPath });
     }
     return { path: options.configuredPath, source: 'setting', version: await serverVersion(options.configuredPath) };
   }
@@ -77,12 +77,8 @@ export async function resolveServerBinary(options: ResolveOptions = {}): Promise
   if (onPath) {
     const missing = missingFeatures(options.needs ?? { drafting: true, multimodal: true }, await serverFeatures(onPath));
     if (missing.length === 0) return { path: onPath, source: 'path', version: await serverVersion(onPath) };
-    throw new BinaryNotFoundError(`${onPath} lacks ${missing.join(' and ')}. Update llama.cpp, or set "gemmaAgent.engine.serverPath" to a newer llama-server.`, 'too-old');
+    throw new BinaryNotFoundError('binary-too-old', `${onPath} lacks ${missing.join(' and ')}.`, { binary: onPath, missing });
   }
-  throw new BinaryNotFoundError(
-    sourcePresent
-      ? 'llama-server has not been built yet. Run "Gemma Agent: Start Engine" to build it (about 10 minutes), or "npm run engine:build".'
-      : 'No llama-server found: none came with this VSIX, none was downloaded yet, and none is on PATH.',
-    sourcePresent ? 'not-built' : 'not-found',
-  );
+  if (sourcePresent) throw new BinaryNotFoundError('binary-not-built', 'llama-server has not been built yet from the bundled llama.cpp source.');
+  throw new BinaryNotFoundError('binary-not-found', 'No llama-server found: none was shipped with this install, none was downloaded yet, and none is on PATH.');
 }

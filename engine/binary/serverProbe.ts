@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { CodedError, errorMessage, type ErrorFacts } from '../errors';
 
 /** Facts about one llama-server binary: whether it runs, and what it offers. */
 
@@ -22,16 +23,18 @@ export function findOnPath(name: string, envPath: string | undefined = process.e
   return undefined;
 }
 
-/** Why no binary could be used; 'not-built' means building from the bundled source would fix it. */
-export type BinaryProblem = 'bad-setting' | 'does-not-run' | 'not-built' | 'too-old' | 'not-found';
+export const BINARY_ERROR_CODES = ['binary-bad-path', 'binary-does-not-run', 'binary-not-built', 'binary-too-old', 'binary-not-found'] as const;
 
-export class BinaryNotFoundError extends Error {
-  constructor(
-    message: string,
-    readonly problem: BinaryProblem,
-  ) {
-    super(message);
-    this.name = 'BinaryNotFoundError';
+/**
+ * Why no binary could be used: the configured path names nothing, the binary does not run,
+ * it lacks what the model set needs, or there is none; 'binary-not-built' means building
+ * from the bundled source would fix it.
+ */
+export type BinaryErrorCode = (typeof BINARY_ERROR_CODES)[number];
+
+export class BinaryNotFoundError extends CodedError<BinaryErrorCode> {
+  constructor(code: BinaryErrorCode, message: string, facts: ErrorFacts = {}, options?: { cause?: unknown }) {
+    super(code, message, facts, options);
   }
 }
 
@@ -50,7 +53,8 @@ export async function serverVersion(binary: string): Promise<string> {
     const match = /version:\s*(.+)/.exec(stderr + stdout);
     return match ? match[1].trim() : 'unknown';
   } catch (err) {
-    throw new BinaryNotFoundError(`${binary} did not run (${(err as Error).message.split('\n')[0]}). Check that it is a llama-server built for this machine, with its shared libraries beside it.`, 'does-not-run');
+    const reason = errorMessage(err).split('\n')[0];
+    throw new BinaryNotFoundError('binary-does-not-run', `${binary} did not run (${reason}). It may not be a llama-server built for this machine, or its shared libraries are not beside it.`, { binary, reason }, { cause: err });
   }
 }
 

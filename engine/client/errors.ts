@@ -1,25 +1,36 @@
-/**
- * Failures talking to llama-server. `message` is written for the user (what failed and
- * what to do); `retryable` tells the agent loop whether sending the same request again
- * can succeed without changing anything.
- */
-export abstract class EngineError extends Error {
-  abstract readonly retryable: boolean;
+import { abortError, CodedError } from '../errors';
 
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+export { isAbortError } from '../errors';
+
+export const ENGINE_ERROR_CODES = [
+  'engine-auth',
+  'engine-output-parse',
+  'context-overflow',
+  'engine-loading',
+  'engine-http',
+  'engine-unreachable',
+  'engine-connection-lost',
+  'engine-timeout',
+  'engine-protocol',
+] as const;
+
+export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
+
+/**
+ * Failures talking to llama-server (or another OpenAI-compatible server). `message` says
+ * what failed; `retryable` tells the agent loop whether sending the same request again can
+ * succeed without changing anything. The engine may be local or remote, so nothing here
+ * says how to start or configure it: the front end does, from `code` and `facts`.
+ */
+export abstract class EngineError extends CodedError<EngineErrorCode> {
+  abstract readonly retryable: boolean;
 }
 
 export class EngineAuthError extends EngineError {
   readonly retryable = false;
 
   constructor(readonly detail?: string) {
-    super(
-      'The local engine refused the API key (HTTP 401). The engine was probably started by another ' +
-        'window or restarted with a new key: restart it from Gemma Agent so both sides share one key.',
-    );
+    super('engine-auth', 'The engine refused the API key (HTTP 401).', {});
   }
 }
 
@@ -35,10 +46,7 @@ export class EngineOutputParseError extends EngineError {
     /** Parser that rejected the output, e.g. 'peg-gemma4'. */
     readonly format: string | undefined,
   ) {
-    super(
-      `The model produced a tool call the engine could not parse${format ? ` (${format} format)` : ''}. ` +
-        'Retrying usually fixes it; a lower temperature makes it rarer.',
-    );
+    super('engine-output-parse', `The model produced a tool call the engine could not parse${format ? ` (${format} format)` : ''}.`, { format });
   }
 }
 
@@ -51,9 +59,9 @@ export class EngineContextOverflowError extends EngineError {
     readonly detail: string,
   ) {
     super(
-      `The conversation${promptTokens ? ` (${promptTokens} tokens)` : ''} no longer fits the engine's ` +
-        `context${contextSize ? ` of ${contextSize} tokens` : ''}. Start a new chat, drop attachments, ` +
-        'or raise the context size in the settings.',
+      'context-overflow',
+      `The conversation${promptTokens ? ` (${promptTokens} tokens)` : ''} no longer fits the engine's context${contextSize ? ` of ${contextSize} tokens` : ''}.`,
+      { promptTokens, contextSize },
     );
   }
 }
@@ -63,7 +71,7 @@ export class EngineLoadingError extends EngineError {
   readonly retryable = true;
 
   constructor(readonly detail?: string) {
-    super('The local engine is still loading the model. Wait a moment and try again.');
+    super('engine-loading', 'The engine is still loading the model.', {});
   }
 }
 
@@ -77,12 +85,7 @@ export class EngineHttpError extends EngineError {
     /** The server's own error message when the body had one. */
     readonly detail?: string,
   ) {
-    super(
-      `The local engine answered HTTP ${status}${detail ? `: ${detail}` : ''}. ` +
-        (status >= 500
-          ? 'Try again; if it keeps failing, restart the engine and check its log.'
-          : 'This is a bug in the request Gemma Agent sent; please report it with the engine log.'),
-    );
+    super('engine-http', `The engine answered HTTP ${status}${detail ? `: ${detail}` : ''}.`, { status, detail });
     // 501 means a feature is switched off at spawn (e.g. --metrics): retrying cannot help.
     this.retryable = status >= 500 && status !== 501;
   }
@@ -92,11 +95,7 @@ export class EngineUnavailableError extends EngineError {
   readonly retryable = true;
 
   constructor(readonly url: string, options?: { cause?: unknown }) {
-    super(
-      `Nothing answers at ${url}: the local engine is not running. Start it from Gemma Agent ` +
-        '(or check its log for why it stopped) and try again.',
-      options,
-    );
+    super('engine-unreachable', `Nothing answers at ${url}: no engine is listening there.`, { url }, options);
   }
 }
 
@@ -104,13 +103,11 @@ export class EngineConnectionLostError extends EngineError {
   readonly retryable = true;
 
   constructor(reason: string, options?: { cause?: unknown }) {
-    super(
-      `The connection to the local engine broke before the reply finished (${reason}). The engine may ` +
-        'have crashed or restarted; try again.',
-      options,
-    );
+    super('engine-connection-lost', `The connection to the engine broke before the reply finished (${reason}).`, { reason }, options);
   }
 }
+
+export type EngineTimeoutPhase = 'headers' | 'body' | 'turn';
 
 export class EngineTimeoutError extends EngineError {
   readonly retryable = true;
@@ -118,17 +115,17 @@ export class EngineTimeoutError extends EngineError {
   constructor(
     readonly timeoutMs: number,
     /** 'headers': no response started; 'body': the response went silent; 'turn': the whole reply took longer than its deadline. */
-    readonly phase: 'headers' | 'body' | 'turn',
+    readonly phase: EngineTimeoutPhase,
   ) {
     const seconds = Math.round(timeoutMs / 100) / 10;
     super(
+      'engine-timeout',
       phase === 'headers'
-        ? `The local engine did not start answering within ${seconds} s. It may be busy with another ` +
-            'request or stuck; try again, or restart the engine.'
+        ? `The engine did not start answering within ${seconds} s.`
         : phase === 'turn'
-          ? `The reply did not finish within ${seconds} s. The engine may be stuck (keepalives without progress); try again, or restart the engine.`
-          : `The local engine went silent for ${seconds} s in the middle of a reply. It may be overloaded ` +
-            'or stuck; try again, or restart the engine.',
+          ? `The reply did not finish within ${seconds} s (keepalives without progress).`
+          : `The engine went silent for ${seconds} s in the middle of a reply.`,
+      { seconds, phase },
     );
   }
 }
@@ -138,19 +135,11 @@ export class EngineProtocolError extends EngineError {
   readonly retryable = false;
 
   constructor(detail: string, options?: { cause?: unknown }) {
-    super(
-      `The local engine sent a reply Gemma Agent cannot read (${detail}). Check that the configured ` +
-        'engine URL points at llama-server.',
-      options,
-    );
+    super('engine-protocol', `The engine sent a reply that is not llama-server's API (${detail}).`, { detail }, options);
   }
 }
 
 /** Cancellation is not a failure: it surfaces as the platform's AbortError so callers treat it like fetch's. */
 export function createAbortError(): DOMException {
-  return new DOMException('The request to the local engine was cancelled.', 'AbortError');
-}
-
-export function isAbortError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+  return abortError('The request to the engine was cancelled.');
 }

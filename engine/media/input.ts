@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { MediaError } from './errors';
+import { errorMessage } from '../errors';
 
 /** Bytes already in memory, or a file to read them from. */
 export type MediaInput = Buffer | Uint8Array | { path: string };
@@ -62,5 +63,5 @@ function reason(err: unknown): string {
     if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
     if (code === 'EISDIR') return 'it is a folder';
   }
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }

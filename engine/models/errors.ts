@@ -1,74 +1,96 @@
+import { CodedError, type ErrorFacts } from '../errors';
+
 /**
- * Failures while finding, downloading or reading a model file. Each kind has its own class
- * so callers can branch with `instanceof` or on `code`, and each message says what failed
- * and what the user can do about it.
+ * Failures while finding, downloading or reading a model file (and the llama-server
+ * archives, which take the same path). Each kind has its own class so callers can branch
+ * with `instanceof` or on `code`; the message says what failed, and `facts` hold what the
+ * front end needs to say where to fix it (the file's role, its path, the host).
  */
 
-export type ModelFileErrorCode =
-  | 'invalid-spec'
-  | 'not-found'
-  | 'no-network'
-  | 'http'
-  | 'disk-full'
-  | 'permission-denied'
-  | 'corrupt'
-  | 'cancelled'
-  | 'unsupported';
+export const MODEL_FILE_ERROR_CODES = [
+  'invalid-model-spec',
+  'model-not-found',
+  'no-network',
+  'download-http',
+  'disk-full',
+  'permission-denied',
+  'damaged-file',
+  'download-cancelled',
+  'unsupported-model-file',
+] as const;
 
-export abstract class ModelFileError extends Error {
-  abstract readonly code: ModelFileErrorCode;
+export type ModelFileErrorCode = (typeof MODEL_FILE_ERROR_CODES)[number];
 
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
+export interface ModelFileErrorOptions {
+  readonly cause?: unknown;
+  readonly facts?: ErrorFacts;
+}
+
+export abstract class ModelFileError extends CodedError<ModelFileErrorCode> {
+  protected constructor(code: ModelFileErrorCode, message: string, options: ModelFileErrorOptions = {}) {
+    super(code, message, options.facts ?? {}, options.cause === undefined ? undefined : { cause: options.cause });
   }
 }
 
-/** The setting's text is not a path, an `hf:` URI or an http(s) URL that can be used. */
+/** The text is not a path, an `hf:` URI or an http(s) URL that can be used. */
 export class InvalidModelSpecError extends ModelFileError {
-  readonly code = 'invalid-spec';
+  constructor(message: string, options?: ModelFileErrorOptions) {
+    super('invalid-model-spec', message, options);
+  }
 }
 
 /** A local path does not exist, or the server answered 404 for the file or repository. */
 export class ModelNotFoundError extends ModelFileError {
-  readonly code = 'not-found';
+  constructor(message: string, options?: ModelFileErrorOptions) {
+    super('model-not-found', message, options);
+  }
 }
 
 /** The host could not be reached at all: offline, DNS failure, connection refused, timeout. */
 export class NoNetworkError extends ModelFileError {
-  readonly code = 'no-network';
+  constructor(message: string, options?: ModelFileErrorOptions) {
+    super('no-network', message, options);
+  }
 }
 
 /** The server answered, but with a status other than success or 404. */
 export class DownloadHttpError extends ModelFileError {
-  readonly code = 'http';
-
-  constructor(message: string, readonly status: number, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(message: string, readonly status: number, options?: ModelFileErrorOptions) {
+    super('download-http', message, { ...options, facts: { status, ...options?.facts } });
   }
 }
 
 export class DiskFullError extends ModelFileError {
-  readonly code = 'disk-full';
+  constructor(message: string, options?: ModelFileErrorOptions) {
+    super('disk-full', message, options);
+  }
 }
 
 export class PermissionDeniedError extends ModelFileError {
-  readonly code = 'permission-denied';
+  constructor(message: string, options?: ModelFileErrorOptions) {
+    super('permission-denied', message, options);
+  }
 }
 
 /** Not a GGUF file, or a GGUF file that ends before its data does. */
 export class CorruptModelFileError extends ModelFileError {
-  readonly code = 'corrupt';
+  constructor(message: string, options?: ModelFileErrorOptions) {
+    super('damaged-file', message, options);
+  }
 }
 
 /** The caller's AbortSignal fired; the partial file is kept so the next attempt resumes. */
 export class DownloadCancelledError extends ModelFileError {
-  readonly code = 'cancelled';
+  constructor(message: string, options?: ModelFileErrorOptions) {
+    super('download-cancelled', message, options);
+  }
 }
 
 /** A file this project cannot use as it is, such as a GGUF split into several parts. */
 export class UnsupportedModelFileError extends ModelFileError {
-  readonly code = 'unsupported';
+  constructor(message: string, options?: ModelFileErrorOptions) {
+    super('unsupported-model-file', message, options);
+  }
 }
 
 const NO_NETWORK_CODES = new Set([
@@ -107,14 +129,14 @@ export function classifyFsError(error: unknown, filePath: string, action: string
     return new DiskFullError(
       `The disk is full while ${action} ${filePath}. Free some space (a Gemma 4 12B model needs several GB) ` +
         'and try again; the part already downloaded is kept.',
-      { cause: error },
+      { cause: error, facts: { path: filePath } },
     );
   }
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-    return new PermissionDeniedError(
-      `Permission denied while ${action} ${filePath}. Make the folder writable or choose another models folder.`,
-      { cause: error },
-    );
+    return new PermissionDeniedError(`Permission denied while ${action} ${filePath}. Make the folder writable or use another models folder.`, {
+      cause: error,
+      facts: { path: filePath },
+    });
   }
   return error;
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as http from 'node:http';
+import type { ErrorFacts } from '../errors';
 import {
   CorruptModelFileError,
   DownloadCancelledError,
@@ -48,6 +49,8 @@ export interface DownloadOptions {
   readonly label?: string;
   /** What the user can do instead, appended to "no network" errors. */
   readonly offlineHint?: string;
+  /** Facts for "no network" errors, such as which file it was for. */
+  readonly offlineFacts?: ErrorFacts;
   /**
    * Checks the finished download before it is moved into place; throwing discards it so the
    * next attempt fetches it afresh. Default: it must be a GGUF model file.
@@ -257,7 +260,7 @@ async function attempt(options: DownloadOptions, label: string): Promise<{ recei
     const code = errnoCode(error);
     // Offline is not cured by asking again a second later: say so at once.
     if (isNoNetworkCode(code) && code !== 'ETIMEDOUT') {
-      throw networkError(error, host, `download ${label}`, options.offlineHint);
+      throw networkError(error, host, `download ${label}`, options.offlineHint, options.offlineFacts);
     }
     throw new RetryableError(`Could not connect to ${host}: ${(error as Error).message}`, { cause: error });
   }
@@ -416,7 +419,7 @@ export async function downloadFile(options: DownloadOptions): Promise<void> {
     if (lastFailure.status !== undefined) {
       throw new DownloadHttpError(`${message} Try again later.`, lastFailure.status, { cause: lastFailure });
     }
-    throw new NoNetworkError(`${message}${options.offlineHint ? ` ${options.offlineHint}` : ''}`, { cause: lastFailure });
+    throw new NoNetworkError(`${message}${options.offlineHint ? ` ${options.offlineHint}` : ''}`, { cause: lastFailure, facts: { host: new URL(options.url).host, ...options.offlineFacts } });
   }
 
   if (options.validate) {

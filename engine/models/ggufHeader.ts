@@ -208,7 +208,7 @@ async function openForReading(filePath: string): Promise<fs.promises.FileHandle>
     return await fs.promises.open(filePath, 'r');
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') {
-      throw new ModelNotFoundError(`There is no file at ${filePath}. Check the path in the settings.`, { cause: error });
+      throw new ModelNotFoundError(`There is no file at ${filePath}.`, { cause: error, facts: { path: filePath } });
     }
     throw classifyFsError(error, filePath, 'reading');
   }

@@ -1,3 +1,4 @@
+import type { ErrorFacts } from '../errors';
 import { ModelNotFoundError, UnsupportedModelFileError } from './errors';
 import { getJson } from './jsonGet';
 import { DEFAULT_REVISION, RemoteModelSource, describeSource } from './modelSource';
@@ -19,6 +20,8 @@ export interface HubOptions {
   readonly idleTimeoutMs?: number;
   /** What the user can do instead, appended to "no network" errors. */
   readonly offlineHint?: string;
+  /** Facts for "no network" errors, such as which file it was for. */
+  readonly offlineFacts?: ErrorFacts;
 }
 
 export function hubEndpoint(options: Pick<HubOptions, 'endpoint' | 'env'> = {}): string {
@@ -63,6 +66,7 @@ export function hubGetJson<T>(url: string, what: string, notFound: string, optio
     signal: options.signal,
     idleTimeoutMs: options.idleTimeoutMs,
     offlineHint: options.offlineHint,
+    offlineFacts: options.offlineFacts,
   });
 }
 
@@ -89,7 +93,7 @@ async function resolveQuant(
   if (SPLIT_FILE.test(file)) {
     throw new UnsupportedModelFileError(
       `${uri} is split into several files (${file}), which Gemma Agent does not download. ` +
-        'Download the parts yourself, merge them with llama-gguf-split --merge, and set the path to the merged file.',
+        'Download the parts yourself, merge them with llama-gguf-split --merge, and use the merged file.',
     );
   }
   const size = typeof manifest.ggufFile?.size === 'number' ? manifest.ggufFile.size : undefined;

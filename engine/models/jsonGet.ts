@@ -1,3 +1,4 @@
+import type { ErrorFacts } from '../errors';
 import { DownloadCancelledError, DownloadHttpError, ModelNotFoundError } from './errors';
 import { httpGet, readSmallBody } from './httpGet';
 import { networkError } from './networkErrors';
@@ -16,6 +17,8 @@ export interface JsonGetOptions {
   readonly idleTimeoutMs?: number;
   /** What the user can do instead, appended to "no network" errors. */
   readonly offlineHint?: string;
+  /** Facts for "no network" errors, such as what the document was for. */
+  readonly offlineFacts?: ErrorFacts;
 }
 
 /**
@@ -36,7 +39,7 @@ export async function getJson<T>(url: string, options: JsonGetOptions): Promise<
     body = await readSmallBody(response, 8 << 20);
   } catch (error) {
     if (options.signal?.aborted) throw new DownloadCancelledError(`Resolving ${what} was cancelled.`, { cause: error });
-    throw networkError(error, new URL(url).host, `look up ${what}`, options.offlineHint);
+    throw networkError(error, new URL(url).host, `look up ${what}`, options.offlineHint, options.offlineFacts);
   }
   if ((options.notFoundStatuses ?? [404]).includes(status)) throw new ModelNotFoundError(options.notFound);
   if ((status === 401 || status === 403) && options.refused) throw new DownloadHttpError(options.refused(status), status);

@@ -29,11 +29,11 @@ function fileName(info: ModelFileInfo): string {
   return path.basename(info.path);
 }
 
-/** Names what a misplaced file actually is, so the message can say where it belongs. */
+/** Names what a misplaced file actually is, so the message can say which role it has. */
 function whatItIs(info: ModelFileInfo): string {
-  if (info.kind === 'projector') return 'a multimodal projector (mmproj); it belongs in the projector setting';
-  if (info.architecture === DRAFTER_ARCHITECTURE) return 'a Gemma 4 MTP drafter; it belongs in the drafter setting';
-  if (info.architecture === MODEL_ARCHITECTURE) return 'a Gemma 4 main model; it belongs in the model setting';
+  if (info.kind === 'projector') return 'a multimodal projector (mmproj); it belongs as the projector';
+  if (info.architecture === DRAFTER_ARCHITECTURE) return 'a Gemma 4 MTP drafter; it belongs as the drafter';
+  if (info.architecture === MODEL_ARCHITECTURE) return 'a Gemma 4 main model; it belongs as the model';
   return `a model of architecture "${info.architecture || 'unknown'}"`;
 }
 
@@ -43,7 +43,7 @@ function checkModel(info: ModelFileInfo, problems: ModelSetProblem[]): TextModel
       severity: 'error',
       role: 'model',
       message:
-        `${fileName(info)} is ${whatItIs(info)}. The model setting needs a Gemma 4 model ` +
+        `${fileName(info)} is ${whatItIs(info)}. The model must be a Gemma 4 model ` +
         `(GGUF architecture "${MODEL_ARCHITECTURE}"), for example hf:giladgd/gemma-4-12B-it-GGUF:Q4_K_M.`,
     });
     return undefined;
@@ -70,13 +70,13 @@ function checkDrafter(info: ModelFileInfo, model: TextModelInfo | undefined, pro
   };
   if (info.kind !== 'text' || info.architecture !== DRAFTER_ARCHITECTURE) {
     error(
-      `${fileName(info)} is ${whatItIs(info)}. The drafter setting needs the Gemma 4 MTP drafter ` +
-        `(GGUF architecture "${DRAFTER_ARCHITECTURE}"), or can be left empty to run without one.`,
+      `${fileName(info)} is ${whatItIs(info)}. The drafter must be the Gemma 4 MTP drafter ` +
+        `(GGUF architecture "${DRAFTER_ARCHITECTURE}"), or be left out to run without one.`,
     );
     return;
   }
   if (!model) return;
-  const advice = 'Use the drafter released with this model, or leave the drafter setting empty.';
+  const advice = 'Use the drafter released with this model, or run without a drafter.';
   if (info.embeddingLengthOut === undefined) {
     error(`${fileName(info)} lacks ${DRAFTER_ARCHITECTURE}.embedding_length_out, so it cannot be matched to the model. ${advice}`);
   } else if (info.embeddingLengthOut !== model.embeddingLength) {
@@ -149,8 +149,8 @@ function checkProjector(info: ModelFileInfo, model: TextModelInfo | undefined, p
       severity: 'error',
       role: 'projector',
       message:
-        `${fileName(info)} is ${whatItIs(info)}. The projector setting needs a Gemma 4 mmproj file ` +
-        '(GGUF architecture "clip"), or can be left empty to run without images and voice.',
+        `${fileName(info)} is ${whatItIs(info)}. The projector must be a Gemma 4 mmproj file ` +
+        '(GGUF architecture "clip"), or be left out to run without images and voice.',
     });
     return;
   }

@@ -1,3 +1,4 @@
+import type { ErrorFacts } from '../errors';
 import { NoNetworkError, errnoCode, isNoNetworkCode } from './errors';
 
 const REASONS: Readonly<Record<string, string>> = {
@@ -18,12 +19,12 @@ const REASONS: Readonly<Record<string, string>> = {
  * Wraps a failure to talk to `host` as a NoNetworkError when it is one (offline, DNS,
  * refused, timed out), with what the user can do instead; other errors pass through.
  */
-export function networkError(error: unknown, host: string, action: string, hint?: string): unknown {
+export function networkError(error: unknown, host: string, action: string, hint?: string, facts?: ErrorFacts): unknown {
   const code = errnoCode(error);
   if (!isNoNetworkCode(code) && code !== 'ECONNRESET') return error;
   const reason = (code && REASONS[code]) ?? 'the connection failed';
-  return new NoNetworkError(
-    `No network: could not reach ${host} to ${action} (${reason}).${hint ? ` ${hint}` : ''}`,
-    { cause: error },
-  );
+  return new NoNetworkError(`No network: could not reach ${host} to ${action} (${reason}).${hint ? ` ${hint}` : ''}`, {
+    cause: error,
+    facts: { host, ...facts },
+  });
 }

@@ -34,7 +34,7 @@ export async function inspectRemoteModel(url: string, size: number, options: Hub
         }
         await pipeline(response, fs.createWriteStream(file));
       } catch (error) {
-        throw networkError(error, new URL(url).host, `read the header of ${path.basename(new URL(url).pathname)}`, options.offlineHint);
+        throw networkError(error, new URL(url).host, `read the header of ${path.basename(new URL(url).pathname)}`, options.offlineHint, options.offlineFacts);
       }
       try {
         return await inspectModelFile(file, { declaredSize: size });

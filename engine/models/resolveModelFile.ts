@@ -9,16 +9,15 @@ import { ModelRole, ROLE_LABEL } from './modelRole';
 import { ModelSource, RemoteModelSource, cachedFilePath, describeSource, parseModelSource } from './modelSource';
 
 /**
- * Turns a model setting into a local file: a path is checked and used as it is; a remote
+ * Turns a model location into a local file: a path is checked and used as it is; a remote
  * source is looked up in the models folder and downloaded only when it is not there yet.
+ * Errors carry the file's `role` in their facts, so the front end can name where it is set.
  */
 
 export interface ResolveModelOptions {
   /** Folder for downloaded files; the extension passes one under its global storage. */
   readonly modelsDir: string;
   readonly role?: ModelRole;
-  /** Names the setting in messages, e.g. "the gemmaAgent.model setting". */
-  readonly settingLabel?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: DownloadProgress) => void;
   /** Called when another process (another VS Code window) is downloading the same file. */
@@ -40,10 +39,6 @@ export interface ResolvedModelFile {
   readonly downloaded: boolean;
 }
 
-function settingLabel(options: ResolveModelOptions): string {
-  return options.settingLabel ?? `the ${ROLE_LABEL[options.role ?? 'model']} setting`;
-}
-
 /** Where the file for `spec` is, or will be once downloaded; needs no network. */
 export function plannedModelPath(spec: string, modelsDir: string, homeDir?: string): string {
   const source = parseModelSource(spec, homeDir);
@@ -60,15 +55,12 @@ async function isFile(filePath: string): Promise<boolean> {
 }
 
 async function resolveLocal(filePath: string, options: ResolveModelOptions): Promise<string> {
+  const facts = { role: options.role ?? 'model', path: filePath };
   if (!(await isFile(filePath))) {
-    throw new ModelNotFoundError(
-      `There is no ${ROLE_LABEL[options.role ?? 'model']} file at ${filePath}. Check ${settingLabel(options)}.`,
-    );
+    throw new ModelNotFoundError(`There is no ${ROLE_LABEL[facts.role]} file at ${filePath}.`, { facts });
   }
   if (!(await hasGgufMagic(filePath))) {
-    throw new CorruptModelFileError(
-      `${filePath} is not a GGUF file (it does not start with "GGUF"). Set ${settingLabel(options)} to a .gguf file.`,
-    );
+    throw new CorruptModelFileError(`${filePath} is not a GGUF file (it does not start with "GGUF"); the ${ROLE_LABEL[facts.role]} must be a .gguf file.`, { facts });
   }
   return filePath;
 }
@@ -104,7 +96,8 @@ async function downloadRemote(
   // Another process may have finished it while this one waited for the lock.
   if (await existingDownload(destination)) return { path: destination, source, downloaded: false };
   const label = `the ${ROLE_LABEL[options.role ?? 'model']} ${describeSource(source)}`;
-  const offlineHint = `Put the file at ${destination} or set ${settingLabel(options)} to a local path.`;
+  const offlineHint = `Put the file at ${destination}, or use a local path for the ${ROLE_LABEL[options.role ?? 'model']}.`;
+  const offlineFacts = { role: options.role ?? 'model', destination };
   const hub: HubOptions = {
     endpoint: options.endpoint,
     token: options.token,
@@ -112,6 +105,7 @@ async function downloadRemote(
     signal: options.signal,
     idleTimeoutMs: options.idleTimeoutMs,
     offlineHint,
+    offlineFacts,
   };
   const remote = await resolveDownloadUrl(source, hub);
   await downloadFile({
@@ -125,6 +119,7 @@ async function downloadRemote(
     idleTimeoutMs: options.idleTimeoutMs,
     label,
     offlineHint,
+    offlineFacts,
   });
   return { path: destination, source, downloaded: true };
 }
@@ -147,9 +142,8 @@ export interface ResolvedModelSet {
   readonly projector?: ResolvedModelFile;
 }
 
-export interface ResolveModelSetOptions extends Omit<ResolveModelOptions, 'role' | 'onProgress' | 'settingLabel'> {
+export interface ResolveModelSetOptions extends Omit<ResolveModelOptions, 'role' | 'onProgress'> {
   readonly onProgress?: (role: ModelRole, progress: DownloadProgress) => void;
-  readonly settingLabels?: Partial<Readonly<Record<ModelRole, string>>>;
 }
 
 /** Resolves the three files one after another, so progress reads as one download at a time. */
@@ -158,7 +152,6 @@ export async function resolveModelSet(specs: ModelSetSpecs, options: ResolveMode
     resolveModelFile(spec, {
       ...options,
       role,
-      settingLabel: options.settingLabels?.[role],
       onProgress: options.onProgress ? (p) => options.onProgress?.(role, p) : undefined,
     });
   const model = await one('model', specs.model);

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { EngineStartError } from './engineSupervisor';
 
 /**
  * The machine-wide record of the shared engine, in the extension's global storage: where it
@@ -146,7 +147,9 @@ export class EngineRegistry {
           fs.rmSync(this.lockDir, { recursive: true, force: true });
           continue;
         }
-        if (Date.now() > deadline) throw new Error('Another window has been starting the engine for too long; try again, or restart that window.', { cause: error });
+        if (Date.now() > deadline) {
+          throw new EngineStartError('engine-shared-start-timeout', `Another process${holder !== undefined ? ` (pid ${holder})` : ''} has been starting the shared engine for too long.`, '', { holder }, { cause: error });
+        }
         if (!waited) options.onWait?.();
         waited = true;
         await sleep(200);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import { CodedError, errorMessage, type ErrorFacts } from '../errors';
 import { LogTail } from './logTail';
 import { parseListeningUrl, serverArgs, type EngineLaunchConfig } from './serverArgs';
 import { watchLeases, type LeaseWatch } from './leaseWatchdog';
@@ -23,13 +24,28 @@ export type SupervisorEvent =
   | { type: 'stopped' }
   | { type: 'log'; line: string };
 
-export class EngineStartError extends Error {
+export const ENGINE_START_ERROR_CODES = [
+  'engine-not-running',
+  'engine-start-timeout',
+  'engine-stopped',
+  'engine-spawn-failed',
+  'engine-exited',
+  'engine-crash-loop',
+  'engine-shared-start-timeout',
+] as const;
+
+export type EngineStartErrorCode = (typeof ENGINE_START_ERROR_CODES)[number];
+
+/** Why llama-server could not be started or kept running; `logTail` is its last output. */
+export class EngineStartError extends CodedError<EngineStartErrorCode> {
   constructor(
+    code: EngineStartErrorCode,
     message: string,
     readonly logTail: string,
+    facts: ErrorFacts = {},
+    options?: { cause?: unknown },
   ) {
-    super(message);
-    this.name = 'EngineStartError';
+    super(code, message, facts, options);
   }
 }
 
@@ -127,12 +143,13 @@ export class EngineSupervisor {
     }
     if (this.starting) return this.starting;
     if (this.state === 'idle' || this.state === 'failed' || this.state === 'stopping') {
-      throw new EngineStartError('The engine is not running. Start it with "Gemma Agent: Start Engine".', this.logTail);
+      throw new EngineStartError('engine-not-running', 'The engine is not running.', this.logTail);
     }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         off();
-        reject(new EngineStartError(`The engine did not come back within ${Math.round(this.options.startTimeoutMs / 1000)} s.`, this.logTail));
+        const seconds = Math.round(this.options.startTimeoutMs / 1000);
+        reject(new EngineStartError('engine-start-timeout', `The engine did not come back within ${seconds} s.`, this.logTail, { seconds, phase: 'restart' }));
       }, this.options.startTimeoutMs + Math.max(0, ...this.options.restartDelaysMs));
       const off = this.onEvent((event) => {
         if (event.type === 'ready') {
@@ -142,7 +159,7 @@ export class EngineSupervisor {
         } else if (event.type === 'failed' || event.type === 'stopped') {
           clearTimeout(timer);
           off();
-          reject(event.type === 'failed' ? event.error : new EngineStartError('The engine was stopped.', this.logTail));
+          reject(event.type === 'failed' ? event.error : new EngineStartError('engine-stopped', 'The engine was stopped.', this.logTail));
         }
       });
     });
@@ -236,20 +253,21 @@ export class EngineSupervisor {
         // A shared engine gets its own process group, so it outlives this window while others use it.
         child = spawn(this.config.binary, serverArgs(this.config, apiKey), { stdio: ['ignore', 'pipe', 'pipe'], env, detached: this.options.shared !== undefined });
       } catch (err) {
-        reject(this.fail(`Could not start ${this.config.binary}: ${(err as Error).message}`));
+        reject(this.fail('engine-spawn-failed', `Could not start ${this.config.binary}: ${errorMessage(err)}`, { binary: this.config.binary }));
         return;
       }
       this.child = child;
       if (child.pid) this.stopWatchdog = this.options.shared ? watchLeases(child.pid, this.options.shared) : watchChild(child.pid);
 
-      const fail = (message: string): void => {
+      const fail = (code: EngineStartErrorCode, message: string, facts: ErrorFacts = {}): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timeout);
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-        reject(this.fail(message));
+        reject(this.fail(code, message, facts));
       };
-      const timeout = setTimeout(() => fail(`The engine did not become ready within ${Math.round(this.options.startTimeoutMs / 1000)} s.`), this.options.startTimeoutMs);
+      const seconds = Math.round(this.options.startTimeoutMs / 1000);
+      const timeout = setTimeout(() => fail('engine-start-timeout', `The engine did not become ready within ${seconds} s.`, { seconds, phase: 'start' }), this.options.startTimeoutMs);
 
       const onOutput = (chunk: Buffer): void => {
         for (const line of this.tail.push(chunk.toString())) {
@@ -264,12 +282,14 @@ export class EngineSupervisor {
 
       child.on('error', (err: NodeJS.ErrnoException) => {
         const hint = err.code === 'ENOENT' ? ' The file does not exist.' : err.code === 'EACCES' ? ' It is not executable.' : '';
-        fail(`Could not start ${this.config.binary}: ${err.message}.${hint}`);
+        fail('engine-spawn-failed', `Could not start ${this.config.binary}: ${err.message}.${hint}`, { binary: this.config.binary, errno: err.code });
       });
       child.on('exit', (code, signal) => {
         if (!settled) {
-          if (this.state === 'stopping') return fail('The engine was stopped before it finished starting.');
-          fail(`The engine exited during start-up (${signal ?? `exit code ${code}`}). ${explainExit(this.tail.text())}`);
+          if (this.state === 'stopping') return fail('engine-stopped', 'The engine was stopped before it finished starting.');
+          const exit = signal ?? `exit code ${code}`;
+          const cause = exitCause(this.tail.text());
+          fail('engine-exited', `The engine exited during start-up (${exit}).${EXIT_CAUSE_TEXT[cause] ? ` ${EXIT_CAUSE_TEXT[cause]}` : ''}`, { exit, exitCause: cause });
           return;
         }
         this.onUnexpectedExit(child, code, signal);
@@ -302,8 +322,8 @@ export class EngineSupervisor {
     });
   }
 
-  private fail(message: string): EngineStartError {
-    const error = new EngineStartError(message, this.tail.text());
+  private fail(code: EngineStartErrorCode, message: string, facts: ErrorFacts = {}): EngineStartError {
+    const error = new EngineStartError(code, message, this.tail.text(), facts);
     this.stopWatchdog?.();
     this.stopWatchdog = undefined;
     this.child = undefined;
@@ -324,7 +344,11 @@ export class EngineSupervisor {
     const delay = this.options.restartDelaysMs[this.crashCount];
     this.crashCount += 1;
     if (delay === undefined) {
-      this.fail(`The engine crashed ${this.crashCount} times in a row and was not restarted again. ${explainExit(this.tail.text())}`);
+      const cause = exitCause(this.tail.text());
+      this.fail('engine-crash-loop', `The engine crashed ${this.crashCount} times in a row and was not restarted again.${EXIT_CAUSE_TEXT[cause] ? ` ${EXIT_CAUSE_TEXT[cause]}` : ''}`, {
+        crashes: this.crashCount,
+        exitCause: cause,
+      });
       return;
     }
     this.state = 'backoff';
@@ -347,12 +371,25 @@ function loadStage(line: string): string | undefined {
   return undefined;
 }
 
-/** Turns the usual start-up failures into advice; the raw log tail goes with the error anyway. */
-export function explainExit(logTail: string): string {
-  if (/failed to open|No such file|error loading model: .*file/i.test(logTail)) return 'A model file could not be opened: check the model, drafter and projector paths.';
-  if (/invalid argument|unknown argument|error: invalid/i.test(logTail)) return 'llama-server rejected an argument: check "gemmaAgent.engine.extraArgs", or update llama-server.';
-  if (/failed to allocate|out of memory|cudaMalloc failed|unable to allocate/i.test(logTail)) return 'Not enough memory: lower "gemmaAgent.engine.contextSize" or "gemmaAgent.engine.gpuLayers", or use a smaller quantization.';
-  if (/unknown model architecture/i.test(logTail)) return 'This llama-server does not know the model architecture: it is too old for Gemma 4.';
-  if (/couldn't bind|address already in use/i.test(logTail)) return 'The server could not open its port.';
-  return 'Open the engine log ("Gemma Agent: Show Engine Log") for details.';
+/** What the log of an engine that exited says went wrong; 'unknown' when it says nothing we know. */
+export type ExitCause = 'model-file' | 'bad-argument' | 'out-of-memory' | 'unknown-architecture' | 'port-in-use' | 'unknown';
+
+/** The usual start-up failures, read from the log tail (which goes with the error anyway). */
+export function exitCause(logTail: string): ExitCause {
+  if (/failed to open|No such file|error loading model: .*file/i.test(logTail)) return 'model-file';
+  if (/invalid argument|unknown argument|error: invalid/i.test(logTail)) return 'bad-argument';
+  if (/failed to allocate|out of memory|cudaMalloc failed|unable to allocate/i.test(logTail)) return 'out-of-memory';
+  if (/unknown model architecture/i.test(logTail)) return 'unknown-architecture';
+  if (/couldn't bind|address already in use/i.test(logTail)) return 'port-in-use';
+  return 'unknown';
 }
+
+/** Each cause as a neutral sentence for the message; where to fix it is the front end's to say. */
+export const EXIT_CAUSE_TEXT: Readonly<Record<ExitCause, string>> = {
+  'model-file': 'A model file could not be opened.',
+  'bad-argument': 'llama-server rejected an argument.',
+  'out-of-memory': 'There was not enough memory for the model and its context.',
+  'unknown-architecture': 'This llama-server does not know the model architecture: it is too old for Gemma 4.',
+  'port-in-use': 'The server could not open its port.',
+  unknown: '',
+};

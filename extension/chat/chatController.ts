@@ -1,10 +1,13 @@
 import * as vscode from 'vscode';
+import { errorMessage } from '../../engine/errors';
 import type { RunCheckpoint } from '../../agent/checkpoint/runCheckpoint';
 import type { ContentPart } from '../../engine/protocol';
 import type { ChatMessageView, HostAction } from '../../webview/protocol';
 import type { EngineController } from '../engineController';
 import type { WindowWorkspace } from '../workspace/windowWorkspace';
 import type { PendingAttachment } from './attachments';
+import { errorText, problemText } from '../errorText';
+import { readSettings } from '../settings/settings';
 import { ChatApprover } from './chatApprover';
 import type { ChatStore, StoredChat } from './core/chatStore';
 import { runChatTurn } from './chatTurn';
@@ -150,11 +153,11 @@ export class ChatController implements vscode.Disposable {
       this.lastCheckpoint = result.checkpoint;
       if (result.reason === 'stopped' && turn.isShown) turn.reply.stopped = true;
       if (result.reason === 'failed' || result.reason === 'loop-detected' || result.reason === 'step-limit') {
-        const why = result.reason === 'loop-detected' ? 'The agent repeated the same action and was stopped.' : result.reason === 'step-limit' ? 'The agent reached its step limit ("gemmaAgent.agent.maxSteps").' : (result.error ?? 'The agent failed.');
+        const why = result.reason === 'loop-detected' ? 'The agent repeated the same action and was stopped.' : result.reason === 'step-limit' ? 'The agent reached its step limit ("gemmaAgent.agent.maxSteps").' : problemText(result.error ?? 'The agent failed.', result.problem, readSettings());
         this.show({ id: this.id('e'), role: 'error', text: why, retryable: result.reason === 'failed' });
       }
     } catch (err) {
-      this.show({ id: this.id('e'), role: 'error', text: err instanceof Error ? err.message : String(err), retryable: true });
+      this.show({ id: this.id('e'), role: 'error', text: errorText(err, readSettings()), retryable: true });
     } finally {
       this.approver.denyAll('the run ended');
       progressSave.cancel();
@@ -232,7 +235,7 @@ export class ChatController implements vscode.Disposable {
       await this.deps.store.save(this.chat);
       this.saveFailed = false;
     } catch (err) {
-      this.deps.log.error(`Chat: could not save the conversation: ${err instanceof Error ? err.message : String(err)}`);
+      this.deps.log.error(`Chat: could not save the conversation: ${errorMessage(err)}`);
       if (!this.saveFailed) this.notice('warning', 'This conversation could not be saved to disk, so a reload may lose it. See the Gemma Agent log.');
       this.saveFailed = true;
     }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../engine/errors';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RunCheckpoint } from '../../agent/checkpoint/runCheckpoint';
@@ -57,7 +58,7 @@ export class EditorActions implements vscode.Disposable {
     try {
       if (pathHint) relative = workspace.relativeOrUndefined(workspace.uri(pathHint));
     } catch (error) {
-      return this.notify('error', (error instanceof Error ? error.message : String(error)));
+      return this.notify('error', errorMessage(error));
     }
     const active = vscode.window.activeTextEditor?.document.uri;
     relative ??= active ? workspace.relativeOrUndefined(active) : undefined;
@@ -74,7 +75,7 @@ export class EditorActions implements vscode.Disposable {
     try {
       await checkpoint.workspace.applyChange(existing ? { kind: 'modify', path: relative, content: code } : { kind: 'create', path: relative, content: code });
     } catch (error) {
-      return this.notify('error', `Could not apply the code to ${relative}: ${(error instanceof Error ? error.message : String(error))}`);
+      return this.notify('error', `Could not apply the code to ${relative}: ${errorMessage(error)}`);
     }
     this.onCheckpoint(checkpoint);
   }
@@ -92,7 +93,7 @@ export class EditorActions implements vscode.Disposable {
       const position = line ? new vscode.Position(Math.max(0, Number(line) - 1), 0) : undefined;
       await vscode.window.showTextDocument(workspace.uri(file), position ? { selection: new vscode.Range(position, position) } : undefined);
     } catch (error) {
-      this.notify('warning', (error instanceof Error ? error.message : String(error)));
+      this.notify('warning', errorMessage(error));
     }
   }
 

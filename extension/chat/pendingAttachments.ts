@@ -1,3 +1,4 @@
+import { errorMessage } from '../../engine/errors';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PreparedAudio } from '../../engine/media';
@@ -70,7 +71,7 @@ export class PendingAttachments {
     try {
       this.add(await imageAttachment(bytes, name, setting('imageTokenBudget')));
     } catch (err) {
-      this.notice('error', `${name}: ${err instanceof Error ? err.message : String(err)}`);
+      this.notice('error', `${name}: ${errorMessage(err)}`);
     }
   }
 
@@ -79,7 +80,7 @@ export class PendingAttachments {
       const clip = await this.recorder.start();
       if (clip) this.add(audioAttachment(clip));
     } catch (err) {
-      this.notice('error', err instanceof Error ? err.message : String(err));
+      this.notice('error', errorMessage(err));
     }
   }
 

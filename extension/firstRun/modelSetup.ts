@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { planRepoSet, type SetPlan } from '../../engine/modelSetPlan';
 import { formatBytes, listRepoFiles, pickModelSet, RECOMMENDED_REPO, setBytes, setUris, sidecarsBeside, type RepoFile, type RepoModelSet } from '../../engine/models';
+import { errorMessage } from '../../engine/errors';
+import { errorText } from '../errorText';
 import { readSettings } from '../settings/settings';
 import type { EngineController } from '../engineController';
 
@@ -36,7 +38,7 @@ export async function downloadRecommendedSet(engine: EngineController, log: vsco
     files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemma Agent: looking up the recommended model set' }, () => listRepoFiles(owner, repo));
     set = pickModelSet(owner, repo, files, quant);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorText(err);
     log.error(`Looking up hf:${owner}/${repo}: ${message}`);
     void vscode.window.showErrorMessage(`Gemma Agent: could not look up the recommended model set. ${message}`, 'Choose Model File…').then((pick) => pick && chooseModelFile(engine));
     return;
@@ -46,7 +48,7 @@ export async function downloadRecommendedSet(engine: EngineController, log: vsco
   try {
     plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemma Agent: checking that the model set fits in memory' }, () => planRepoSet(set, files, readSettings().contextSize));
   } catch (err) {
-    log.warn(`The memory plan before the download failed (${err instanceof Error ? err.message : String(err)}); it runs again before the model loads.`);
+    log.warn(`The memory plan before the download failed (${errorMessage(err)}); it runs again before the model loads.`);
   }
   if (plan && !plan.fit.fits) {
     if (!plan.smaller) {

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
-import { isAbortError } from '../../engine/client';
+import { isAbortError } from '../../engine/errors';
 import type { EngineController } from '../engineController';
+import { errorText } from '../errorText';
+import { readSettings } from '../settings/settings';
 import { collectEditContext } from './editContextCollector';
 import { buildEditMessages } from './core/editPrompt';
 import { DiffDecorations } from './diffDecorations';
@@ -132,8 +134,8 @@ export class InlineChatController implements vscode.Disposable {
         if (event.delta.includes('\n')) session.showPartial(code(reply, false));
       }
     } catch (err) {
-      if (signal.aborted || isAbortError(err)) return;
-      const message = err instanceof Error ? err.message : String(err);
+      if (isAbortError(err, signal)) return;
+      const message = errorText(err, readSettings());
       this.log.error(`Inline change ${session.id} failed: ${message}`);
       await session.fail();
       void vscode.window.showErrorMessage(`Gemma Agent: inline chat failed, the file is unchanged. ${message}`, 'Open Log').then((pick) => pick && this.log.show());

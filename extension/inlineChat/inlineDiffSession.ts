@@ -5,6 +5,7 @@ import { layoutBlock, layoutStreaming, type BlockLayout, type HunkState } from '
 import type { EditContext, EditTurn } from './core/editPrompt';
 import { applyHunks, computeHunks, type Hunk } from './core/hunks';
 import { spliceBetween, spliceToReplacement, type LineSplice } from './core/lineSplice';
+import { errorMessage } from '../../engine/errors';
 
 export type SessionPhase = 'generating' | 'review' | 'ended';
 
@@ -240,7 +241,7 @@ export class InlineDiffSession implements vscode.Disposable {
       try {
         await this.write(this.desiredLayout(), closeUndo);
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
+        const message = errorMessage(err);
         this.log.error(`Inline change ${this.id}: ${message}`);
         void vscode.window.showErrorMessage(`Gemma Agent: could not update the inline change: ${message}`);
         this.end('failed');

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { CHROMIUM_PATH_SETTING, type StopReason } from '../../agent/screenshotToCode';
+import type { StopReason } from '../../agent/screenshotToCode';
+import { CHROMIUM_PATH_SETTING } from './screenshotSettings';
 
 /** The messages of screenshot to code that offer a way out (a setting, the log). */
 

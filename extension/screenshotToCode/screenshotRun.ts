@@ -8,8 +8,11 @@ import {
   type ScreenshotToCodeResult,
   type ScreenshotToCodeRound,
 } from '../../agent/screenshotToCode';
-import { type EngineClient, EngineError, isAbortError } from '../../engine/client';
+import { type EngineClient, EngineError } from '../../engine/client';
+import { isAbortError } from '../../engine/errors';
 import type { PreparedImage } from '../../engine/media';
+import { errorText } from '../errorText';
+import { readSettings } from '../settings/settings';
 import type { VsCodeWorkspace } from '../workspace/vscodeWorkspace';
 import { CheckpointWriter } from './core/checkpointWriter';
 import { markupFile, type OutputLocation, toWorkspacePath } from './core/outputLocation';
@@ -222,7 +225,7 @@ export class ScreenshotRun {
       });
       return;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error, readSettings());
     const stage = completed > 0 ? ` in round ${completed + 1}` : '';
     // Our own errors already say everything; a stack only helps with the unexpected.
     const expected = isScreenshotToCodeError(error) || error instanceof EngineError;

@@ -1,5 +1,7 @@
 import { setting } from '../settings/settings';
 
+export const CHROMIUM_PATH_SETTING = 'gemmaAgent.preview.chromiumPath';
+
 export interface ScreenshotToCodeSettings {
   /** Model turns, the first included. */
   maxRounds: number;

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isMediaError, MAX_IMAGE_BYTES, MediaError, type MediaInput, prepareImage, type PreparedImage } from '../../engine/media';
 import type { EngineConnection, EngineController } from '../engineController';
+import { errorText } from '../errorText';
 import { readSettings } from '../settings/settings';
 import { VsCodeWorkspace } from '../workspace/vscodeWorkspace';
 import { firstFreeFolder, folderNameFor, type OutputLocation, plannedPaths } from './core/outputLocation';
@@ -50,7 +51,7 @@ export class ScreenshotToCodeController implements vscode.Disposable {
       await this.runNow(argument, abort);
     } catch (error) {
       // Everything expected is reported where it happens; this is the last net for the unexpected.
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error, readSettings());
       this.log.error(`Screenshot to code failed: ${error instanceof Error && error.stack ? error.stack : message}`);
       void showFailure(`Gemma Agent: screenshot to code failed: ${message}`, this.log);
     } finally {
@@ -130,7 +131,7 @@ export class ScreenshotToCodeController implements vscode.Disposable {
     try {
       return await this.engine.connection();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error, readSettings());
       this.log.error(`Screenshot to code: the engine is not available: ${message}`);
       void showFailure(`Gemma Agent: screenshot to code needs the engine, which is not available. ${message}`, this.log);
       return undefined;

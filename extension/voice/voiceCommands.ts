@@ -6,6 +6,8 @@ import type { ChatController } from '../chat/chatController';
 import { VsCodeWorkspace } from '../workspace/vscodeWorkspace';
 import type { ChatViewProvider } from '../chat/chatViewProvider';
 import type { EngineController } from '../engineController';
+import { errorText } from '../errorText';
+import { readSettings } from '../settings/settings';
 import type { VoiceRecorderController } from './voiceController';
 
 interface VoiceCommandDeps {
@@ -89,7 +91,7 @@ export function registerVoiceCommands(deps: VoiceCommandDeps): vscode.Disposable
         if (!text) throw new Error('Nothing was recognised in the recording.');
         await editor.edit((b) => b.replace(editor.selection, text));
       } catch (err) {
-        void vscode.window.showErrorMessage(`Gemma Agent: dictation failed: ${err instanceof Error ? err.message : String(err)}`);
+        void vscode.window.showErrorMessage(`Gemma Agent: dictation failed: ${errorText(err, readSettings())}`);
       }
     }),
   );

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isMediaError } from '../../engine/media';
+import { errorText } from '../errorText';
 import { formatRecordingTime, levelBar } from './core/recordingDisplay';
 import { isRecorderError } from './core/recorderErrors';
 import { deleteStaleRecordings, recordVoiceClip, type VoiceClip } from './core/recordVoiceClip';
@@ -123,7 +124,7 @@ export class VoiceRecorderController implements vscode.Disposable {
 
   /** A notification for a failed record(), with the way out the error calls for. */
   async showError(err: unknown): Promise<void> {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorText(err);
     this.log?.error(`Voice: ${message}`);
     const settingsFix = isRecorderError(err) && (err.code === 'no-recorder' || err.code === 'invalid-command' || err.code === 'exited-early');
     const actions = settingsFix ? ['Open Voice Settings', 'Show Log'] : ['Show Log'];

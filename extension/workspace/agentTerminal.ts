@@ -1,3 +1,4 @@
+import { errorMessage } from '../../engine/errors';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CommandOptions, CommandResult } from '../../agent/workspace/workspace';
@@ -140,7 +141,7 @@ export class AgentTerminal implements vscode.Disposable {
         for (const d of cleanup) d.dispose();
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
-        reject(new Error(`The terminal could not run the command: ${error instanceof Error ? error.message : String(error)}`));
+        reject(new Error(`The terminal could not run the command: ${errorMessage(error)}`));
         return;
       }
       // read() only sees data written after its first call: call it at once.

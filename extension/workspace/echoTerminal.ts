@@ -1,3 +1,4 @@
+import { errorMessage } from '../../engine/errors';
 import * as vscode from 'vscode';
 import type { ShellCommandOptions } from '../../agent/workspace/commandRunner';
 import type { CommandOptions, CommandResult } from '../../agent/workspace/workspace';
@@ -48,7 +49,7 @@ export class EchoTerminal implements vscode.Disposable {
       this.write(echoCommandEnd(result, (Date.now() - started) / 1000));
       return result;
     } catch (error) {
-      this.write(echoCommandEnd({ error: error instanceof Error ? error.message : String(error) }, (Date.now() - started) / 1000));
+      this.write(echoCommandEnd({ error: errorMessage(error) }, (Date.now() - started) / 1000));
       throw error;
     } finally {
       this.onInterrupt = undefined;

@@ -155,6 +155,8 @@ describe('agent headless runner (gemma-agent run)', () => {
     const down = await run(['run', '-w', project, '--endpoint', engine.url, 'hello']);
     assert.equal(down.code, 1);
     assert.match(down.stdout, /Nothing answers at http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(down.stdout, /Start llama-server .*--endpoint/, 'says what to do in the terms of the CLI');
+    assert.doesNotMatch(down.stdout, /Gemma Agent:|gemmaAgent\./);
     engine = await startScriptedEngine();
   });
 

@@ -225,7 +225,9 @@ describe('agent loop (scripted engine, in-memory workspace)', () => {
     const session = new AgentSession(options({ engineRetries: 2 }));
     const result = await session.run('Explain add', { onEvent: (e) => events.push(e) });
     assert.equal(result.reason, 'failed');
-    assert.match(result.error ?? '', /connection to the local engine broke.*gave up after 2 retries/);
+    assert.match(result.error ?? '', /connection to the engine broke.*gave up after 2 retries/);
+    assert.equal(result.problem?.code, 'engine-connection-lost', 'the failure keeps its code for the front end to word');
+    assert.deepEqual(events.find((e) => e.type === 'error'), { type: 'error', message: result.error, fatal: true, problem: result.problem });
     assert.deepEqual(session.messages.map((m) => m.role), ['system', 'user']);
     // The same session carries on once the engine is back.
     engine.push(reply('It subtracts.'));
@@ -346,7 +348,7 @@ describe('agent loop (scripted engine, in-memory workspace)', () => {
     assert.equal(approver.asked.length, 1);
     assert.equal(approver.asked[0].category, 'edit');
     assert.match(approver.asked[0].after ?? '', /a \+ b/);
-    assert.equal(approver.asked[0].why, 'edits ask first (approval.edits is "ask")', 'the approver hears why the policy asks');
+    assert.equal(approver.asked[0].why, 'edits ask first', 'the approver hears why the policy asks');
     assert.equal(workspace.files.get('math.js'), 'function add(a, b) {\n  return a - b;\n}\n', 'nothing changed');
     assert.match(toolMessages(result.messages)[0].content as string, /^The user denied: I will do it myself/);
     assert.deepEqual(

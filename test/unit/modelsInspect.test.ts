@@ -90,15 +90,15 @@ describe('models: GGUF inspection and set check', () => {
     assert.deepEqual(checkModelSet({ model }), []);
   });
 
-  it('says where a file belongs when it is in the wrong setting', () => {
+  it('says which role a file belongs in when it is in the wrong one', () => {
     const swapped = checkModelSet({ model: drafter, drafter: model, projector: model });
     assert.equal(swapped.length, 3);
     assert.ok(swapped.every((p) => p.severity === 'error'));
-    assert.match(swapped[0].message, /MTP drafter; it belongs in the drafter setting/);
-    assert.match(swapped[1].message, /Gemma 4 main model; it belongs in the model setting/);
-    assert.match(swapped[2].message, /it belongs in the model setting/);
+    assert.match(swapped[0].message, /MTP drafter; it belongs as the drafter/);
+    assert.match(swapped[1].message, /Gemma 4 main model; it belongs as the model/);
+    assert.match(swapped[2].message, /it belongs as the model/);
     const projectorAsModel = checkModelSet({ model: projector });
-    assert.match(projectorAsModel[0].message, /multimodal projector \(mmproj\); it belongs in the projector setting/);
+    assert.match(projectorAsModel[0].message, /multimodal projector \(mmproj\); it belongs as the projector/);
     const otherArch = checkModelSet({ model: { ...model, architecture: 'llama' } });
     assert.match(otherArch[0].message, /architecture "llama"/);
   });

@@ -155,16 +155,17 @@ describe('models: resolving settings to files', () => {
     assert.equal(viaHome.path, localModel);
   });
 
-  it('says which setting to fix for a missing or non-GGUF local file', async () => {
+  it('says which file of the set is missing or not GGUF, with its role in the facts', async () => {
+    const missing = path.join(root, 'nope.gguf');
     await assert.rejects(
-      resolveModelFile(path.join(root, 'nope.gguf'), { modelsDir, role: 'drafter' }),
-      (e: unknown) => e instanceof ModelNotFoundError && /no MTP drafter file at .*nope\.gguf\. Check the MTP drafter setting/.test(e.message),
+      resolveModelFile(missing, { modelsDir, role: 'drafter' }),
+      (e: unknown) => e instanceof ModelNotFoundError && /There is no MTP drafter file at .*nope\.gguf\.$/.test(e.message) && e.facts.role === 'drafter' && e.facts.path === missing,
     );
     const text = path.join(root, 'notes.txt');
     fs.writeFileSync(text, 'not a model');
     await assert.rejects(
-      resolveModelFile(text, { modelsDir, settingLabel: 'gemmaAgent.model' }),
-      (e: unknown) => e instanceof CorruptModelFileError && /Set gemmaAgent\.model to a \.gguf file/.test(e.message),
+      resolveModelFile(text, { modelsDir }),
+      (e: unknown) => e instanceof CorruptModelFileError && /is not a GGUF file .*the model must be a \.gguf file/.test(e.message) && e.facts.role === 'model',
     );
   });
 
@@ -240,7 +241,9 @@ describe('models: resolving settings to files', () => {
       (e: unknown) =>
         e instanceof NoNetworkError &&
         e.message.startsWith('No network: could not reach 127.0.0.1') &&
-        e.message.includes(`Put the file at ${planned} or set the model setting to a local path.`),
+        e.message.includes(`Put the file at ${planned}, or use a local path for the model.`) &&
+        e.facts.role === 'model' &&
+        e.facts.host === new URL(offline).host,
     );
   });
 

@@ -256,7 +256,7 @@ describe('voice: RecorderProcess with a scripted recorder', function () {
     await recorder.cancel();
     assert.equal(recorder.state, 'cancelled');
     assert.equal(await exists(recorder.file!), false);
-    await rejectsWith(recorder.stop(), 'empty', /cancelled/);
+    await rejectsWith(recorder.stop(), 'no-audio', /cancelled/);
   });
 
   it('a recorder that ignores SIGINT is stopped with SIGTERM', async () => {
@@ -273,7 +273,7 @@ describe('voice: RecorderProcess with a scripted recorder', function () {
     const recorder = make({}, 'silent-start');
     await recorder.start();
     await sleep(200);
-    await rejectsWith(recorder.stop(), 'empty', /wrote no audio/);
+    await rejectsWith(recorder.stop(), 'no-audio', /wrote no audio/);
     assert.equal(await exists(recorder.file!), false);
   });
 
@@ -299,7 +299,7 @@ describe('voice: RecorderProcess with a scripted recorder', function () {
       const file = await stopped;
       assert.ok(readWavLayout(await fs.readFile(file)).frames > 0);
     } catch (err) {
-      assert.ok(err instanceof RecorderError && err.code === 'empty', String(err));
+      assert.ok(err instanceof RecorderError && err.code === 'no-audio', String(err));
     }
   });
 

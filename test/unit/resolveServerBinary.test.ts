@@ -33,7 +33,7 @@ describe('llama-server on PATH: used when it has what the model set needs', () =
 
   it('refuses it when a drafter is set, naming what it lacks', async () => {
     fakeServerOnPath(dir, ['--mmproj FILE', '--spec-type [none|ngram-cache]']);
-    await assert.rejects(resolve({ drafting: true, multimodal: true }), (err: unknown) => err instanceof BinaryNotFoundError && err.problem === 'too-old' && /draft-mtp/.test(err.message) && !/mmproj/.test(err.message));
+    await assert.rejects(resolve({ drafting: true, multimodal: true }), (err: unknown) => err instanceof BinaryNotFoundError && err.code === 'binary-too-old' && /draft-mtp/.test(err.message) && !/mmproj/.test(err.message));
   });
 
   it('refuses a server without multimodal input when a projector is set', async () => {

@@ -53,14 +53,14 @@ describe('screenshot to code: finding Chromium', () => {
   it('uses a configured path, and says so when it is wrong', async () => {
     const isExecutable = async (file: string) => file === '/opt/my/chrome';
     assert.equal(await findChromium({ configuredPath: '/opt/my/chrome', isExecutable }), '/opt/my/chrome');
-    await rejectsWith(findChromium({ configuredPath: '/nope/chrome', isExecutable }), 'bad-chromium-path', /gemmaAgent\.preview\.chromiumPath is set to \/nope\/chrome/);
+    await rejectsWith(findChromium({ configuredPath: '/nope/chrome', isExecutable }), 'bad-chromium-path', /The browser path \/nope\/chrome names no runnable program/);
   });
 
-  it('asks to install Chromium or set the setting when none is found', async () => {
+  it('says where it looked when none is found', async () => {
     await rejectsWith(
       findChromium({ platform: 'linux', env: { PATH: '/bin' }, isExecutable: async () => false }),
       'no-chromium',
-      /Install Chromium or set gemmaAgent\.preview\.chromiumPath/,
+      /No Chrome or Chromium was found.*Looked for: \/usr\/bin\/chromium/,
     );
   });
 

@@ -1,5 +1,6 @@
 import { isScreenshotToCodeError, renderHtmlToPng } from '../../../agent/screenshotToCode';
-import { isAbortError } from '../../../engine/client';
+import { isAbortError } from '../../../engine/errors';
+import { errorText } from '../../errorText';
 
 export interface PageRendererOptions {
   /** The markup file to render, absolute. */
@@ -39,9 +40,9 @@ export function pageRenderer(options: PageRendererOptions): () => Promise<Buffer
         signal: options.signal,
       });
     } catch (error) {
-      if (options.signal.aborted || isAbortError(error)) throw error;
+      if (isAbortError(error, options.signal)) throw error;
       unavailable = true;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       const noBrowser = isScreenshotToCodeError(error) && (error.code === 'no-chromium' || error.code === 'bad-chromium-path');
       options.onUnavailable({ kind: noBrowser ? 'no-browser' : 'page-failed', message });
       return undefined;

@@ -1,29 +1,23 @@
+import { CodedError } from '../../../engine/errors';
+
+export const RECORDER_ERROR_CODES = ['no-recorder', 'invalid-command', 'exited-early', 'no-audio', 'busy'] as const;
+
 /**
  * Why a voice recording failed. Callers switch on `code` to pick what to offer (install a
  * recorder, open the settings, record again); `message` already says what failed and what
  * the user can do.
+ *
+ * - no-recorder: no recorder program on PATH, or the chosen one is missing.
+ * - invalid-command: gemmaAgent.voice.recorderCommand cannot be used as written.
+ * - exited-early: the recorder quit before recording (no microphone, device busy, bad arguments).
+ * - no-audio: the recorder ran but wrote no audio, or the recording was cancelled.
+ * - busy: start() on a recorder that is already recording or done.
  */
-export type RecorderErrorCode =
-  /** No recorder program on PATH, or the chosen one is missing. */
-  | 'no-recorder'
-  /** gemmaAgent.voice.recorderCommand cannot be used as written. */
-  | 'invalid-command'
-  /** The recorder quit before recording (no microphone, device busy, bad arguments). */
-  | 'exited-early'
-  /** The recorder ran but wrote no audio. */
-  | 'empty'
-  /** start() on a recorder that is already recording or done. */
-  | 'busy';
+export type RecorderErrorCode = (typeof RECORDER_ERROR_CODES)[number];
 
-export class RecorderError extends Error {
-  override readonly name = 'RecorderError';
-
-  constructor(
-    readonly code: RecorderErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class RecorderError extends CodedError<RecorderErrorCode> {
+  constructor(code: RecorderErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, {}, options);
   }
 }
 

@@ -149,8 +149,8 @@ export class RecorderProcess {
    * the same 'exited-early' error start() would have given.
    */
   stop(): Promise<string> {
-    if (this.currentState === 'idle') return Promise.reject(new RecorderError('empty', 'Nothing was recorded: the recorder was never started.'));
-    if (this.currentState === 'cancelled') return Promise.reject(new RecorderError('empty', 'The recording was cancelled and deleted.'));
+    if (this.currentState === 'idle') return Promise.reject(new RecorderError('no-audio', 'Nothing was recorded: the recorder was never started.'));
+    if (this.currentState === 'cancelled') return Promise.reject(new RecorderError('no-audio', 'The recording was cancelled and deleted.'));
     this.stopping ??= this.finish();
     return this.stopping;
   }
@@ -242,7 +242,7 @@ export class RecorderProcess {
     this.clearTimers();
     await this.endProcess('SIGINT');
     const file = this.output!;
-    if (this.wasCancelled()) throw new RecorderError('empty', 'The recording was cancelled and deleted.');
+    if (this.wasCancelled()) throw new RecorderError('no-audio', 'The recording was cancelled and deleted.');
     await repairWavSizes(file).catch(() => undefined);
     const frames = await this.audioFrames(file);
     if (frames === 0) {
@@ -255,7 +255,7 @@ export class RecorderProcess {
         throw new RecorderError('exited-early', this.exitedEarlyMessage(this.invocation, exit));
       }
       throw new RecorderError(
-        'empty',
+        'no-audio',
         `The recorder (${this.invocation?.label ?? 'recorder'}) wrote no audio. Check that a microphone is connected and selected as the input device, then record again.` +
           (tail ? `\nIt said:\n${tail}` : ''),
       );
