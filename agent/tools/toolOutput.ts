@@ -49,13 +49,10 @@ export function fenced(text: string): string {
   return `${fence}\n${text}${text.endsWith('\n') || text === '' ? '' : '\n'}${fence}`;
 }
 
-/** Lines prefixed with their 1-based numbers, right-aligned: "  7 | text". */
-export function numberedLines(lines: readonly string[], firstLine: number): string {
-  const width = String(firstLine + lines.length - 1).length;
-  return lines.map((line, i) => `${String(firstLine + i).padStart(width)} | ${line}`).join('\n');
-}
-
-/** Matches one line as numberedLines() writes it, capturing the text after the number. */
+/**
+ * Matches a line with a "  7 | " prefix, capturing the text after the number: a model may
+ * still copy text with numbers (from another tool or its own habit); edit_file heals it.
+ */
 export const NUMBERED_LINE = /^\s*\d+ \| ?(.*)$/;
 
 /** A long line cut to `max` characters with a note, so one minified line cannot flood the context. */

@@ -117,11 +117,18 @@ describe('agent tools', function () {
   });
 
   describe('read_file', () => {
-    it('shows numbered lines in a fenced block under a header', async () => {
+    it('shows the text as it is in a fenced block, under a header naming the lines', async () => {
       write(root, { 'src/a.ts': 'one\ntwo\nthree\n' });
       const out = await call('read_file', { path: 'src/a.ts' });
       assert.equal(out.isError, false);
-      assert.equal(out.content, 'Contents of src/a.ts (lines 1-3 of 3):\n```\n1 | one\n2 | two\n3 | three\n```');
+      assert.equal(out.content, 'Contents of src/a.ts (lines 1-3 of 3):\n```\none\ntwo\nthree\n```');
+    });
+
+    it('costs little more than the file itself (a 200-line file: under 5% more characters)', async () => {
+      const file = Array.from({ length: 200 }, (_, i) => `  const value${i} = compute(${i}, 'item-${i}'); // step ${i}`).join('\n') + '\n';
+      write(root, { 'src/big.ts': file });
+      const out = await call('read_file', { path: 'src/big.ts' });
+      assert.ok(out.content.length <= file.length * 1.05, `${out.content.length} characters for a ${file.length}-character file`);
     });
 
     it('reads a window and says how to read on', async () => {
@@ -130,7 +137,7 @@ describe('agent tools', function () {
       assert.match(first.content, /^Contents of long\.txt \(lines 1-250 of 400\):/);
       assert.match(first.content, /\[Shown up to line 250 of 400\. To read on, call read_file with start_line=251\.\]$/);
       const window = await call('read_file', { path: 'long.txt', start_line: 10, end_line: 12 });
-      assert.equal(window.content, 'Contents of long.txt (lines 10-12 of 400):\n```\n10 | line 10\n11 | line 11\n12 | line 12\n```');
+      assert.equal(window.content, 'Contents of long.txt (lines 10-12 of 400):\n```\nline 10\nline 11\nline 12\n```');
       const past = await call('read_file', { path: 'long.txt', start_line: 401 });
       assert.equal(past.isError, true);
       assert.equal(past.content, 'read_file: start_line 401 is past the end; long.txt has 400 lines.');
@@ -147,7 +154,7 @@ describe('agent tools', function () {
     it('uses a longer fence when the file holds backticks', async () => {
       write(root, { 'doc.md': '```js\ncode\n```\n' });
       const out = await call('read_file', { path: 'doc.md' });
-      assert.match(out.content, /\n````\n1 \| ```js\n2 \| code\n3 \| ```\n````$/);
+      assert.match(out.content, /\n````\n```js\ncode\n```\n````$/);
     });
 
     it('reports missing, folder, empty and binary files', async () => {

@@ -54,7 +54,7 @@ describe('edit_file', () => {
     assert.equal(file(), request.after);
     assert.equal(
       out.content,
-      "Edited src/greeter.js: line 4 replaced by 1 line.\nThe file now reads (lines 1-7):\n```\n1 | class Greeter {\n2 |   greet(name) {\n3 |     if (!name) {\n4 |       return 'hi';\n5 |     }\n6 |     return 'hello ' + name;\n7 |   }\n```",
+      "Edited src/greeter.js: line 4 replaced by 1 line.\nThe file now reads (lines 1-7):\n```\nclass Greeter {\n  greet(name) {\n    if (!name) {\n      return 'hi';\n    }\n    return 'hello ' + name;\n  }\n```",
     );
   });
 
@@ -94,10 +94,10 @@ describe('edit_file', () => {
     assert.match(file(), /return 'hey';/);
   });
 
-  it('on a near miss quotes the closest region with line numbers and changes nothing', async () => {
+  it('on a near miss quotes the closest region, naming its lines, and changes nothing', async () => {
     const out = await edit("if (!name) {\n  return 'helo';\n}", "if (!name) {\n  return 'hi';\n}");
     assert.equal(out.isError, true);
-    assert.match(out.content, /^edit_file: the search text was not found in src\/greeter\.js\. Nothing was changed\.\nThe most similar text is at lines 3-5 \(\d+% similar\):\n```\n3 \| {5}if \(!name\) \{\n4 \| {7}return 'hello';\n5 \| {5}\}\n```\nIf that is the place, retry with 'search' copied exactly from it/);
+    assert.match(out.content, /^edit_file: the search text was not found in src\/greeter\.js\. Nothing was changed\.\nThe most similar text is at lines 3-5 \(\d+% similar\):\n```\n {4}if \(!name\) \{\n {6}return 'hello';\n {4}\}\n```\nIf that is the place, retry with 'search' copied exactly from it/);
     assert.equal(file(), SOURCE);
   });
 
