@@ -21,6 +21,8 @@ export interface EvalOptions {
   /** Overrides each task's maxSteps. */
   maxSteps?: number;
   sampling?: SamplingOptions;
+  /** Send earlier thinking back within a turn (the official template's rendering); default off. */
+  keepEarlierThinking?: boolean;
   /** Longest a check may run (default 60 s). */
   checkTimeoutMs?: number;
   /** Keep the agent's working copies (their paths are in the samples). */
@@ -60,8 +62,21 @@ export interface TaskReport {
   meanSeconds: number;
 }
 
+/**
+ * Where the prompts departed from how the official chat template would render the
+ * conversation, so a score can be set against a run of the other variant on a real model.
+ */
+export interface PromptVariant {
+  /** 'dropped': the model's earlier thinking is not sent back (the default); 'kept': as the template would show it within a turn. */
+  earlierThinking: 'dropped' | 'kept';
+  thinking: boolean;
+  thinkingBudget: number | null;
+  thinkingSteps: 'every' | 'first-and-after-failure';
+}
+
 export interface EvalReport {
   endpoint: string;
+  variant: PromptVariant;
   k: number;
   samples: number;
   tasks: TaskReport[];
@@ -112,6 +127,7 @@ async function runSample(task: EvalTask, sample: number, options: EvalOptions): 
       // Nobody is there to answer: what the policy does not auto-approve is denied.
       approver: { approve: async () => ({ approved: false, reason: 'the eval runs unattended and this action needs a person' }) },
       ...(options.sampling ? { sampling: options.sampling } : {}),
+      ...(options.keepEarlierThinking ? { keepEarlierThinking: true } : {}),
       ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
     });
     const seconds = (Date.now() - started) / 1000;
@@ -178,6 +194,12 @@ export async function runEvals(options: EvalOptions): Promise<EvalReport> {
   }
   return {
     endpoint: options.endpoint,
+    variant: {
+      earlierThinking: options.keepEarlierThinking ? 'kept' : 'dropped',
+      thinking: options.sampling?.thinking ?? true,
+      thinkingBudget: options.sampling?.thinkingBudget ?? null,
+      thinkingSteps: options.sampling?.thinkingSteps ?? 'every',
+    },
     k: options.k,
     samples,
     tasks: reports,

@@ -24,7 +24,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 2;
   }
   const o = parsed.options;
-  const sampling: SamplingOptions = { thinking: o.thinking };
+  const sampling: SamplingOptions = { thinking: o.thinking, thinkingBudget: o.thinkingBudget, thinkingSteps: o.thinkingSteps };
   if (o.maxTokens !== undefined) sampling.maxTokens = o.maxTokens;
   if (o.temperature !== undefined) sampling.temperature = o.temperature;
   const outcome = await runHeadless({
@@ -37,6 +37,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     maxSteps: o.maxSteps,
     contextSize: o.contextSize,
     sampling,
+    keepEarlierThinking: o.keepEarlierThinking,
     out: io.stdout,
     json: o.json,
     interactive: io.stdinIsTty,

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../../engine/errors';
+import { DEFAULT_THINKING_BUDGET } from '../loop/agentOptions';
 
 export interface CliRunOptions {
   workspace: string;
@@ -14,6 +15,9 @@ export interface CliRunOptions {
   temperature: number | undefined;
   contextSize: number | undefined;
   thinking: boolean;
+  thinkingBudget: number;
+  thinkingSteps: 'every' | 'first-and-after-failure';
+  keepEarlierThinking: boolean;
   json: boolean;
   request: string;
 }
@@ -46,6 +50,11 @@ Options:
   --temperature T       Sampling temperature.
   --context-size N      The engine's context size (default: read from the engine).
   --no-thinking         Answer without the thinking phase (faster).
+  --thinking-budget N   Most thinking tokens per step (default ${DEFAULT_THINKING_BUDGET}; 0: none).
+  --thinking-steps S    "every" step thinks (default), or "first-and-after-failure".
+  --keep-earlier-thinking
+                        Send earlier thinking back within a turn, as the official chat
+                        template renders it (off: the next turn's prompt cache is kept).
   --json                Print events as JSON lines instead of text.
   --help, -h            Show this help.
 
@@ -79,6 +88,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         temperature: { type: 'string' },
         'context-size': { type: 'string' },
         'no-thinking': { type: 'boolean', default: false },
+        'thinking-budget': { type: 'string' },
+        'thinking-steps': { type: 'string' },
+        'keep-earlier-thinking': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -99,6 +111,11 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (!APPROVAL_MODES.includes(approvals)) return { kind: 'usage-error', message: `--approvals must be one of ${APPROVAL_MODES.join(', ')}, got "${values.approvals}".` };
   if (values.approvals !== undefined && values['auto-approve'] && approvals !== 'auto') return { kind: 'usage-error', message: '--auto-approve and --approvals disagree; give one of them.' };
   try {
+    const thinkingSteps = values['thinking-steps'] ?? 'every';
+    if (thinkingSteps !== 'every' && thinkingSteps !== 'first-and-after-failure') throw new Error(`--thinking-steps must be "every" or "first-and-after-failure", got "${thinkingSteps}".`);
+    const budget = values['thinking-budget'];
+    const thinkingBudget = budget === undefined ? DEFAULT_THINKING_BUDGET : Number(budget);
+    if (!Number.isInteger(thinkingBudget) || thinkingBudget < 0) throw new Error(`--thinking-budget must be a whole number of tokens, 0 or more, got "${budget}".`);
     const temperature = values.temperature === undefined ? undefined : Number(values.temperature);
     if (temperature !== undefined && !(temperature >= 0 && temperature <= 2)) {
       throw new Error(`--temperature must be a number from 0 to 2, got "${values.temperature}".`);
@@ -116,6 +133,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         temperature,
         contextSize: positiveInt('--context-size', values['context-size']),
         thinking: values['no-thinking'] !== true,
+        thinkingBudget,
+        thinkingSteps,
+        keepEarlierThinking: values['keep-earlier-thinking'] === true,
         json: values.json === true,
         request,
       },

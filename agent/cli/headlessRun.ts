@@ -27,6 +27,8 @@ export interface HeadlessRunOptions {
   maxSteps?: number | undefined;
   contextSize?: number | undefined;
   sampling?: SamplingOptions;
+  /** Send earlier thinking back within a turn (the official template's rendering). */
+  keepEarlierThinking?: boolean;
   /** Where events are printed (text, or JSON lines with `json`). */
   out: TextSink;
   json?: boolean;
@@ -108,6 +110,7 @@ export async function runHeadless(options: HeadlessRunOptions): Promise<Headless
     ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
     ...(options.contextSize !== undefined ? { contextSize: options.contextSize } : {}),
     ...(options.sampling ? { sampling: options.sampling } : {}),
+    ...(options.keepEarlierThinking ? { keepEarlierThinking: true } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
   });

@@ -13,6 +13,8 @@ export interface CompactionInput {
   limit: number;
   summarise?: Summariser;
   signal?: AbortSignal;
+  /** Counts a conversation in the engine's tokens (a calibrated estimate); default: the plain estimate. */
+  count?: (messages: readonly ChatMessage[]) => number;
 }
 
 export interface CompactionResult {
@@ -29,6 +31,8 @@ const KEEP_RECENT = 4;
 const TRUNCATED_HEAD_CHARS = 300;
 /** The transcript sent for summarising is cut to this share of the limit. */
 const TRANSCRIPT_SHARE = 0.5;
+/** Below this many tokens, a plain list of the calls says as much as a model's summary, for nothing. */
+const MIN_MODEL_SUMMARY_TOKENS = 1500;
 
 export const EARLIER_CONVERSATION_HEADER = 'Summary of the earlier conversation (older messages were removed to fit the context):';
 export const PROGRESS_HEADER = 'Summary of the steps taken so far on this request (older steps were removed to fit the context):';
@@ -36,14 +40,15 @@ export const PROGRESS_HEADER = 'Summary of the steps taken so far on this reques
 /**
  * Makes a conversation fit the context again, in stages that stop as soon as it fits:
  * 1. old tool outputs are cut down (cheap, deterministic, usually enough: file contents and
- *    command logs dominate); 2. the oldest turns are replaced by a summary, written by the
- *    model when a summariser is given, else a plain list of the calls made; 3. the recent
- *    tool outputs are cut too, the latest last. The system prompt (message 0) and the
- *    current user request are never removed or changed, and a tool call is never separated
- *    from its result. Returns undefined when nothing could be removed.
+ *    command logs dominate), then all but the latest one; 2. only when that is not enough,
+ *    the oldest turns are replaced by a summary, written by the model when a summariser is
+ *    given and there is enough to summarise, else a plain list of the calls made; 3. the
+ *    latest tool output is cut too. The system prompt (message 0) and the current user
+ *    request are never removed or changed, and a tool call is never separated from its
+ *    result. Returns undefined when nothing could be removed.
  */
 export async function compactConversation(input: CompactionInput): Promise<CompactionResult | undefined> {
-  const count = (messages: readonly ChatMessage[]): number => estimateConversationTokens(messages, input.tools);
+  const count = input.count ?? ((messages: readonly ChatMessage[]): number => estimateConversationTokens(messages, input.tools));
   const tokensBefore = count(input.messages);
   let messages: ChatMessage[] = [...input.messages];
   let requestIndex = input.requestIndex;
@@ -51,9 +56,10 @@ export async function compactConversation(input: CompactionInput): Promise<Compa
   const done = (): CompactionResult | undefined =>
     method ? { messages, requestIndex, method, tokensBefore, tokensAfter: count(messages) } : undefined;
 
-  const truncated = truncateToolOutputs(messages, KEEP_RECENT);
-  if (truncated.changed) {
-    messages = truncated.messages;
+  for (const keep of [KEEP_RECENT, 1]) {
+    const cut = truncateToolOutputs(messages, keep);
+    if (!cut.changed) continue;
+    messages = cut.messages;
     method = 'truncate';
     if (count(messages) <= input.limit) return done();
   }
@@ -66,12 +72,10 @@ export async function compactConversation(input: CompactionInput): Promise<Compa
     if (count(messages) <= input.limit) return done();
   }
 
-  for (const keep of [1, 0]) {
-    const cut = truncateToolOutputs(messages, keep);
-    if (!cut.changed) continue;
+  const cut = truncateToolOutputs(messages, 0);
+  if (cut.changed) {
     messages = cut.messages;
     method ??= 'truncate';
-    if (count(messages) <= input.limit) break;
   }
   return done();
 }
@@ -135,7 +139,7 @@ async function summariseOldTurns(
 
 async function summaryOf(messages: readonly ChatMessage[], input: CompactionInput): Promise<string> {
   const transcript = renderTranscript(messages, Math.floor(input.limit * TRANSCRIPT_SHARE));
-  if (input.summarise) {
+  if (input.summarise && estimateConversationTokens(messages) >= MIN_MODEL_SUMMARY_TOKENS) {
     try {
       const summary = (await input.summarise(transcript, input.signal)).trim();
       if (summary !== '') return summary;

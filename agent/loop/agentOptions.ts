@@ -19,12 +19,23 @@ export interface SamplingOptions {
   seed?: number;
   /** Let the model think before acting (Gemma 4's thinking channel). Default true. */
   thinking?: boolean;
+  /** Most thinking tokens per step (the engine cuts the thought off there); unset: no limit. */
+  thinkingBudget?: number;
+  /**
+   * Which steps think: 'every' step (default), or only the 'first-and-after-failure' (the
+   * first step of a run, and a step after a failed or refused tool call), which saves the
+   * thinking time of routine steps.
+   */
+  thinkingSteps?: 'every' | 'first-and-after-failure';
   /** 'required' forces a call every step (tests and fuzzing); default 'auto'. */
   toolChoice?: 'auto' | 'required';
 }
 
 /** Most model turns in one run unless told otherwise. */
 export const DEFAULT_MAX_STEPS = 25;
+
+/** Thinking tokens per step the front ends allow unless told otherwise (about 20 to 50 s of decoding on a laptop). */
+export const DEFAULT_THINKING_BUDGET = 1024;
 
 export interface AgentSessionOptions {
   client: EngineClient;
@@ -37,6 +48,12 @@ export interface AgentSessionOptions {
   sandbox?: CommandSandbox;
   /** Asked before each sandboxed command: may it reach the network? (The extension asks the user once.) */
   commandNetwork?: () => Promise<boolean>;
+  /**
+   * Send the model's earlier thinking back with its tool calls, as the official template
+   * would render it within a turn. Default false: the template drops it once the next user
+   * message comes, so keeping it makes the follow-up turn re-read the whole conversation.
+   */
+  keepEarlierThinking?: boolean;
   /** Most model turns in one run (default 25). */
   maxSteps?: number;
   /** Replaces the built-in system prompt. */

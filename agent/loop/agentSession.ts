@@ -108,6 +108,10 @@ export class AgentSession {
     let lastText = '';
     let parseFailures = 0;
     let malformedStreak = 0;
+    /** Whether the last step's work went wrong (a failed or refused call, a retry note): worth thinking about. */
+    let lastStepFailed = false;
+    const thinkingSteps = o.sampling?.thinkingSteps ?? 'every';
+    const thinkingThisStep = (): boolean => thinkingSteps === 'every' || step === 1 || lastStepFailed;
 
     const finish = (reason: DoneReason, error?: string, problem?: Problem): AgentRunResult => {
       const done: AgentEvent = { type: 'done', reason, steps: step, answer: lastText };
@@ -142,15 +146,18 @@ export class AgentSession {
         limit = promptTokens && contextSize ? Math.floor((before * contextSize * 0.75) / promptTokens) : Math.floor(before / 2);
         if (budget) limit = Math.min(limit, budget.limit);
       } else {
+        // Once over, aim well under the limit, so the next steps do not cross it again at once.
         if (!budget || !budget.isOver(before)) return false;
-        limit = budget.limit;
+        limit = budget.target;
       }
+      const tools = this.toolDefinitions;
       const compacted = await compactConversation({
         messages: this.conversation,
         requestIndex,
-        tools: this.toolDefinitions,
+        tools,
         limit,
         summarise,
+        ...(budget ? { count: (messages: readonly ChatMessage[]) => budget.estimate(messages, tools) } : {}),
         ...(signal ? { signal } : {}),
       });
       if (!compacted) return false;
@@ -178,10 +185,11 @@ export class AgentSession {
           return fail(`Making room in the context failed: ${errorMessage(error)}`, error);
         }
         const sentCount = this.conversation.length;
-        const outcome = await streamTurn(this.client, this.buildRequest(), step, emit, signal);
+        const request = this.buildRequest(thinkingThisStep());
+        const outcome = await streamTurn(this.client, request, step, emit, signal);
         if (outcome.kind === 'complete') {
           turn = outcome.turn;
-          this.budget?.observe(sentCount, turn.timings);
+          this.budget?.observe(sentCount, turn.timings, request.messages, this.toolDefinitions);
           break;
         }
         if (outcome.kind === 'aborted') {
@@ -201,6 +209,7 @@ export class AgentSession {
           }
           if (outcome.partialText !== '') this.conversation.push({ role: 'assistant', content: outcome.partialText });
           this.conversation.push({ role: 'user', content: PARSE_ERROR_NOTE });
+          lastStepFailed = true;
           emit({ type: 'step-retry', step, cause: 'parse', attempt: parseFailures, message: error.message });
           continue;
         }
@@ -247,6 +256,7 @@ export class AgentSession {
           return fail(`The model's replies were cut off by the length limit ${malformedStreak} turns in a row before saying anything; raise the token limit per step.`);
         }
         this.conversation.push({ role: 'user', content: cutOffNote(o.sampling?.maxTokens) });
+        lastStepFailed = true;
         continue;
       }
       if (turn.calls.length === 0 && turn.text.trim() === '') {
@@ -256,6 +266,7 @@ export class AgentSession {
           return fail(`The model ended its turn ${malformedStreak} times in a row without an answer or a tool call (it only thought, or said nothing).`);
         }
         this.conversation.push({ role: 'user', content: EMPTY_TURN_NOTE });
+        lastStepFailed = true;
         continue;
       }
       if (turn.calls.length === 0) {
@@ -273,14 +284,17 @@ export class AgentSession {
           function: { name: call.name, arguments: historyArguments(call.arguments) },
         })),
       };
-      // The chat template shows earlier thinking within a chain of calls; keep it for that.
-      if (turn.reasoning !== '') assistant.reasoning_content = turn.reasoning;
+      // Earlier thinking is not sent back (unless asked): the template drops it anyway once a
+      // new user message follows, and a history that carries it stops being a prefix of the
+      // next turn's prompt right there, so the engine would read the whole turn again.
+      if (turn.reasoning !== '' && o.keepEarlierThinking) assistant.reasoning_content = turn.reasoning;
       this.conversation.push(assistant);
 
       let stopped = false;
       let loopDetected = false;
       let malformed = 0;
       let lastMalformedError = '';
+      lastStepFailed = false;
       for (const [index, call] of calls.entries()) {
         const parsed = parseArguments(call.arguments);
         emit({ type: 'tool-call-proposed', step, callId: call.id, tool: call.name, args: parsed.ok ? parsed.value : call.arguments });
@@ -322,6 +336,7 @@ export class AgentSession {
             stopped = result.stopped;
           }
         }
+        if (isError) lastStepFailed = true;
         const message: ToolMessage = { role: 'tool', tool_call_id: call.id, name: call.name, content };
         this.conversation.push(message);
         emit({ type: 'tool-result', step, callId: call.id, tool: call.name, content, isError });
@@ -337,7 +352,13 @@ export class AgentSession {
     }
   }
 
-  private buildRequest(): ChatRequest {
+  /**
+   * The request of one step. Whether the model thinks is set once for the session
+   * (`enable_thinking` puts a token at the very top of the prompt, so turning it off for a
+   * step would throw away the whole prompt cache); a step that should not think gets a
+   * thinking budget of 0 instead, which the engine enforces as it samples.
+   */
+  private buildRequest(think: boolean): ChatRequest {
     const sampling = this.options.sampling ?? {};
     // A copy of the list: the objects are shared and never changed, so every request
     // serialises the earlier messages to the same bytes.
@@ -351,7 +372,9 @@ export class AgentSession {
     if (sampling.topK !== undefined) request.top_k = sampling.topK;
     if (sampling.maxTokens !== undefined) request.max_tokens = sampling.maxTokens;
     if (sampling.seed !== undefined) request.seed = sampling.seed;
-    request.chat_template_kwargs = { enable_thinking: sampling.thinking ?? true };
+    const thinking = sampling.thinking ?? true;
+    request.chat_template_kwargs = { enable_thinking: thinking };
+    if (thinking && (!think || sampling.thinkingBudget !== undefined)) request.thinking_budget_tokens = think ? sampling.thinkingBudget : 0;
     // Progress while a long prompt is read: the user sees work, and silence means a stuck engine.
     request.return_progress = true;
     return request;

@@ -35,6 +35,8 @@ export interface ChatRequest {
   return_progress?: boolean;
   /** Seconds between SSE keepalive comments while the model is silent (server default 30, -1 off). */
   sse_ping_interval?: number;
+  /** Most tokens the model may think before the engine ends the thought (llama-server; 0: no thinking, -1: no limit). */
+  thinking_budget_tokens?: number;
   /** Pin the request to a slot so its cache is reused (-1: any slot). */
   id_slot?: number;
 }

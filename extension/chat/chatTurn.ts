@@ -62,7 +62,7 @@ export async function runChatTurn(deps: ChatTurnDeps, parts: ContentPart[], hist
     maxSteps: setting('maxSteps'),
     history,
     contextSize: deps.engine.contextSize,
-    sampling: { thinking: setting('thinking') },
+    sampling: { thinking: setting('thinking'), thinkingBudget: setting('thinkingBudget'), thinkingSteps: setting('thinkingSteps') },
     waitForEngine: async () => (await deps.engine.connection()).client,
   });
   const result = await session.run(parts, { signal, onEvent });

@@ -61,11 +61,14 @@ describe('agent context budget', () => {
     assert.equal(result.method, 'summarise');
     assert.equal(result.messages[0], SYSTEM);
     assert.equal(result.messages[result.requestIndex].content, 'Now fix the bug in parser.js');
-    assert.equal(transcripts.length, 2, 'one summary for the earlier conversation, one for the steps so far');
+    // The earlier conversation is big enough for the model's summary; the steps so far, their
+    // outputs already cut, are not, and get the plain list of calls.
+    assert.equal(transcripts.length, 1, 'the model summarises only what is worth it');
     assert.match(transcripts[0], /Earlier: explain utils\.js/);
-    assert.match(transcripts[1], /CALL read_file/);
     assert.deepEqual(result.messages[1], { role: 'user', content: `${EARLIER_CONVERSATION_HEADER}\nsummary #1` });
-    assert.deepEqual(result.messages[result.requestIndex + 1], { role: 'user', content: `${PROGRESS_HEADER}\nsummary #2` }, 'tool text goes back as user data, never as the assistant');
+    const progress = result.messages[result.requestIndex + 1];
+    assert.equal(progress.role, 'user', 'tool text goes back as user data, never as the assistant');
+    assert.match(progress.content as string, new RegExp(`^${PROGRESS_HEADER.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n- Called read_file`));
     // A tool result is never separated from its call.
     for (const [i, message] of result.messages.entries()) {
       if (message.role !== 'tool') continue;
@@ -100,6 +103,32 @@ describe('agent context budget', () => {
     messages.push({ role: 'user', content: 'y'.repeat(300) });
     assert.equal(budget.promptTokens(messages, []), 550 + 8 + 100);
   });
+
+  it('calibrates its estimate on the engine\'s count, so what compaction expects is what the engine will see', () => {
+    const budget = new ContextBudget({ contextSize: 100_000, reserveTokens: 1000 });
+    const sent: ChatMessage[] = [SYSTEM, { role: 'user', content: 'z'.repeat(3000) }];
+    const estimated = estimateConversationTokens(sent);
+    // The engine counted 2.8 times what the character estimate says (as a byte-level vocabulary does).
+    const engineCount = Math.round(estimated * 2.8);
+    budget.observe(2, timingsFromWire({ cache_n: 0, prompt_n: engineCount, predicted_n: 10 }), sent, []);
+    const rewritten: ChatMessage[] = [SYSTEM, { role: 'user', content: 'z'.repeat(1500) }];
+    const truth = Math.round(estimateConversationTokens(rewritten) * 2.8);
+    const error = Math.abs(budget.estimate(rewritten, []) - truth) / truth;
+    assert.ok(error < 0.15, `calibrated estimate within 15% (off by ${(error * 100).toFixed(1)}%)`);
+    assert.ok(budget.target < budget.limit * 0.75, 'compaction aims well under the limit');
+  });
+
+  it('does not call the model to summarise a few small outputs', async () => {
+    const messages: ChatMessage[] = [SYSTEM, { role: 'user', content: 'Earlier question' }, { role: 'assistant', content: 'short answer' }, { role: 'user', content: 'Now list the files' }];
+    for (let i = 0; i < 6; i++) {
+      messages.push({ role: 'assistant', content: null, tool_calls: [{ id: `c${i}`, type: 'function', function: { name: 'list_dir', arguments: '{"path":"."}' } }] });
+      messages.push({ role: 'tool', tool_call_id: `c${i}`, name: 'list_dir', content: 'a.js\nb.js' });
+    }
+    let called = 0;
+    const result = await compactConversation({ messages, requestIndex: 3, tools: [], limit: 60, summarise: async () => `summary ${++called}` });
+    assert.ok(result);
+    assert.equal(called, 0, 'a plain list of the calls is enough for this');
+  });
 });
 
 describe('agent loop: context compaction', () => {
@@ -116,12 +145,22 @@ describe('agent loop: context compaction', () => {
     await engine.close();
   });
 
-  it('summarises with the model when the context fills up, keeping system prompt and request', async () => {
+  it('summarises with the model when the context fills up and cutting tool outputs is not enough', async () => {
     const workspace = new MemoryWorkspace();
     for (let i = 0; i < 4; i++) workspace.files.set(`f${i}.js`, `// file ${i}\n${'const value = 1;\n'.repeat(400)}`);
-    for (let i = 0; i < 4; i++) engine.push(toolCallReply({ name: 'read_file', arguments: { path: `f${i}.js` } }));
-    engine.push(reply('- read f0..f3; nothing is wrong yet'), reply('All four files only define value.'));
-
+    // The scripted replies in order, except that a summary request always gets the summary.
+    const plan = [
+      ...[0, 1, 2, 3].map((i) => toolCallReply({ name: 'read_file', arguments: { path: `f${i}.js` } })),
+      reply('All four files only define value.'),
+    ];
+    for (let i = 0; i < 12; i++) {
+      engine.push((request) => (request.body.tools === undefined ? reply('- read f0..f3; nothing is wrong yet') : (plan.shift() ?? reply('Done.'))));
+    }
+    // An earlier exchange with a long answer: no tool output to cut there, so only a summary makes room.
+    const history: ChatMessage[] = [
+      { role: 'user', content: 'Explain the project layout.' },
+      { role: 'assistant', content: `The layout: ${'folders and files, '.repeat(400)}` },
+    ];
     const result = await runAgent({
       client,
       workspace,
@@ -129,11 +168,13 @@ describe('agent loop: context compaction', () => {
       approver: new ScriptedApprover(),
       approval: { ...DEFAULT_APPROVAL_SETTINGS },
       sampling: { maxTokens: 512 },
+      history,
       request: 'Read f0.js to f3.js and tell me what they define.',
       onEvent: (event) => events.push(event),
     });
     assert.equal(result.reason, 'answered');
     const compacted = eventsOfType(events, 'context-compacted');
+    assert.ok(compacted.some((c) => c.method === 'summarise'), 'a summary made the room');
     assert.ok(compacted.length >= 1, 'compacted at least once');
     assert.ok(compacted[0].tokensAfter < compacted[0].tokensBefore);
 

@@ -86,9 +86,30 @@ describe('agent loop (scripted engine, in-memory workspace)', () => {
     const last = result.messages.at(-1);
     assert.equal(last?.role, 'assistant');
     assert.equal(toolMessages(result.messages).length, 3);
-    // Thinking is kept on the call message, where the template shows it.
+    // Thinking is not sent back: the next turn's prompt must start with this one's tokens.
     const firstCall = result.messages.find((m) => m.role === 'assistant' && m.tool_calls);
-    assert.equal(firstCall?.role === 'assistant' && firstCall.reasoning_content, 'Look at the file first.');
+    assert.equal(firstCall?.role === 'assistant' && firstCall.reasoning_content, undefined);
+  });
+
+  it('sends earlier thinking back only when asked to (the official template\'s rendering)', async () => {
+    engine.push(toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }, { reasoning: 'Look first.' }), reply('Done.'));
+    const result = await runAgent({ client, workspace, tools: memoryTools(), approver: new ScriptedApprover(), approval: { ...DEFAULT_APPROVAL_SETTINGS }, request: 'Read it.', keepEarlierThinking: true });
+    const call = result.messages.find((m) => m.role === 'assistant' && m.tool_calls);
+    assert.equal(call?.role === 'assistant' && call.reasoning_content, 'Look first.');
+  });
+
+  it('thinks within the budget, and on the first step and after a failure only when asked', async () => {
+    engine.push(
+      toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }),
+      toolCallReply({ name: 'read_file', arguments: { path: 'missing.js' } }),
+      toolCallReply({ name: 'read_file', arguments: { path: 'math.js', start_line: 1 } }),
+      reply('Done.'),
+    );
+    const first = engine.requests.length;
+    await runAgent({ client, workspace, tools: memoryTools(), approver: new ScriptedApprover(), approval: { ...DEFAULT_APPROVAL_SETTINGS }, request: 'Read it.', sampling: { thinkingBudget: 300, thinkingSteps: 'first-and-after-failure' } });
+    const bodies = engine.requests.slice(first).map((r) => r.body as { thinking_budget_tokens?: number; chat_template_kwargs?: { enable_thinking?: boolean } });
+    assert.deepEqual(bodies.map((b) => b.thinking_budget_tokens), [300, 0, 300, 0], 'step 1 thinks; step 2 follows a success; step 3 follows the missing file; step 4 a success');
+    assert.ok(bodies.every((b) => b.chat_template_kwargs?.enable_thinking === true), 'the template flag never changes, so the prompt cache survives');
   });
 
   it('keeps every request a byte-for-byte extension of the one before (prompt cache)', async () => {

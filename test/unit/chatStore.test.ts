@@ -38,13 +38,16 @@ describe('chat store (a file in the workspace storage folder)', () => {
     assert.deepEqual(fs.readdirSync(path.dirname(file)), [CHATS_FILE], 'no temp file left behind');
   });
 
-  it('keeps images and audio out of the stored history', async () => {
+  it('keeps images and audio out of the file, but not out of the live history the next turn sends', async () => {
     const store = new ChatStore(file);
     const chat = store.current();
     chat.history.push({ role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] });
     await store.save(chat);
     assert.doesNotMatch(fs.readFileSync(file, 'utf8'), /base64,AAAA/);
     assert.match(fs.readFileSync(file, 'utf8'), /an image the user attached earlier/);
+    assert.deepEqual(chat.history[0].content, [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }], 'the prompt of the next turn still starts like the last one');
+    const reloaded = new ChatStore(file).current();
+    assert.deepEqual(reloaded.history[0].content, [{ type: 'text', text: 'look' }, { type: 'text', text: '[an image the user attached earlier]' }]);
   });
 
   it('starts empty from a damaged file and keeps that file for the user', () => {

@@ -28,7 +28,9 @@ export const CHATS_FILE = 'chats.v1.json';
  * rename) and run one after another, each with the latest state.
  *
  * Images and audio are kept out of the stored history (a placeholder names them): they
- * would bloat the file, and the view keeps its own thumbnails.
+ * would bloat the file, and the view keeps its own thumbnails. Only the file loses them:
+ * the live history keeps every part, so the next turn's prompt starts with exactly the
+ * tokens of the last one and the engine's prompt cache covers it.
  */
 export class ChatStore {
   private state: StoreState;
@@ -78,8 +80,7 @@ export class ChatStore {
   /** Resolves once this chat, and everything saved before it, is on disk. */
   save(chat: StoredChat): Promise<void> {
     chat.updated = Date.now();
-    chat.history = chat.history.map(withoutMedia);
-    const next = this.writing.then(() => writeAtomic(this.file, JSON.stringify(this.state)));
+    const next = this.writing.then(() => writeAtomic(this.file, JSON.stringify(persisted(this.state))));
     // A failed write must not block later ones; the caller still hears about it.
     this.writing = next.catch(() => undefined);
     return next;
@@ -108,6 +109,11 @@ async function writeAtomic(file: string, text: string): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
   await fs.promises.writeFile(tmp, text);
   await fs.promises.rename(tmp, file);
+}
+
+/** The state as the file keeps it: the same chats, their histories without media. */
+function persisted(state: StoreState): StoreState {
+  return { ...state, chats: state.chats.map((chat) => ({ ...chat, history: chat.history.map(withoutMedia) })) };
 }
 
 function withoutMedia(message: ChatMessage): ChatMessage {

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_STEPS } from '../../../agent/loop';
+import { DEFAULT_MAX_STEPS, DEFAULT_THINKING_BUDGET } from '../../../agent/loop';
 import { DEFAULT_APPROVAL_SETTINGS } from '../../../agent/policy/approvalSettings';
 import { DEFAULT_IMAGE_MAX_TOKENS } from '../../../engine/media';
 
@@ -69,6 +69,8 @@ export const SETTINGS = {
   // Read as raw text: networkChoice also takes the true/false of its first, boolean form.
   commandsNetwork: { key: 'gemmaAgent.agent.commands.network', default: 'ask', read: (raw: unknown) => raw } as SettingSpec<unknown>,
   maxSteps: integer('gemmaAgent.agent.maxSteps', DEFAULT_MAX_STEPS, 1, 200),
+  thinkingBudget: integer('gemmaAgent.agent.thinkingBudget', DEFAULT_THINKING_BUDGET, 0, 32768),
+  thinkingSteps: choice('gemmaAgent.agent.thinkingSteps', ['every', 'first-and-after-failure'] as const, 'every'),
   imageTokenBudget: integer('gemmaAgent.media.imageTokenBudget', DEFAULT_IMAGE_MAX_TOKENS, 70, 1120),
   maxAudioSeconds: integer('gemmaAgent.media.maxAudioSeconds', 30, 1, 300),
   voiceRecorder: choice('gemmaAgent.voice.recorder', ['auto', 'sox', 'arecord', 'ffmpeg'] as const, 'auto'),
