@@ -11,7 +11,7 @@ import { createDefaultTools } from '../../agent/tools';
 import { EngineClient } from '../../engine/client';
 import type { ToolMessage } from '../../engine/protocol';
 import { reply, startScriptedEngine, toolCallReply, type ScriptedEngine } from '../support/scriptedEngine';
-import { eventsOfType, ScriptedApprover } from './agentTestKit';
+import { eventsOfType, ScriptedApprover } from '../support/agentTestKit';
 
 const MATH = `// Arithmetic helpers.
 function add(a, b) {
