@@ -1,7 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AgentEvent } from '../../agent/events';
 import { FsWorkspace } from '../../agent/fsWorkspace';
@@ -12,6 +10,7 @@ import { EngineClient } from '../../engine/client';
 import type { ToolMessage } from '../../engine/protocol';
 import { reply, startScriptedEngine, toolCallReply, type ScriptedEngine } from '../support/scriptedEngine';
 import { eventsOfType, ScriptedApprover } from '../support/agentTestKit';
+import { makeSentinel, snapshot, tempDir } from '../support/files';
 
 const MATH = `// Arithmetic helpers.
 function add(a, b) {
@@ -31,20 +30,6 @@ assert.strictEqual(add(2, 3), 5);
 assert.strictEqual(multiply(2, 3), 6);
 console.log('math: 2 tests pass');
 `;
-
-/** Every file under `dir` with a hash of its content, to prove nothing there changed. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (current: string): void => {
-    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
-      const full = path.join(current, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else out[path.relative(dir, full)] = createHash('sha256').update(fs.readFileSync(full)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function results(messages: readonly { role: string }[]): string[] {
   return messages.filter((m): m is ToolMessage => m.role === 'tool').map((m) => String(m.content));
@@ -69,14 +54,12 @@ describe('agent end to end (scripted engine, FsWorkspace, real tools)', () => {
 
   beforeEach(async () => {
     engine = await startScriptedEngine();
-    base = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-e2e-'));
+    base = tempDir('gemma-e2e-');
     root = path.join(base, 'project');
-    sentinel = path.join(base, 'sentinel');
     fs.mkdirSync(root);
-    fs.mkdirSync(sentinel);
     fs.writeFileSync(path.join(root, 'math.js'), MATH);
     fs.writeFileSync(path.join(root, 'math.test.js'), MATH_TEST);
-    fs.writeFileSync(path.join(sentinel, 'secret.txt'), 'do not touch\n');
+    sentinel = makeSentinel(path.join(base, 'sentinel'), { 'secret.txt': 'do not touch\n' }).dir;
     events = [];
   });
   afterEach(async () => {
@@ -156,7 +139,7 @@ describe('agent end to end (scripted engine, FsWorkspace, real tools)', () => {
   });
 
   it('undoes a whole run: edits reverted, created files removed', async () => {
-    const before = snapshot(root);
+    const before = snapshot(root, { folders: false });
     engine.push(
       toolCallReply({ name: 'edit_file', arguments: { path: 'math.js', search: 'a - b', replace: 'a + b' } }),
       toolCallReply({ name: 'write_file', arguments: { path: 'docs/notes.md', content: '# Notes\n' } }),
@@ -166,10 +149,10 @@ describe('agent end to end (scripted engine, FsWorkspace, real tools)', () => {
     );
     const result = await runAgent({ ...options(), request: 'Tidy up.' });
     assert.equal(result.reason, 'answered');
-    assert.notDeepEqual(snapshot(root), before);
+    assert.notDeepEqual(snapshot(root, { folders: false }), before);
     assert.deepEqual(result.checkpoint.entries.map((e) => e.path), ['math.js', 'docs/notes.md', 'math.test.js']);
     const report = await result.checkpoint.undoRun();
     assert.deepEqual(report.failed, []);
-    assert.deepEqual(snapshot(root), before);
+    assert.deepEqual(snapshot(root, { folders: false }), before);
   });
 });

@@ -1,19 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { FsWorkspace } from '../../agent/fsWorkspace';
 import type { AgentTool, ToolContext, ToolOutput } from '../../agent/tool';
 import { createDefaultTools, findTool, ToolError, toolDefinitions, TOOL_LIMITS } from '../../agent/tools';
 import { cleanOutput } from '../../agent/tools/runCommand';
 import type { DiagnosticItem } from '../../agent/workspace';
-
-function write(root: string, files: Record<string, string>): void {
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), content);
-  }
-}
+import { realTempDir, writeFiles } from '../support/files';
 
 describe('agent tools', function () {
   this.timeout(20_000);
@@ -42,9 +35,9 @@ describe('agent tools', function () {
   };
 
   beforeEach(() => {
-    root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-tools-')));
-    outside = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-tools-out-')));
-    write(outside, { 'secret.txt': 'TOKEN=1\n' });
+    root = realTempDir('agent-tools-');
+    outside = realTempDir('agent-tools-out-');
+    writeFiles(outside, { 'secret.txt': 'TOKEN=1\n' });
     context = { workspace: new FsWorkspace(root) };
   });
 
@@ -118,14 +111,14 @@ describe('agent tools', function () {
 
   describe('read_file', () => {
     it('shows numbered lines in a fenced block under a header', async () => {
-      write(root, { 'src/a.ts': 'one\ntwo\nthree\n' });
+      writeFiles(root, { 'src/a.ts': 'one\ntwo\nthree\n' });
       const out = await call('read_file', { path: 'src/a.ts' });
       assert.equal(out.isError, false);
       assert.equal(out.content, 'Contents of src/a.ts (lines 1-3 of 3):\n```\n1 | one\n2 | two\n3 | three\n```');
     });
 
     it('reads a window and says how to read on', async () => {
-      write(root, { 'long.txt': Array.from({ length: 400 }, (_, i) => `line ${i + 1}`).join('\n') });
+      writeFiles(root, { 'long.txt': Array.from({ length: 400 }, (_, i) => `line ${i + 1}`).join('\n') });
       const first = await call('read_file', { path: 'long.txt' });
       assert.match(first.content, /^Contents of long\.txt \(lines 1-250 of 400\):/);
       assert.match(first.content, /\[Shown up to line 250 of 400\. To read on, call read_file with start_line=251\.\]$/);
@@ -137,7 +130,7 @@ describe('agent tools', function () {
     });
 
     it('caps characters and cuts very long lines', async () => {
-      write(root, { 'wide.txt': Array.from({ length: 100 }, () => 'x'.repeat(1000)).join('\n') });
+      writeFiles(root, { 'wide.txt': Array.from({ length: 100 }, () => 'x'.repeat(1000)).join('\n') });
       const out = await call('read_file', { path: 'wide.txt' });
       assert.ok(out.content.length < TOOL_LIMITS.readMaxChars + 2000);
       assert.match(out.content, /\[\.\.\. 500 more characters\]/);
@@ -145,13 +138,13 @@ describe('agent tools', function () {
     });
 
     it('uses a longer fence when the file holds backticks', async () => {
-      write(root, { 'doc.md': '```js\ncode\n```\n' });
+      writeFiles(root, { 'doc.md': '```js\ncode\n```\n' });
       const out = await call('read_file', { path: 'doc.md' });
       assert.match(out.content, /\n````\n1 \| ```js\n2 \| code\n3 \| ```\n````$/);
     });
 
     it('reports missing, folder, empty and binary files', async () => {
-      write(root, { 'empty.txt': '', 'bin.dat': 'a\0b', 'dir/x': '' });
+      writeFiles(root, { 'empty.txt': '', 'bin.dat': 'a\0b', 'dir/x': '' });
       assert.deepEqual(await call('read_file', { path: 'nope.ts' }), { isError: true, content: 'read_file: nope.ts does not exist. Use find_files to look for it.' });
       assert.deepEqual(await call('read_file', { path: 'dir' }), { isError: true, content: 'read_file: dir is a folder. Use list_dir to see what it holds.' });
       assert.deepEqual(await call('read_file', { path: 'empty.txt' }), { isError: false, content: 'empty.txt is empty (0 lines).' });
@@ -159,7 +152,7 @@ describe('agent tools', function () {
     });
 
     it('reports files over the workspace read cap', async () => {
-      write(root, { 'big.txt': 'x'.repeat(5000) });
+      writeFiles(root, { 'big.txt': 'x'.repeat(5000) });
       const out = await tool('read_file').run({ path: 'big.txt' }, { workspace: new FsWorkspace(root, { maxReadBytes: 1000 }) });
       assert.equal(out.isError, true);
       assert.match(out.content, /^read_file: big\.txt is 4\.9 KB, more than the 1000 bytes the agent reads at once\. Use search_text/);
@@ -168,7 +161,7 @@ describe('agent tools', function () {
 
   describe('list_dir', () => {
     it('lists folders first, then files, without .git', async () => {
-      write(root, { 'b.ts': '', 'a.ts': '', 'src/x.ts': '', '.git/HEAD': '', 'docs/y.md': '' });
+      writeFiles(root, { 'b.ts': '', 'a.ts': '', 'src/x.ts': '', '.git/HEAD': '', 'docs/y.md': '' });
       fs.symlinkSync('a.ts', path.join(root, 'link.ts'));
       const out = await call('list_dir', { path: '.' });
       assert.equal(out.content, 'Folder the workspace root (2 folders, 3 files):\n```\ndocs/\nsrc/\na.ts\nb.ts\nlink.ts (symlink)\n```');
@@ -177,7 +170,7 @@ describe('agent tools', function () {
     });
 
     it('reports empty, missing and non-folder paths', async () => {
-      write(root, { 'a.ts': '' });
+      writeFiles(root, { 'a.ts': '' });
       fs.mkdirSync(path.join(root, 'empty'));
       assert.equal((await call('list_dir', { path: 'empty' })).content, 'Folder empty is empty.');
       assert.deepEqual(await call('list_dir', { path: 'gone' }), { isError: true, content: 'list_dir: gone does not exist. Use find_files to look for it.' });
@@ -187,7 +180,7 @@ describe('agent tools', function () {
 
   describe('find_files', () => {
     beforeEach(() => {
-      write(root, { '.gitignore': 'build/\n', 'src/a.ts': '', 'src/deep/b.ts': '', 'build/c.ts': '', 'node_modules/m/d.ts': '', 'README.md': '' });
+      writeFiles(root, { '.gitignore': 'build/\n', 'src/a.ts': '', 'src/deep/b.ts': '', 'build/c.ts': '', 'node_modules/m/d.ts': '', 'README.md': '' });
     });
 
     it('matches at any depth when the glob has no folder, honouring .gitignore', async () => {
@@ -197,7 +190,7 @@ describe('agent tools', function () {
     });
 
     it('says when there are more than it shows', async () => {
-      write(root, Object.fromEntries(Array.from({ length: TOOL_LIMITS.findMaxResults + 5 }, (_, i) => [`many/f${i}.txt`, ''])));
+      writeFiles(root, Object.fromEntries(Array.from({ length: TOOL_LIMITS.findMaxResults + 5 }, (_, i) => [`many/f${i}.txt`, ''])));
       const out = await call('find_files', { glob: 'many/*' });
       assert.match(out.content, new RegExp(`^Files matching 'many/\\*' \\(first ${TOOL_LIMITS.findMaxResults}; there are more\\):`));
       assert.match(out.content, /Use a narrower glob/);
@@ -211,7 +204,7 @@ describe('agent tools', function () {
 
   describe('search_text', () => {
     beforeEach(() => {
-      write(root, { '.gitignore': 'gen/\n', 'src/a.ts': 'const fooBar = 1;\nfoo();\n', 'src/b.py': 'foo = 2\n', 'gen/c.ts': 'foo\n' });
+      writeFiles(root, { '.gitignore': 'gen/\n', 'src/a.ts': 'const fooBar = 1;\nfoo();\n', 'src/b.py': 'foo = 2\n', 'gen/c.ts': 'foo\n' });
     });
 
     it('groups matching lines by file and honours .gitignore', async () => {
@@ -232,7 +225,7 @@ describe('agent tools', function () {
     });
 
     it('caps the matches it shows', async () => {
-      write(root, { 'many.txt': 'foo\n'.repeat(TOOL_LIMITS.searchMaxResults + 10) });
+      writeFiles(root, { 'many.txt': 'foo\n'.repeat(TOOL_LIMITS.searchMaxResults + 10) });
       const out = await call('search_text', { query: 'foo', glob: 'many.txt' });
       assert.match(out.content, new RegExp(`\\(first ${TOOL_LIMITS.searchMaxResults} matching lines\\)`));
       assert.match(out.content, /There are more matches/);
@@ -254,7 +247,7 @@ describe('agent tools', function () {
     });
 
     it('refuses to overwrite and points to edit_file', async () => {
-      write(root, { 'a.ts': 'keep' });
+      writeFiles(root, { 'a.ts': 'keep' });
       const out = await call('write_file', { path: 'a.ts', content: 'lost' });
       assert.deepEqual(out, { isError: true, content: 'write_file: a.ts already exists, and write_file does not overwrite. Use edit_file to change it (read_file it first).' });
       await assert.rejects(tool('write_file').describe({ path: 'a.ts', content: 'x' }, context), ToolError);
@@ -317,7 +310,7 @@ describe('agent tools', function () {
   describe('get_diagnostics', () => {
     it('reports none from the plain workspace', async () => {
       assert.deepEqual(await call('get_diagnostics', {}), { isError: false, content: 'No problems reported.' });
-      write(root, { 'a.ts': '' });
+      writeFiles(root, { 'a.ts': '' });
       assert.deepEqual(await call('get_diagnostics', { path: 'a.ts' }), { isError: false, content: 'No problems reported in a.ts.' });
     });
 

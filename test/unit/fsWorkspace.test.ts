@@ -1,46 +1,15 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { HeadTailBuffer, runShellCommand } from '../../agent/commandRunner';
 import { FileTooLargeError, FsWorkspace } from '../../agent/fsWorkspace';
 import { PathSafetyError } from '../../agent/pathSafety';
 import { findRipgrep, ripgrepArgs, SearchError } from '../../agent/ripgrep';
+import { realTempDir, writeFiles } from '../support/files';
+import { alive } from '../support/processes';
+import { waitFor } from '../support/waiting';
 
-function tempWorkspace(): string {
-  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fs-workspace-')));
-}
-
-function write(root: string, files: Record<string, string>): void {
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), content);
-  }
-}
-
-/** Running, as opposed to gone or a zombie waiting for init to reap it (killed, all the same). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return true;
-  }
-}
-
-async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return check();
-}
+const tempWorkspace = (): string => realTempDir('fs-workspace-');
 
 const hasRipgrep = findRipgrep();
 
@@ -52,7 +21,7 @@ describe('FsWorkspace', function () {
   beforeEach(() => {
     root = tempWorkspace();
     outside = tempWorkspace();
-    write(outside, { 'secret.txt': 'TOKEN=outside\n' });
+    writeFiles(outside, { 'secret.txt': 'TOKEN=outside\n' });
   });
 
   afterEach(() => {
@@ -62,7 +31,7 @@ describe('FsWorkspace', function () {
 
   describe('files', () => {
     it('reads, stats and lists', async () => {
-      write(root, { 'src/a.ts': 'export const a = 1;\n', 'src/lib/b.ts': '', 'README.md': '# hi\n' });
+      writeFiles(root, { 'src/a.ts': 'export const a = 1;\n', 'src/lib/b.ts': '', 'README.md': '# hi\n' });
       const ws = new FsWorkspace(root);
       assert.equal(await ws.readFile('src/a.ts'), 'export const a = 1;\n');
       assert.deepEqual(await ws.stat('src/a.ts'), { type: 'file', size: 20 });
@@ -76,13 +45,13 @@ describe('FsWorkspace', function () {
     });
 
     it('refuses files over the read cap with a clear error', async () => {
-      write(root, { 'big.txt': 'x'.repeat(2048) });
+      writeFiles(root, { 'big.txt': 'x'.repeat(2048) });
       const ws = new FsWorkspace(root, { maxReadBytes: 1024 });
       await assert.rejects(ws.readFile('big.txt'), (error: unknown) => error instanceof FileTooLargeError && /big\.txt is 2\.0 KB, more than the 1\.0 KB/.test(error.message));
     });
 
     it('says what is wrong with missing files and folders', async () => {
-      write(root, { 'src/a.ts': 'a' });
+      writeFiles(root, { 'src/a.ts': 'a' });
       const ws = new FsWorkspace(root);
       await assert.rejects(ws.readFile('nope.ts'), /nope\.ts does not exist/);
       await assert.rejects(ws.readFile('src'), /src is a folder, not a file/);
@@ -116,7 +85,7 @@ describe('FsWorkspace', function () {
     });
 
     it('modifies atomically, keeping the file mode and leaving no temporary files', async () => {
-      write(root, { 'run.sh': '#!/bin/sh\necho old\n' });
+      writeFiles(root, { 'run.sh': '#!/bin/sh\necho old\n' });
       fs.chmodSync(path.join(root, 'run.sh'), 0o755);
       const ws = new FsWorkspace(root);
       await ws.applyChange({ kind: 'modify', path: 'run.sh', content: '#!/bin/sh\necho new\n' });
@@ -127,7 +96,7 @@ describe('FsWorkspace', function () {
     });
 
     it('modifies the target of an in-workspace symlink without replacing the link', async () => {
-      write(root, { 'real.ts': 'old' });
+      writeFiles(root, { 'real.ts': 'old' });
       fs.symlinkSync('real.ts', path.join(root, 'alias.ts'));
       await new FsWorkspace(root).applyChange({ kind: 'modify', path: 'alias.ts', content: 'new' });
       assert.ok(fs.lstatSync(path.join(root, 'alias.ts')).isSymbolicLink());
@@ -135,7 +104,7 @@ describe('FsWorkspace', function () {
     });
 
     it('deletes files but not folders', async () => {
-      write(root, { 'gone.ts': 'x', 'dir/keep.ts': 'y' });
+      writeFiles(root, { 'gone.ts': 'x', 'dir/keep.ts': 'y' });
       const ws = new FsWorkspace(root);
       await ws.applyChange({ kind: 'delete', path: 'gone.ts' });
       assert.equal(fs.existsSync(path.join(root, 'gone.ts')), false);
@@ -146,7 +115,7 @@ describe('FsWorkspace', function () {
 
   describe('findFiles', () => {
     beforeEach(() => {
-      write(root, {
+      writeFiles(root, {
         '.gitignore': 'dist/\n*.log\n!keep.log\n',
         'src/a.ts': '',
         'src/sub/b.ts': '',
@@ -193,7 +162,7 @@ describe('FsWorkspace', function () {
       });
 
       beforeEach(() => {
-        write(root, {
+        writeFiles(root, {
           '.gitignore': 'dist/\n',
           'src/a.ts': 'const Alpha = 1;\nfunction beta() {}\n// alpha again\n',
           'src/b.py': 'alpha = 2\n',

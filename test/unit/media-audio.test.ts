@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { estimateAudioTokens, MediaError, type MediaErrorCode, prepareAudio } from '../../engine/media';
+import { estimateAudioTokens, MediaError, prepareAudio } from '../../engine/media';
 import { readWavLayout } from '../../engine/media/wavHeader';
 import {
   concat,
@@ -16,15 +16,10 @@ import {
   type WavEncoding,
   zeroCrossings,
 } from '../fixtures/media/synth';
+import { rejectsWithCode } from '../support/asserts';
+import { hasProgram } from '../support/processes';
 
-async function rejectsWith(promise: Promise<unknown>, code: MediaErrorCode, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof MediaError, `expected a MediaError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
-}
+const rejectsWith = rejectsWithCode(MediaError);
 
 /** Checks a prepared 1 kHz sine: 16 kHz mono, right length, frequency and level. */
 function assertSine(wav: Buffer, seconds: number, amplitude: number, levelTolerance: number): void {
@@ -273,17 +268,8 @@ describe('media: prepareAudio refuses bad input', () => {
 });
 
 describe('media: prepareAudio on recorded speech', () => {
-  function have(tool: string): boolean {
-    try {
-      execFileSync(tool, ['--version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   it('trims padding around spoken words from a 44.1 kHz stereo file (espeak-ng + sox)', async function () {
-    if (!have('espeak-ng') || !have('sox')) this.skip();
+    if (!hasProgram('espeak-ng') || !hasProgram('sox')) this.skip();
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'media-test-'));
     try {
       const spoken = path.join(dir, 'spoken.wav');

@@ -1,29 +1,20 @@
 import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { MediaError, prepareAudio } from '../../engine/media';
 import { readWavLayout } from '../../engine/media/wavHeader';
 import { recordVoiceClip, deleteStaleRecordings } from '../../extension/voice/recordVoiceClip';
-import { RecorderError, type RecorderErrorCode } from '../../extension/voice/recorderErrors';
+import { RecorderError } from '../../extension/voice/recorderErrors';
 import { RecorderProcess, type AutoStopReason, type RecorderProcessOptions, type RecorderProgress } from '../../extension/voice/recorderProcess';
 import { planRecorder, which } from '../../extension/voice/recorderPrograms';
 import { shellQuote, substituteOutput } from '../../extension/voice/shellQuote';
 import { levelFromSamples, repairWavSizes } from '../../extension/voice/wavFile';
 import { sine, wavBytes } from '../fixtures/media/synth';
 import { fakeRecorderCommand, writeSpeechWav } from '../fixtures/voice/speech';
-
-async function rejectsWith(promise: Promise<unknown>, code: RecorderErrorCode, message?: RegExp): Promise<RecorderError> {
-  let caught: RecorderError | undefined;
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof RecorderError, `expected a RecorderError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    caught = err;
-    return true;
-  });
-  return caught!;
-}
+import { rejectsWithCode } from '../support/asserts';
+import { tempDir } from '../support/files';
+import { fakePath, removeFakePaths } from '../support/processes';
+import { waitUntil } from '../support/waiting';
 
 async function exists(file: string): Promise<boolean> {
   return fs.access(file).then(
@@ -46,30 +37,9 @@ async function whenRecorded(recorder: RecorderProcess, seconds: number, timeoutM
   throw new Error(`the recorder wrote less than ${seconds} s of audio in ${timeoutMs} ms`);
 }
 
-async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const rejectsWith = rejectsWithCode(RecorderError);
 
-async function tempDir(prefix: string): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), prefix));
-}
-
-const fakePathDirs: string[] = [];
-after(async () => {
-  await Promise.all(fakePathDirs.splice(0).map((dir) => fs.rm(dir, { recursive: true, force: true })));
-});
-
-/** A folder on PATH holding executables with the given names (they would only print their name). */
-async function fakePath(names: string[]): Promise<string> {
-  const dir = await tempDir('rec-path-');
-  fakePathDirs.push(dir);
-  for (const name of names) await fs.writeFile(path.join(dir, name), '#!/bin/sh\necho "$0"\n', { mode: 0o755 });
-  return dir;
-}
+after(removeFakePaths);
 
 describe('voice: choosing the recorder program', () => {
   const output = '/tmp/rec dir/clip.wav';
@@ -148,7 +118,7 @@ describe('voice: RecorderProcess with a scripted recorder', function () {
   const recorders: RecorderProcess[] = [];
 
   before(async () => {
-    dir = await tempDir('voice-test-');
+    dir = tempDir('voice-test-');
     speech = await writeSpeechWav(dir);
   });
   afterEach(async () => {
@@ -204,7 +174,7 @@ describe('voice: RecorderProcess with a scripted recorder', function () {
     const reasons: AutoStopReason[] = [];
     recorder.onAutoStop((r) => reasons.push(r));
     await recorder.start();
-    await until(() => reasons.length > 0);
+    await waitUntil(() => reasons.length > 0, 'the recorder to stop by itself', 15_000, 25);
     assert.deepEqual(reasons, ['max-length']);
     assert.equal(recorder.autoStopReason, 'max-length');
     assert.ok(recorder.elapsedSeconds < 2, `stopped after ${recorder.elapsedSeconds} s`);
@@ -282,7 +252,7 @@ describe('voice: RecorderProcess with a scripted recorder', function () {
     const reasons: AutoStopReason[] = [];
     recorder.onAutoStop((r) => reasons.push(r));
     await recorder.start();
-    await until(() => reasons.length > 0);
+    await waitUntil(() => reasons.length > 0, 'the recorder to stop by itself', 15_000, 25);
     assert.deepEqual(reasons, ['recorder-exited']);
     const file = await recorder.stop();
     assert.deepEqual(await fs.readFile(file), await fs.readFile(speech));
@@ -315,7 +285,7 @@ describe('voice: recordVoiceClip', function () {
   let dir: string;
   let speech: string;
   before(async () => {
-    dir = await tempDir('voice-clip-');
+    dir = tempDir('voice-clip-');
     speech = await writeSpeechWav(dir);
   });
   after(async () => {
@@ -381,7 +351,7 @@ describe('voice: recordVoiceClip', function () {
 
 describe('voice: WAV files on disk', () => {
   it('fills in the sizes a killed recorder left as placeholders', async () => {
-    const dir = await tempDir('voice-wav-');
+    const dir = tempDir('voice-wav-');
     const file = path.join(dir, 'killed.wav');
     const samples = sine(0.5, 16000, 440, 0.5);
     await fs.writeFile(file, wavBytes({ sampleRate: 16000, channels: [samples], encoding: 'int16', dataSize: 0xffffffff, riffSize: 0xffffffff }));
@@ -406,7 +376,7 @@ describe('voice: WAV files on disk', () => {
   });
 
   it('deletes old recordings left by closed windows, and nothing else', async () => {
-    const dir = await tempDir('voice-stale-');
+    const dir = tempDir('voice-stale-');
     const old = path.join(dir, 'voice-old.wav');
     const fresh = path.join(dir, 'voice-new.wav');
     const other = path.join(dir, 'notes.txt');

@@ -2,7 +2,6 @@ import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tar from 'tar';
 import { pickReleaseAssets, type ReleaseAsset } from '../../engine/binary/releaseAssets';
@@ -10,6 +9,8 @@ import { chooseReleaseEngine, findInstalledRelease, installReleaseEngine, LLAMA_
 import { BinaryNotFoundError, resolveServerBinary } from '../../engine/binary/resolveServerBinary';
 import { CorruptModelFileError } from '../../engine/models';
 import { FileServer } from '../support/fileServer';
+import { tempDir } from '../support/files';
+import { llamaServerScript } from '../support/processes';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const names = [
@@ -51,11 +52,6 @@ describe('llama.cpp release build: which archive', () => {
   });
 });
 
-/** A llama-server stand-in: answers --version, and --help with the features given. */
-function fakeServerScript(features: string[]): string {
-  return `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "version: 1 (release)" >&2; exit 0; fi\necho "${features.join(' ')}"\n`;
-}
-
 describe('llama.cpp release build: download, check, extract', function () {
   this.timeout(30_000);
   let server: FileServer;
@@ -66,9 +62,9 @@ describe('llama.cpp release build: download, check, extract', function () {
   /** Lays out a release with one Linux archive made from a folder holding build/bin/llama-server. */
   async function publish(options: { features?: string[]; format?: 'tar.gz' | 'zip'; digest?: (real: string) => string | undefined; body?: (real: Buffer) => Buffer; extraEntry?: string } = {}): Promise<string> {
     const format = options.format ?? 'tar.gz';
-    const src = fs.mkdtempSync(path.join(work, 'src-'));
+    const src = tempDir('src-', work);
     fs.mkdirSync(path.join(src, 'build', 'bin'), { recursive: true });
-    fs.writeFileSync(path.join(src, 'build', 'bin', 'llama-server'), fakeServerScript(options.features ?? ['--mmproj FILE', '--spec-type draft-mtp']), { mode: 0o755 });
+    fs.writeFileSync(path.join(src, 'build', 'bin', 'llama-server'), llamaServerScript(options.features ?? ['--mmproj FILE', '--spec-type draft-mtp'], '1 (release)'), { mode: 0o755 });
     fs.writeFileSync(path.join(src, 'build', 'bin', 'libllama.so'), 'lib');
     const name = `llama-${LLAMA_CPP_RELEASE.tag}-bin-ubuntu-x64.${format}`;
     const archive = path.join(work, name);
@@ -89,7 +85,7 @@ describe('llama.cpp release build: download, check, extract', function () {
 
   beforeEach(async () => {
     server = await FileServer.start();
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-release-'));
+    work = tempDir('gemma-release-');
     root = path.join(work, 'global-storage');
   });
   afterEach(async () => {

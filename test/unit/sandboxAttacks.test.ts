@@ -2,7 +2,6 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { FsWorkspace } from '../../agent/fsWorkspace';
 import { runAgent } from '../../agent/loop';
@@ -12,6 +11,7 @@ import { bubblewrapArgs, detectCommandSandbox, seatbeltProfile, type CommandSand
 import { createDefaultTools } from '../../agent/tools';
 import type { Approver } from '../../agent/workspace';
 import { EngineClient } from '../../engine/client';
+import { makeSentinel, tempDir } from '../support/files';
 import { reply, startScriptedEngine, toolCallReply } from '../support/scriptedEngine';
 
 /*
@@ -26,6 +26,7 @@ describe('command sandbox: attacks from a model with approved commands', functio
   let base: string;
   let workspace: string;
   let sentinel: string;
+  let sentinelIntact: () => boolean;
   let home: string;
 
   before(async function () {
@@ -38,24 +39,19 @@ describe('command sandbox: attacks from a model with approved commands', functio
   });
 
   beforeEach(() => {
-    base = fs.mkdtempSync('/var/tmp/gemma-sandbox-');
+    base = tempDir('gemma-sandbox-', '/var/tmp');
     workspace = path.join(base, 'workspace');
     sentinel = path.join(base, 'sentinel');
     home = path.join(base, 'home');
     fs.mkdirSync(path.join(workspace, '.git', 'hooks'), { recursive: true });
     fs.writeFileSync(path.join(workspace, '.git', 'config'), '[core]\n');
     fs.writeFileSync(path.join(workspace, 'notes.txt'), 'mine\n');
-    fs.mkdirSync(sentinel);
-    fs.writeFileSync(path.join(sentinel, 'keep.txt'), 'do not touch\n');
+    sentinelIntact = makeSentinel(sentinel, { 'keep.txt': 'do not touch\n' }).intact;
     fs.mkdirSync(path.join(home, '.ssh'), { recursive: true });
     fs.writeFileSync(path.join(home, '.ssh', 'id_ed25519'), 'PRIVATE KEY\n');
     fs.writeFileSync(path.join(home, '.netrc'), 'machine example password hunter2\n');
   });
   afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
-
-  function sentinelIntact(): boolean {
-    return fs.existsSync(path.join(sentinel, 'keep.txt')) && fs.readFileSync(path.join(sentinel, 'keep.txt'), 'utf8') === 'do not touch\n' && fs.readdirSync(sentinel).length === 1;
-  }
 
   async function runInside(command: string, options: { network?: boolean } = {}) {
     const box = await detectCommandSandbox({ home, network: options.network === true });
@@ -169,7 +165,7 @@ describe('command sandbox: policy and profiles', () => {
   });
 
   it('builds bubblewrap arguments with a private /tmp, no network, its own PID namespace and read-only git files', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-args-'));
+    const root = tempDir('gemma-args-');
     try {
       fs.mkdirSync(path.join(root, '.git', 'hooks'), { recursive: true });
       const args = bubblewrapArgs('npm test', root, { home: '/nonexistent-home' });

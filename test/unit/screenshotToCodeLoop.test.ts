@@ -1,9 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  findChromium,
   formatFileBlocks,
   type GeneratedFile,
   renderHtmlToPng,
@@ -13,22 +11,15 @@ import {
 } from '../../agent/screenshotToCode';
 import { EngineClient } from '../../engine/client';
 import { prepareImage } from '../../engine/media';
-import type { ChatMessage } from '../../engine/protocol';
 import { pngBytes, raster, type Rgba } from '../fixtures/media/synth';
+import { imageUrls } from '../support/chat';
+import { skipWithoutChromium } from '../support/chromium';
+import { tempDir } from '../support/files';
 import { reply, type ScriptedEngine, startScriptedEngine } from '../support/scriptedEngine';
 
 const CARD = path.join(__dirname, '..', 'fixtures', 'screenshots', 'card');
 const WIDTH = 320;
 const HEIGHT = 240;
-
-function imageUrls(messages: ChatMessage[]): string[] {
-  const urls: string[] = [];
-  for (const m of messages) {
-    if (m.role !== 'user' || !Array.isArray(m.content)) continue;
-    for (const part of m.content) if (part.type === 'image_url') urls.push(part.image_url.url);
-  }
-  return urls;
-}
 
 async function writeInto(dir: string, files: GeneratedFile[]): Promise<void> {
   for (const file of files) {
@@ -44,17 +35,11 @@ describe('screenshot to code: the self-check loop against a rendered page', func
   let workspace: string;
 
   before(async function () {
-    try {
-      await findChromium();
-    } catch (err) {
-      if (process.env.CI) throw err;
-      console.warn(`    skipped: ${(err as Error).message}`);
-      this.skip();
-    }
+    await skipWithoutChromium(this);
   });
 
   beforeEach(async () => {
-    workspace = await fs.mkdtemp(path.join(os.tmpdir(), 'gemma-agent-s2c-loop-'));
+    workspace = tempDir('gemma-agent-s2c-loop-');
   });
 
   afterEach(async () => {

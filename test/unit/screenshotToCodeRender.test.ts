@@ -5,20 +5,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import { chromiumCandidates, findChromium, renderHtmlToPng, ScreenshotToCodeError } from '../../agent/screenshotToCode';
+import { near, rejectsWithCode } from '../support/asserts';
+import { skipWithoutChromium } from '../support/chromium';
+import { tempDir } from '../support/files';
 
 const CARD = path.join(__dirname, '..', 'fixtures', 'screenshots', 'card');
+const rejectsWith = rejectsWithCode(ScreenshotToCodeError);
 
 function pixel(png: Buffer, x: number, y: number): number[] {
   const image = PNG.sync.read(png);
   const i = (y * image.width + x) * 4;
   return [image.data[i], image.data[i + 1], image.data[i + 2]];
-}
-
-function near(actual: number[], expected: number[], tolerance = 3): void {
-  assert.ok(
-    actual.every((v, i) => Math.abs(v - expected[i]) <= tolerance),
-    `pixel ${actual.join(',')} is not near ${expected.join(',')}`,
-  );
 }
 
 async function renderDirs(): Promise<string[]> {
@@ -38,15 +35,6 @@ async function newRenderDir(before: string[]): Promise<string> {
 function renderProcesses(dirs: string[]): string[] {
   const table = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
   return table.split('\n').filter((line) => dirs.some((dir) => line.includes(dir)));
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof ScreenshotToCodeError, `expected a ScreenshotToCodeError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    assert.match(err.message, message);
-    return true;
-  });
 }
 
 describe('screenshot to code: finding Chromium', () => {
@@ -81,15 +69,8 @@ describe('screenshot to code: rendering with headless Chromium', function () {
 
   before(async function () {
     if (process.platform === 'win32') this.skip();
-    try {
-      await findChromium();
-    } catch (err) {
-      // CI installs Chromium; on a developer machine without it these tests say why they skip.
-      if (process.env.CI) throw err;
-      console.warn(`    skipped: ${(err as Error).message}`);
-      this.skip();
-    }
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gemma-agent-s2c-test-'));
+    await skipWithoutChromium(this);
+    dir = tempDir('gemma-agent-s2c-test-');
   });
 
   after(async () => {

@@ -1,26 +1,11 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { EngineSupervisor, EngineStartError, type SupervisorEvent } from '../../engine/supervisor/engineSupervisor';
 import { parseListeningUrl, serverArgs, type EngineLaunchConfig } from '../../engine/supervisor/serverArgs';
+import { tempDir } from '../support/files';
+import { alive, writeFakeLlamaServer } from '../support/processes';
 
 /** An executable that runs the fake server with the current Node. */
-function fakeBinary(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-llama-'));
-  const bin = path.join(dir, 'llama-server');
-  fs.writeFileSync(bin, `#!/bin/sh\nexec "${process.execPath}" "${path.join(__dirname, '..', 'support', 'fakeLlamaServer.js')}" "$@"\n`, { mode: 0o755 });
-  return bin;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const fakeBinary = (): string => writeFakeLlamaServer(tempDir('fake-llama-'));
 
 const base: Omit<EngineLaunchConfig, 'binary'> = { model: '/models/gemma.gguf', contextSize: 4096, gpuLayers: 'auto' };
 
