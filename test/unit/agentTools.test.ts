@@ -2,11 +2,12 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsWorkspace } from '../../agent/fsWorkspace';
-import type { AgentTool, ToolContext, ToolOutput } from '../../agent/tool';
-import { createDefaultTools, findTool, ToolError, toolDefinitions, TOOL_LIMITS } from '../../agent/tools';
+import type { ToolContext, ToolOutput } from '../../agent/tool';
+import { createDefaultTools, ToolError, toolDefinitions, TOOL_LIMITS } from '../../agent/tools';
 import { cleanOutput } from '../../agent/tools/runCommand';
 import type { DiagnosticItem } from '../../agent/workspace';
 import { realTempDir, writeFiles } from '../support/files';
+import { toolCaller } from '../support/toolCalls';
 
 describe('agent tools', function () {
   this.timeout(20_000);
@@ -14,31 +15,14 @@ describe('agent tools', function () {
   let outside: string;
   let context: ToolContext;
   const tools = createDefaultTools();
-  const tool = (name: string): AgentTool => {
-    const found = findTool(tools, name);
-    if (!found) throw new Error(`no tool ${name}`);
-    return found;
-  };
-
-  /** validate, describe, run: what the loop does. */
-  const call = async (name: string, raw: unknown): Promise<ToolOutput> => {
-    const t = tool(name);
-    const valid = t.validate(raw);
-    if (!valid.ok) throw new Error(`validation failed: ${valid.error}`);
-    try {
-      await t.describe(valid.args, context);
-    } catch (error) {
-      if (error instanceof ToolError) return { content: error.message, isError: true };
-      throw error;
-    }
-    return t.run(valid.args, context);
-  };
+  const { tool, call } = toolCaller(tools, () => context);
 
   beforeEach(() => {
     root = realTempDir('agent-tools-');
     outside = realTempDir('agent-tools-out-');
     writeFiles(outside, { 'secret.txt': 'TOKEN=1\n' });
-    context = { workspace: new FsWorkspace(root) };
+    // The built-in scan: ripgrep, a child process, is tested in test/integration.
+    context = { workspace: new FsWorkspace(root, { disableRipgrep: true }) };
   });
 
   afterEach(() => {
@@ -263,45 +247,6 @@ describe('agent tools', function () {
   });
 
   describe('run_command', () => {
-    it('describes the command line and reports exit code and output', async () => {
-      const request = await tool('run_command').describe({ command: 'echo hi\necho there' }, context);
-      assert.deepEqual(request, { category: 'command', tool: 'run_command', title: 'Run echo hi ...', detail: 'echo hi\necho there' });
-      const out = await call('run_command', { command: 'echo hello' });
-      assert.equal(out.isError, false);
-      assert.match(out.content, /^\$ echo hello\nExit code 0 after \d+\.\d s\.\nOutput:\n```\nhello\n```$/);
-    });
-
-    it('marks a failing command as an error but keeps its output', async () => {
-      const out = await call('run_command', { command: 'echo broken >&2; exit 2' });
-      assert.equal(out.isError, true);
-      assert.match(out.content, /Exit code 2 after/);
-      assert.match(out.content, /broken/);
-      assert.match((await call('run_command', { command: 'true' })).content, /\(no output\)$/);
-    });
-
-    it('reports a timeout', async () => {
-      const out = await call('run_command', { command: 'sleep 30 & sleep 30', timeout_seconds: 1 });
-      assert.equal(out.isError, true);
-      assert.match(out.content, /Timed out after 1 s; the command and everything it started were stopped/);
-    });
-
-    it('streams output to onOutput and passes cancellation through', async () => {
-      const chunks: string[] = [];
-      await tool('run_command').run({ command: 'echo live' }, { ...context, onOutput: (chunk) => chunks.push(chunk) });
-      assert.equal(chunks.join(''), 'live\n');
-      const controller = new AbortController();
-      const running = tool('run_command').run({ command: 'sleep 30' }, { ...context, signal: controller.signal });
-      setTimeout(() => controller.abort(), 200);
-      await assert.rejects(running, { name: 'AbortError' });
-    });
-
-    it('says when the middle of long output was cut', async () => {
-      const out = await call('run_command', { command: 'seq 1 50000' });
-      assert.match(out.content, /Output \(too long: the middle was cut\):/);
-      assert.match(out.content, /bytes of output omitted/);
-      assert.match(out.content, /\n50000\n```$/);
-    });
-
     it('cleans colour codes and progress redraws', () => {
       assert.equal(cleanOutput('\x1b[32mok\x1b[0m\n10%\r50%\r100%\ndone\r\n\x1b]0;title\x07x'), 'ok\n100%\ndone\nx');
     });

@@ -1,17 +1,14 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { HeadTailBuffer, runShellCommand } from '../../agent/commandRunner';
+import { HeadTailBuffer } from '../../agent/commandRunner';
 import { FileTooLargeError, FsWorkspace } from '../../agent/fsWorkspace';
 import { PathSafetyError } from '../../agent/pathSafety';
-import { findRipgrep, ripgrepArgs, SearchError } from '../../agent/ripgrep';
+import { findRipgrep, ripgrepArgs } from '../../agent/ripgrep';
 import { realTempDir, writeFiles } from '../support/files';
-import { alive } from '../support/processes';
-import { waitFor } from '../support/waiting';
+import { describeSearchText } from '../support/searchTextSuite';
 
 const tempWorkspace = (): string => realTempDir('fs-workspace-');
-
-const hasRipgrep = findRipgrep();
 
 describe('FsWorkspace', function () {
   this.timeout(20_000);
@@ -153,59 +150,7 @@ describe('FsWorkspace', function () {
     });
   });
 
-  for (const engine of ['ripgrep', 'plain scan'] as const) {
-    describe(`searchText (${engine})`, () => {
-      let ws: FsWorkspace;
-
-      before(async function () {
-        if (engine === 'ripgrep' && !(await hasRipgrep)) this.skip();
-      });
-
-      beforeEach(() => {
-        writeFiles(root, {
-          '.gitignore': 'dist/\n',
-          'src/a.ts': 'const Alpha = 1;\nfunction beta() {}\n// alpha again\n',
-          'src/b.py': 'alpha = 2\n',
-          'dist/bundle.js': 'alpha\n',
-          'node_modules/pkg/index.js': 'alpha\n',
-          '.hidden/h.ts': 'alpha hidden\n',
-          'bin.dat': 'alpha\0binary\n',
-          'crlf.txt': 'one alpha\r\ntwo\r\n',
-        });
-        ws = new FsWorkspace(root, { disableRipgrep: engine === 'plain scan' });
-      });
-
-      it('finds literal text with smart case, skipping ignored, node_modules and binary files', async () => {
-        const matches = await ws.searchText('alpha', {});
-        assert.deepEqual(
-          matches.map((m) => `${m.path}:${m.line}:${m.text}`),
-          ['.hidden/h.ts:1:alpha hidden', 'crlf.txt:1:one alpha', 'src/a.ts:1:const Alpha = 1;', 'src/a.ts:3:// alpha again', 'src/b.py:1:alpha = 2'],
-        );
-        assert.deepEqual((await ws.searchText('Alpha', {})).map((m) => m.line), [1], 'an upper-case letter makes the search case-sensitive');
-        assert.equal((await ws.searchText('ALPHA', { caseSensitive: false })).length, 5);
-      });
-
-      it('treats the query literally unless regex is set', async () => {
-        assert.deepEqual(await ws.searchText('beta()', {}), [{ path: 'src/a.ts', line: 2, text: 'function beta() {}' }]);
-        assert.deepEqual((await ws.searchText('^const \\w+ = \\d', { regex: true })).map((m) => m.path), ['src/a.ts']);
-        assert.deepEqual(await ws.searchText('a.*z', {}), []);
-      });
-
-      it('filters by glob and stops at maxResults', async () => {
-        assert.deepEqual((await ws.searchText('alpha', { glob: '**/*.py' })).map((m) => m.path), ['src/b.py']);
-        assert.deepEqual((await ws.searchText('alpha', { glob: 'src/**' })).map((m) => m.path), ['src/a.ts', 'src/a.ts', 'src/b.py']);
-        assert.equal((await ws.searchText('alpha', { maxResults: 2 })).length, 2);
-      });
-
-      it('reports a bad regular expression as a SearchError', async () => {
-        await assert.rejects(ws.searchText('(unclosed', { regex: true }), (error: unknown) => error instanceof SearchError && /search failed/i.test(error.message));
-      });
-
-      it('refuses a glob that leads outside', async () => {
-        await assert.rejects(ws.searchText('x', { glob: '../**' }), PathSafetyError);
-      });
-    });
-  }
+  describeSearchText('plain scan', () => root);
 
   describe('ripgrep discovery', () => {
     it('prefers $GEMMA_AGENT_RG, then PATH, then the bundled binary', async () => {
@@ -229,84 +174,6 @@ describe('FsWorkspace', function () {
       const args = ripgrepArgs({ query: '-x', regex: false, glob: '**/*.ts', maxResults: 5, maxFileBytes: 10 });
       assert.ok(args.indexOf('**/*.ts') < args.indexOf('!node_modules'));
       assert.deepEqual(args.slice(-4), ['--regexp', '-x', '--', '.'], 'a query starting with - is not read as a flag');
-    });
-  });
-
-  describe('runCommand', () => {
-    const options = { timeoutMs: 10_000, maxOutputBytes: 10_000 };
-
-    it('returns output, exit code and runs in the root', async () => {
-      const ws = new FsWorkspace(root);
-      const result = await ws.runCommand('pwd; echo out; echo err >&2; exit 3', options);
-      assert.equal(result.exitCode, 3);
-      assert.equal(result.output, `${root}\nout\nerr\n`);
-      assert.equal(result.timedOut, false);
-      assert.equal(result.truncated, false);
-      assert.equal(result.via, 'process');
-      assert.equal((await ws.runCommand('true', options)).exitCode, 0);
-    });
-
-    it('streams output as it arrives', async () => {
-      const chunks: string[] = [];
-      await new FsWorkspace(root).runCommand('echo one; sleep 0.2; echo two', { ...options, onOutput: (chunk) => chunks.push(chunk) });
-      assert.equal(chunks.join(''), 'one\ntwo\n');
-      assert.ok(chunks.length >= 2);
-    });
-
-    it('kills the whole process group on timeout', async () => {
-      const pidFile = path.join(root, 'pids');
-      const started = Date.now();
-      const result = await new FsWorkspace(root).runCommand(`sleep 30 & echo $! > ${pidFile}; sleep 30`, { ...options, timeoutMs: 500 });
-      assert.ok(Date.now() - started < 5000, 'returned soon after the timeout');
-      assert.equal(result.timedOut, true);
-      assert.equal(result.exitCode, null);
-      const pid = Number(fs.readFileSync(pidFile, 'utf8'));
-      assert.ok(await waitFor(() => !alive(pid), 3000), 'the background sleep was killed too');
-    });
-
-    it('forces processes that ignore SIGTERM to stop', async () => {
-      const started = Date.now();
-      const result = await runShellCommand("trap '' TERM; sleep 30", { cwd: root, timeoutMs: 300, maxOutputBytes: 1000, killGraceMs: 200 });
-      assert.equal(result.timedOut, true);
-      assert.ok(Date.now() - started < 3000);
-    });
-
-    it('stops background processes left behind when the shell exits', async () => {
-      const pidFile = path.join(root, 'pids');
-      const result = await new FsWorkspace(root).runCommand(`sleep 30 & echo $! > ${pidFile}; echo done`, options);
-      assert.equal(result.exitCode, 0);
-      assert.match(result.output, /^done\n\[background processes the command left running were stopped\]/);
-      const pid = Number(fs.readFileSync(pidFile, 'utf8'));
-      assert.ok(await waitFor(() => !alive(pid), 3000));
-    });
-
-    it('caps output keeping the head and the tail', async () => {
-      const result = await new FsWorkspace(root).runCommand('echo START; seq 1 20000; echo END', { ...options, maxOutputBytes: 1000 });
-      assert.equal(result.truncated, true);
-      assert.match(result.output, /^START\n1\n2\n/);
-      assert.match(result.output, /\n20000\nEND\n$/);
-      assert.match(result.output, /\[\.\.\. \d+ bytes of output omitted \.\.\.\]/);
-      assert.ok(result.output.length < 1100);
-    });
-
-    it('rejects with an AbortError when cancelled, and kills the group', async () => {
-      const pidFile = path.join(root, 'pids');
-      const controller = new AbortController();
-      const running = new FsWorkspace(root).runCommand(`sleep 30 & echo $! > ${pidFile}; sleep 30`, { ...options, signal: controller.signal });
-      await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim() !== '', 3000);
-      controller.abort();
-      await assert.rejects(running, (error: unknown) => error instanceof Error && error.name === 'AbortError');
-      const pid = Number(fs.readFileSync(pidFile, 'utf8'));
-      assert.ok(await waitFor(() => !alive(pid), 3000));
-      const already = new AbortController();
-      already.abort();
-      await assert.rejects(new FsWorkspace(root).runCommand('true', { ...options, signal: already.signal }), { name: 'AbortError' });
-    });
-
-    it('does not wait for input', async () => {
-      const result = await new FsWorkspace(root).runCommand('cat; echo after', { ...options, timeoutMs: 3000 });
-      assert.equal(result.timedOut, false);
-      assert.equal(result.output, 'after\n');
     });
   });
 

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
-import { chromiumCandidates, findChromium, renderHtmlToPng, ScreenshotToCodeError } from '../../agent/screenshotToCode';
+import { renderHtmlToPng, ScreenshotToCodeError } from '../../agent/screenshotToCode';
 import { near, rejectsWithCode } from '../support/asserts';
 import { skipWithoutChromium } from '../support/chromium';
 import { tempDir } from '../support/files';
@@ -36,32 +36,6 @@ function renderProcesses(dirs: string[]): string[] {
   const table = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
   return table.split('\n').filter((line) => dirs.some((dir) => line.includes(dir)));
 }
-
-describe('screenshot to code: finding Chromium', () => {
-  it('uses a configured path, and says so when it is wrong', async () => {
-    const isExecutable = async (file: string) => file === '/opt/my/chrome';
-    assert.equal(await findChromium({ configuredPath: '/opt/my/chrome', isExecutable }), '/opt/my/chrome');
-    await rejectsWith(findChromium({ configuredPath: '/nope/chrome', isExecutable }), 'bad-chromium-path', /gemmaAgent\.preview\.chromiumPath is set to \/nope\/chrome/);
-  });
-
-  it('asks to install Chromium or set the setting when none is found', async () => {
-    await rejectsWith(
-      findChromium({ platform: 'linux', env: { PATH: '/bin' }, isExecutable: async () => false }),
-      'no-chromium',
-      /Install Chromium or set gemmaAgent\.preview\.chromiumPath/,
-    );
-  });
-
-  it('knows where Chrome lives on Linux, macOS and Windows', async () => {
-    assert.equal(chromiumCandidates('linux', { PATH: '/x' })[0], '/usr/bin/chromium');
-    assert.ok(chromiumCandidates('linux', { PATH: '/x' }).includes('/x/google-chrome'));
-    assert.equal(chromiumCandidates('darwin', {})[0], '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome');
-    const windows = chromiumCandidates('win32', { PROGRAMFILES: 'C:\\Program Files', LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' });
-    assert.equal(windows[0], 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe');
-    assert.ok(windows.includes('C:\\Program Files\\Microsoft\\Edge\\Application\\msedge.exe'));
-    assert.equal(chromiumCandidates('linux', { CHROME_PATH: '/custom/chrome', PATH: '' })[0], '/custom/chrome');
-  });
-});
 
 describe('screenshot to code: rendering with headless Chromium', function () {
   this.timeout(60_000);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BinaryNotFoundError, resolveServerBinary } from '../../engine/binary/resolveServerBinary';
-import { listGpuDevices, parseDeviceList } from '../../engine/binary/serverProbe';
+import { listGpuDevices } from '../../engine/binary/serverProbe';
 import { tempDir } from '../support/files';
 import { llamaServerScript } from '../support/processes';
 
@@ -59,13 +59,7 @@ describe('llama-server on PATH: used when it has what the model set needs', () =
 });
 
 describe('GPU memory as llama-server lists it', () => {
-  it('reads each device with its total and free memory, leaving the CPU out', async () => {
-    const listing = ['load_backend: loaded CUDA backend', 'Available devices:', '  CUDA0: NVIDIA GeForce RTX 4060 Laptop GPU (8188 MiB, 7720 MiB free)', '  Vulkan0: AMD Radeon(TM) Graphics (2048 MiB, 1900 MiB free)', ''].join('\n');
-    assert.deepEqual(parseDeviceList(listing).map((d) => [d.name, d.totalBytes / 2 ** 20, d.freeBytes / 2 ** 20]), [
-      ['CUDA0', 8188, 7720],
-      ['Vulkan0', 2048, 1900],
-    ]);
-    assert.deepEqual(parseDeviceList('Available devices:\n  (none)\n'), []);
+  it('asks the server, leaving the CPU out, and lists nothing when it does not run', async () => {
     const dir = tempDir('gemma-devices-');
     try {
       const bin = path.join(dir, 'llama-server');
