@@ -7,6 +7,7 @@ import type { TinyGemma4Set } from '../../scripts/testModels/tinyGemma4';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { launchBrowser, screenshot } from './support/browser';
 import { tinyEngineSettings } from './support/localEngine';
+import { waitFor } from '../support/waiting';
 import { openChat, openWorkbench } from './support/workbench';
 
 const vsix = path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
@@ -83,8 +84,7 @@ describe('e2e: two windows share one engine', function () {
     const running = serversFor(models.model);
     await browser.close();
     await server.stop();
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && serversFor(models.model).some((pid) => running.includes(pid))) await new Promise((r) => setTimeout(r, 250));
+    await waitFor(() => !serversFor(models.model).some((pid) => running.includes(pid)), 20_000, 250);
     assert.deepEqual(serversFor(models.model).filter((pid) => running.includes(pid)), [], 'the lease watchdog stopped it when no window was left');
   });
 });

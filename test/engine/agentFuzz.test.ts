@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,24 +11,7 @@ import { resolveServerBinary } from '../../engine/binary/resolveServerBinary';
 import { EngineClient } from '../../engine/client';
 import { EngineSupervisor } from '../../engine/supervisor/engineSupervisor';
 import { ensureTinyGemma4Set } from '../../scripts/testModels/tinyGemma4';
-
-/** Every file and folder under `dir` with a hash of each file, to prove nothing there changed. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (current: string): void => {
-    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
-      const full = path.join(current, entry.name);
-      const key = path.relative(dir, full);
-      if (entry.isDirectory()) {
-        out[`${key}/`] = 'dir';
-        walk(full);
-      } else if (entry.isSymbolicLink()) out[key] = `link:${fs.readlinkSync(full)}`;
-      else out[key] = createHash('sha256').update(fs.readFileSync(full)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { snapshot } from '../support/files';
 
 const REASONS: DoneReason[] = ['answered', 'stopped', 'step-limit', 'loop-detected', 'failed'];
 

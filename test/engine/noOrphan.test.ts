@@ -1,15 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive } from '../support/processes';
+import { waitFor } from '../support/waiting';
 
 describe('engine: no orphan llama-server', function () {
   this.timeout(60_000);
@@ -36,8 +29,6 @@ describe('engine: no orphan llama-server', function () {
     });
     for (const child of children) process.kill(child, 'SIGKILL');
     parent.kill('SIGKILL');
-    const deadline = Date.now() + 15_000;
-    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    assert.ok(!alive(pid), `llama-server ${pid} outlived its parent`);
+    assert.ok(await waitFor(() => !alive(pid), 15_000, 250), `llama-server ${pid} outlived its parent`);
   });
 });

@@ -1,13 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import * as zlib from 'node:zlib';
 import { buildDir, findBuiltServer } from '../../engine/binary/llamaServerBuild';
 import { encodeWav16Mono } from '../../engine/media/wavEncode';
 import { LLAMA_CPP_COMMIT } from '../../engine/binary/llamaSource';
 import { TinyGemma4Set, ensureTinyGemma4Set } from '../../scripts/testModels/tinyGemma4';
+import { freePort } from '../support/processes';
 
 /*
  * Engine tier: the real llama-server loads the tiny Gemma 4 set (target, MTP drafter,
@@ -26,19 +26,6 @@ function findServerBinary(): string {
     throw new Error(`No llama-server binary: set LLAMA_SERVER to one, or run "npm run engine:build" (llama.cpp ${LLAMA_CPP_COMMIT}, cpu-native, into ${buildDir('cpu-native')}).`);
   }
   return found;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 class ServerUnderTest {

@@ -49,6 +49,7 @@ export const commandChecks: Record<string, (ctx: CheckContext) => Check> = {
   'npm run engine:build -- --variant cpu-portable --ship': () => ({ kind: 'starts', limitS: 120, until: /Building llama-server \(cpu-portable\)/ }),
   'npm run models:tiny': () => ({ kind: 'completes', limitS: 120, expect: /done in \d+ ms/ }),
   'npm run test:unit': () => ({ kind: 'starts', limitS: 180, until: /✔/ }),
+  'npm run test:integration': () => ({ kind: 'starts', limitS: 180, until: /✔/ }),
   'npm run test:engine': () => ({ kind: 'starts', limitS: 240, until: /✔/ }),
   'npm run test:e2e': () => ({ kind: 'starts', limitS: 240, until: /Packaged: / }),
   // Run inside itself, it checks only that every command still has a check.

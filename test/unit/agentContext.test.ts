@@ -13,7 +13,7 @@ import type { AgentEvent } from '../../agent/events';
 import { EngineClient, timingsFromWire } from '../../engine/client';
 import type { ChatMessage } from '../../engine/protocol';
 import { contextOverflow, reply, startScriptedEngine, toolCallReply, type ScriptedEngine } from '../support/scriptedEngine';
-import { eventsOfType, MemoryWorkspace, memoryTools, ScriptedApprover } from './agentTestKit';
+import { eventsOfType, MemoryWorkspace, memoryTools, ScriptedApprover } from '../support/agentTestKit';
 
 const SYSTEM: ChatMessage = { role: 'system', content: 'You are Gemma Agent.' };
 const BIG = 'x'.repeat(6000);

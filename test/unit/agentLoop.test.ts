@@ -15,7 +15,7 @@ import {
   toolCallReply,
   type ScriptedEngine,
 } from '../support/scriptedEngine';
-import { eventsOfType, MemoryWorkspace, memoryTools, ScriptedApprover } from './agentTestKit';
+import { eventsOfType, MemoryWorkspace, memoryTools, ScriptedApprover } from '../support/agentTestKit';
 
 const AUTO_ALL = { ...DEFAULT_APPROVAL_SETTINGS, reads: 'auto', edits: 'auto', commands: 'auto' } as const;
 

@@ -1,19 +1,13 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { FsWorkspace } from '../../agent/workspace/fsWorkspace';
-import type { AgentTool, ToolContext, ToolOutput } from '../../agent/tool';
-import { createDefaultTools, findTool, ToolError, toolDefinitions, TOOL_LIMITS } from '../../agent/tools';
+import type { ToolContext, ToolOutput } from '../../agent/tool';
+import { createDefaultTools, ToolError, toolDefinitions, TOOL_LIMITS } from '../../agent/tools';
 import { cleanOutput } from '../../agent/tools/runCommand';
 import type { DiagnosticItem } from '../../agent/workspace/workspace';
-
-function write(root: string, files: Record<string, string>): void {
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), content);
-  }
-}
+import { realTempDir, writeFiles } from '../support/files';
+import { toolCaller } from '../support/toolCalls';
 
 describe('agent tools', function () {
   this.timeout(20_000);
@@ -21,31 +15,14 @@ describe('agent tools', function () {
   let outside: string;
   let context: ToolContext;
   const tools = createDefaultTools();
-  const tool = (name: string): AgentTool => {
-    const found = findTool(tools, name);
-    if (!found) throw new Error(`no tool ${name}`);
-    return found;
-  };
-
-  /** validate, describe, run: what the loop does. */
-  const call = async (name: string, raw: unknown): Promise<ToolOutput> => {
-    const t = tool(name);
-    const valid = t.validate(raw);
-    if (!valid.ok) throw new Error(`validation failed: ${valid.error}`);
-    try {
-      await t.describe(valid.args, context);
-    } catch (error) {
-      if (error instanceof ToolError) return { content: error.message, isError: true };
-      throw error;
-    }
-    return t.run(valid.args, context);
-  };
+  const { tool, call } = toolCaller(tools, () => context);
 
   beforeEach(() => {
-    root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-tools-')));
-    outside = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-tools-out-')));
-    write(outside, { 'secret.txt': 'TOKEN=1\n' });
-    context = { workspace: new FsWorkspace(root) };
+    root = realTempDir('agent-tools-');
+    outside = realTempDir('agent-tools-out-');
+    writeFiles(outside, { 'secret.txt': 'TOKEN=1\n' });
+    // The built-in scan: ripgrep, a child process, is tested in test/integration.
+    context = { workspace: new FsWorkspace(root, { disableRipgrep: true }) };
   });
 
   afterEach(() => {
@@ -118,7 +95,7 @@ describe('agent tools', function () {
 
   describe('read_file', () => {
     it('shows the text as it is in a fenced block, under a header naming the lines', async () => {
-      write(root, { 'src/a.ts': 'one\ntwo\nthree\n' });
+      writeFiles(root, { 'src/a.ts': 'one\ntwo\nthree\n' });
       const out = await call('read_file', { path: 'src/a.ts' });
       assert.equal(out.isError, false);
       assert.equal(out.content, 'Contents of src/a.ts (lines 1-3 of 3):\n```\none\ntwo\nthree\n```');
@@ -126,13 +103,13 @@ describe('agent tools', function () {
 
     it('costs little more than the file itself (a 200-line file: under 5% more characters)', async () => {
       const file = Array.from({ length: 200 }, (_, i) => `  const value${i} = compute(${i}, 'item-${i}'); // step ${i}`).join('\n') + '\n';
-      write(root, { 'src/big.ts': file });
+      writeFiles(root, { 'src/big.ts': file });
       const out = await call('read_file', { path: 'src/big.ts' });
       assert.ok(out.content.length <= file.length * 1.05, `${out.content.length} characters for a ${file.length}-character file`);
     });
 
     it('reads a window and says how to read on', async () => {
-      write(root, { 'long.txt': Array.from({ length: 400 }, (_, i) => `line ${i + 1}`).join('\n') });
+      writeFiles(root, { 'long.txt': Array.from({ length: 400 }, (_, i) => `line ${i + 1}`).join('\n') });
       const first = await call('read_file', { path: 'long.txt' });
       assert.match(first.content, /^Contents of long\.txt \(lines 1-250 of 400\):/);
       assert.match(first.content, /\[Shown up to line 250 of 400\. To read on, call read_file with start_line=251\.\]$/);
@@ -144,7 +121,7 @@ describe('agent tools', function () {
     });
 
     it('caps characters and cuts very long lines', async () => {
-      write(root, { 'wide.txt': Array.from({ length: 100 }, () => 'x'.repeat(1000)).join('\n') });
+      writeFiles(root, { 'wide.txt': Array.from({ length: 100 }, () => 'x'.repeat(1000)).join('\n') });
       const out = await call('read_file', { path: 'wide.txt' });
       assert.ok(out.content.length < TOOL_LIMITS.readMaxChars + 2000);
       assert.match(out.content, /\[\.\.\. 500 more characters\]/);
@@ -152,13 +129,13 @@ describe('agent tools', function () {
     });
 
     it('uses a longer fence when the file holds backticks', async () => {
-      write(root, { 'doc.md': '```js\ncode\n```\n' });
+      writeFiles(root, { 'doc.md': '```js\ncode\n```\n' });
       const out = await call('read_file', { path: 'doc.md' });
       assert.match(out.content, /\n````\n```js\ncode\n```\n````$/);
     });
 
     it('reports missing, folder, empty and binary files', async () => {
-      write(root, { 'empty.txt': '', 'bin.dat': 'a\0b', 'dir/x': '' });
+      writeFiles(root, { 'empty.txt': '', 'bin.dat': 'a\0b', 'dir/x': '' });
       assert.deepEqual(await call('read_file', { path: 'nope.ts' }), { isError: true, content: 'read_file: nope.ts does not exist. Use find_files to look for it.' });
       assert.deepEqual(await call('read_file', { path: 'dir' }), { isError: true, content: 'read_file: dir is a folder. Use list_dir to see what it holds.' });
       assert.deepEqual(await call('read_file', { path: 'empty.txt' }), { isError: false, content: 'empty.txt is empty (0 lines).' });
@@ -166,7 +143,7 @@ describe('agent tools', function () {
     });
 
     it('reports files over the workspace read cap', async () => {
-      write(root, { 'big.txt': 'x'.repeat(5000) });
+      writeFiles(root, { 'big.txt': 'x'.repeat(5000) });
       const out = await tool('read_file').run({ path: 'big.txt' }, { workspace: new FsWorkspace(root, { maxReadBytes: 1000 }) });
       assert.equal(out.isError, true);
       assert.match(out.content, /^read_file: big\.txt is 4\.9 KB, more than the 1000 bytes the agent reads at once\. Use search_text/);
@@ -175,7 +152,7 @@ describe('agent tools', function () {
 
   describe('list_dir', () => {
     it('lists folders first, then files, without .git', async () => {
-      write(root, { 'b.ts': '', 'a.ts': '', 'src/x.ts': '', '.git/HEAD': '', 'docs/y.md': '' });
+      writeFiles(root, { 'b.ts': '', 'a.ts': '', 'src/x.ts': '', '.git/HEAD': '', 'docs/y.md': '' });
       fs.symlinkSync('a.ts', path.join(root, 'link.ts'));
       const out = await call('list_dir', { path: '.' });
       assert.equal(out.content, 'Folder the workspace root (2 folders, 3 files):\n```\ndocs/\nsrc/\na.ts\nb.ts\nlink.ts (symlink)\n```');
@@ -184,7 +161,7 @@ describe('agent tools', function () {
     });
 
     it('reports empty, missing and non-folder paths', async () => {
-      write(root, { 'a.ts': '' });
+      writeFiles(root, { 'a.ts': '' });
       fs.mkdirSync(path.join(root, 'empty'));
       assert.equal((await call('list_dir', { path: 'empty' })).content, 'Folder empty is empty.');
       assert.deepEqual(await call('list_dir', { path: 'gone' }), { isError: true, content: 'list_dir: gone does not exist. Use find_files to look for it.' });
@@ -194,7 +171,7 @@ describe('agent tools', function () {
 
   describe('find_files', () => {
     beforeEach(() => {
-      write(root, { '.gitignore': 'build/\n', 'src/a.ts': '', 'src/deep/b.ts': '', 'build/c.ts': '', 'node_modules/m/d.ts': '', 'README.md': '' });
+      writeFiles(root, { '.gitignore': 'build/\n', 'src/a.ts': '', 'src/deep/b.ts': '', 'build/c.ts': '', 'node_modules/m/d.ts': '', 'README.md': '' });
     });
 
     it('matches at any depth when the glob has no folder, honouring .gitignore', async () => {
@@ -204,7 +181,7 @@ describe('agent tools', function () {
     });
 
     it('says when there are more than it shows', async () => {
-      write(root, Object.fromEntries(Array.from({ length: TOOL_LIMITS.findMaxResults + 5 }, (_, i) => [`many/f${i}.txt`, ''])));
+      writeFiles(root, Object.fromEntries(Array.from({ length: TOOL_LIMITS.findMaxResults + 5 }, (_, i) => [`many/f${i}.txt`, ''])));
       const out = await call('find_files', { glob: 'many/*' });
       assert.match(out.content, new RegExp(`^Files matching 'many/\\*' \\(first ${TOOL_LIMITS.findMaxResults}; there are more\\):`));
       assert.match(out.content, /Use a narrower glob/);
@@ -218,7 +195,7 @@ describe('agent tools', function () {
 
   describe('search_text', () => {
     beforeEach(() => {
-      write(root, { '.gitignore': 'gen/\n', 'src/a.ts': 'const fooBar = 1;\nfoo();\n', 'src/b.py': 'foo = 2\n', 'gen/c.ts': 'foo\n' });
+      writeFiles(root, { '.gitignore': 'gen/\n', 'src/a.ts': 'const fooBar = 1;\nfoo();\n', 'src/b.py': 'foo = 2\n', 'gen/c.ts': 'foo\n' });
     });
 
     it('groups matching lines by file and honours .gitignore', async () => {
@@ -239,7 +216,7 @@ describe('agent tools', function () {
     });
 
     it('caps the matches it shows', async () => {
-      write(root, { 'many.txt': 'foo\n'.repeat(TOOL_LIMITS.searchMaxResults + 10) });
+      writeFiles(root, { 'many.txt': 'foo\n'.repeat(TOOL_LIMITS.searchMaxResults + 10) });
       const out = await call('search_text', { query: 'foo', glob: 'many.txt' });
       assert.match(out.content, new RegExp(`\\(first ${TOOL_LIMITS.searchMaxResults} matching lines\\)`));
       assert.match(out.content, /There are more matches/);
@@ -261,7 +238,7 @@ describe('agent tools', function () {
     });
 
     it('refuses to overwrite and points to edit_file', async () => {
-      write(root, { 'a.ts': 'keep' });
+      writeFiles(root, { 'a.ts': 'keep' });
       const out = await call('write_file', { path: 'a.ts', content: 'lost' });
       assert.deepEqual(out, { isError: true, content: 'write_file: a.ts already exists, and write_file does not overwrite. Use edit_file to change it (read_file it first).' });
       await assert.rejects(tool('write_file').describe({ path: 'a.ts', content: 'x' }, context), ToolError);
@@ -277,45 +254,6 @@ describe('agent tools', function () {
   });
 
   describe('run_command', () => {
-    it('describes the command line and reports exit code and output', async () => {
-      const request = await tool('run_command').describe({ command: 'echo hi\necho there' }, context);
-      assert.deepEqual(request, { category: 'command', tool: 'run_command', title: 'Run echo hi ...', detail: 'echo hi\necho there' });
-      const out = await call('run_command', { command: 'echo hello' });
-      assert.equal(out.isError, false);
-      assert.match(out.content, /^\$ echo hello\nExit code 0 after \d+\.\d s\.\nOutput:\n```\nhello\n```$/);
-    });
-
-    it('marks a failing command as an error but keeps its output', async () => {
-      const out = await call('run_command', { command: 'echo broken >&2; exit 2' });
-      assert.equal(out.isError, true);
-      assert.match(out.content, /Exit code 2 after/);
-      assert.match(out.content, /broken/);
-      assert.match((await call('run_command', { command: 'true' })).content, /\(no output\)$/);
-    });
-
-    it('reports a timeout', async () => {
-      const out = await call('run_command', { command: 'sleep 30 & sleep 30', timeout_seconds: 1 });
-      assert.equal(out.isError, true);
-      assert.match(out.content, /Timed out after 1 s; the command and everything it started were stopped/);
-    });
-
-    it('streams output to onOutput and passes cancellation through', async () => {
-      const chunks: string[] = [];
-      await tool('run_command').run({ command: 'echo live' }, { ...context, onOutput: (chunk) => chunks.push(chunk) });
-      assert.equal(chunks.join(''), 'live\n');
-      const controller = new AbortController();
-      const running = tool('run_command').run({ command: 'sleep 30' }, { ...context, signal: controller.signal });
-      setTimeout(() => controller.abort(), 200);
-      await assert.rejects(running, { name: 'AbortError' });
-    });
-
-    it('says when the middle of long output was cut', async () => {
-      const out = await call('run_command', { command: 'seq 1 50000' });
-      assert.match(out.content, /Output \(too long: the middle was cut\):/);
-      assert.match(out.content, /bytes of output omitted/);
-      assert.match(out.content, /\n50000\n```$/);
-    });
-
     it('cleans colour codes and progress redraws', () => {
       assert.equal(cleanOutput('\x1b[32mok\x1b[0m\n10%\r50%\r100%\ndone\r\n\x1b]0;title\x07x'), 'ok\n100%\ndone\nx');
     });
@@ -324,7 +262,7 @@ describe('agent tools', function () {
   describe('get_diagnostics', () => {
     it('reports none from the plain workspace', async () => {
       assert.deepEqual(await call('get_diagnostics', {}), { isError: false, content: 'No problems reported.' });
-      write(root, { 'a.ts': '' });
+      writeFiles(root, { 'a.ts': '' });
       assert.deepEqual(await call('get_diagnostics', { path: 'a.ts' }), { isError: false, content: 'No problems reported in a.ts.' });
     });
 

@@ -1,6 +1,4 @@
 import { strict as assert } from 'node:assert';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   EngineAuthError,
   EngineClient,
@@ -17,6 +15,8 @@ import {
   type ChatEvent,
 } from '../../engine/client';
 import type { ChatRequest } from '../../engine/protocol';
+import { joined } from '../support/chat';
+import { freePort } from '../support/processes';
 import {
   contextOverflow,
   endEarly,
@@ -50,18 +50,6 @@ async function run(events: AsyncIterable<ChatEvent>, onEvent?: (event: ChatEvent
     return { events: seen, error, elapsedMs: Date.now() - started };
   }
   return { events: seen, error: undefined, elapsedMs: Date.now() - started };
-}
-
-function textOf(events: ChatEvent[]): string {
-  return events.map((event) => (event.type === 'text' ? event.delta : '')).join('');
-}
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('EngineClient errors', () => {
@@ -105,7 +93,7 @@ describe('EngineClient errors', () => {
     engine.push(parseError({ text: 'Let me call ' }));
     const { error, events } = await run(client.streamChat(hello));
     assert.ok(error instanceof EngineOutputParseError, String(error));
-    assert.equal(textOf(events), 'Let me call ');
+    assert.equal(joined(events, 'text'), 'Let me call ');
     assert.ok(!events.some((event) => event.type === 'done'));
   });
 
@@ -157,7 +145,7 @@ describe('EngineClient errors', () => {
     assert.ok(error instanceof EngineHttpError, String(error));
     assert.equal(error.status, 500);
     assert.equal(error.detail, 'llama_decode failed');
-    assert.equal(textOf(events), 'par');
+    assert.equal(joined(events, 'text'), 'par');
   });
 
   it('an event that is not JSON is an EngineProtocolError', async () => {
@@ -187,7 +175,7 @@ describe('EngineClient errors', () => {
     const { error, events } = await run(client.streamChat(hello));
     assert.ok(error instanceof EngineConnectionLostError, String(error));
     assert.equal(error.retryable, true);
-    assert.equal(textOf(events), 'half an ans');
+    assert.equal(joined(events, 'text'), 'half an ans');
   });
 
   it('a socket closed before any reply is sent once more, then an EngineConnectionLostError', async () => {
@@ -202,7 +190,7 @@ describe('EngineClient errors', () => {
     engine.push(resetMidStream({ beforeHeaders: true }), reply('second time lucky'));
     const { error, events } = await run(client.streamChat(hello));
     assert.equal(error, undefined);
-    assert.equal(textOf(events), 'second time lucky');
+    assert.equal(joined(events, 'text'), 'second time lucky');
   });
 
   it('a stream that ends without finishing is an EngineConnectionLostError', async () => {
@@ -219,7 +207,7 @@ describe('EngineClient errors', () => {
     assert.ok(error instanceof EngineTimeoutError, String(error));
     assert.equal(error.phase, 'body');
     assert.equal(error.timeoutMs, 150);
-    assert.equal(textOf(events), 'thinking about it');
+    assert.equal(joined(events, 'text'), 'thinking about it');
     assert.ok(elapsedMs < 1500, `gave up after ${elapsedMs} ms`);
     const request = await engine.waitForRequest(0);
     await request.closed;

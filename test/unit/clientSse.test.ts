@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { EngineClient, SseParser, type ChatEvent, type SseEvent } from '../../engine/client';
+import { EngineClient, SseParser, type SseEvent } from '../../engine/client';
+import { collect } from '../support/chat';
 
 const encoder = new TextEncoder();
 // Written in llama-server's exact layout, with what the tiny test model cannot produce:
@@ -31,12 +32,6 @@ function fetchServing(parts: Uint8Array[]): (input: string, init: RequestInit) =
       }),
       { headers: { 'Content-Type': 'text/event-stream' } },
     );
-}
-
-async function collect(events: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
-  const out: ChatEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
 }
 
 describe('SseParser', () => {

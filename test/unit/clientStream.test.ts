@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { EngineClient, type ChatEvent } from '../../engine/client';
+import { EngineClient } from '../../engine/client';
 import type { ChatRequest, ToolDefinition } from '../../engine/protocol';
+import { collect, joined } from '../support/chat';
 import {
   rawStream,
   reply,
@@ -8,16 +9,6 @@ import {
   toolCallReply,
   type ScriptedEngine,
 } from '../support/scriptedEngine';
-
-async function collect(events: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
-  const out: ChatEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
-}
-
-function joined(events: ChatEvent[], type: 'text' | 'reasoning'): string {
-  return events.map((event) => (event.type === type ? event.delta : '')).join('');
-}
 
 const tools: ToolDefinition[] = [
   {

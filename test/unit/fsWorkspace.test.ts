@@ -1,48 +1,14 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { HeadTailBuffer, runShellCommand } from '../../agent/workspace/commandRunner';
+import { HeadTailBuffer } from '../../agent/workspace/commandRunner';
 import { FileTooLargeError, FsWorkspace } from '../../agent/workspace/fsWorkspace';
 import { PathSafetyError } from '../../agent/workspace/pathSafety';
-import { findRipgrep, ripgrepArgs, SearchError } from '../../agent/workspace/ripgrep';
+import { findRipgrep, ripgrepArgs } from '../../agent/workspace/ripgrep';
+import { realTempDir, writeFiles } from '../support/files';
+import { describeSearchText } from '../support/searchTextSuite';
 
-function tempWorkspace(): string {
-  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fs-workspace-')));
-}
-
-function write(root: string, files: Record<string, string>): void {
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), content);
-  }
-}
-
-/** Running, as opposed to gone or a zombie waiting for init to reap it (killed, all the same). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return true;
-  }
-}
-
-async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return check();
-}
-
-const hasRipgrep = findRipgrep();
+const tempWorkspace = (): string => realTempDir('fs-workspace-');
 
 describe('FsWorkspace', function () {
   this.timeout(20_000);
@@ -52,7 +18,7 @@ describe('FsWorkspace', function () {
   beforeEach(() => {
     root = tempWorkspace();
     outside = tempWorkspace();
-    write(outside, { 'secret.txt': 'TOKEN=outside\n' });
+    writeFiles(outside, { 'secret.txt': 'TOKEN=outside\n' });
   });
 
   afterEach(() => {
@@ -62,7 +28,7 @@ describe('FsWorkspace', function () {
 
   describe('files', () => {
     it('reads, stats and lists', async () => {
-      write(root, { 'src/a.ts': 'export const a = 1;\n', 'src/lib/b.ts': '', 'README.md': '# hi\n' });
+      writeFiles(root, { 'src/a.ts': 'export const a = 1;\n', 'src/lib/b.ts': '', 'README.md': '# hi\n' });
       const ws = new FsWorkspace(root);
       assert.equal(await ws.readFile('src/a.ts'), 'export const a = 1;\n');
       assert.deepEqual(await ws.stat('src/a.ts'), { type: 'file', size: 20 });
@@ -76,13 +42,13 @@ describe('FsWorkspace', function () {
     });
 
     it('refuses files over the read cap with a clear error', async () => {
-      write(root, { 'big.txt': 'x'.repeat(2048) });
+      writeFiles(root, { 'big.txt': 'x'.repeat(2048) });
       const ws = new FsWorkspace(root, { maxReadBytes: 1024 });
       await assert.rejects(ws.readFile('big.txt'), (error: unknown) => error instanceof FileTooLargeError && /big\.txt is 2\.0 KB, more than the 1\.0 KB/.test(error.message));
     });
 
     it('says what is wrong with missing files and folders', async () => {
-      write(root, { 'src/a.ts': 'a' });
+      writeFiles(root, { 'src/a.ts': 'a' });
       const ws = new FsWorkspace(root);
       await assert.rejects(ws.readFile('nope.ts'), /nope\.ts does not exist/);
       await assert.rejects(ws.readFile('src'), /src is a folder, not a file/);
@@ -116,7 +82,7 @@ describe('FsWorkspace', function () {
     });
 
     it('modifies atomically, keeping the file mode and leaving no temporary files', async () => {
-      write(root, { 'run.sh': '#!/bin/sh\necho old\n' });
+      writeFiles(root, { 'run.sh': '#!/bin/sh\necho old\n' });
       fs.chmodSync(path.join(root, 'run.sh'), 0o755);
       const ws = new FsWorkspace(root);
       await ws.applyChange({ kind: 'modify', path: 'run.sh', content: '#!/bin/sh\necho new\n' });
@@ -127,7 +93,7 @@ describe('FsWorkspace', function () {
     });
 
     it('modifies the target of an in-workspace symlink without replacing the link', async () => {
-      write(root, { 'real.ts': 'old' });
+      writeFiles(root, { 'real.ts': 'old' });
       fs.symlinkSync('real.ts', path.join(root, 'alias.ts'));
       await new FsWorkspace(root).applyChange({ kind: 'modify', path: 'alias.ts', content: 'new' });
       assert.ok(fs.lstatSync(path.join(root, 'alias.ts')).isSymbolicLink());
@@ -135,7 +101,7 @@ describe('FsWorkspace', function () {
     });
 
     it('deletes files but not folders', async () => {
-      write(root, { 'gone.ts': 'x', 'dir/keep.ts': 'y' });
+      writeFiles(root, { 'gone.ts': 'x', 'dir/keep.ts': 'y' });
       const ws = new FsWorkspace(root);
       await ws.applyChange({ kind: 'delete', path: 'gone.ts' });
       assert.equal(fs.existsSync(path.join(root, 'gone.ts')), false);
@@ -146,7 +112,7 @@ describe('FsWorkspace', function () {
 
   describe('findFiles', () => {
     beforeEach(() => {
-      write(root, {
+      writeFiles(root, {
         '.gitignore': 'dist/\n*.log\n!keep.log\n',
         'src/a.ts': '',
         'src/sub/b.ts': '',
@@ -184,59 +150,7 @@ describe('FsWorkspace', function () {
     });
   });
 
-  for (const engine of ['ripgrep', 'plain scan'] as const) {
-    describe(`searchText (${engine})`, () => {
-      let ws: FsWorkspace;
-
-      before(async function () {
-        if (engine === 'ripgrep' && !(await hasRipgrep)) this.skip();
-      });
-
-      beforeEach(() => {
-        write(root, {
-          '.gitignore': 'dist/\n',
-          'src/a.ts': 'const Alpha = 1;\nfunction beta() {}\n// alpha again\n',
-          'src/b.py': 'alpha = 2\n',
-          'dist/bundle.js': 'alpha\n',
-          'node_modules/pkg/index.js': 'alpha\n',
-          '.hidden/h.ts': 'alpha hidden\n',
-          'bin.dat': 'alpha\0binary\n',
-          'crlf.txt': 'one alpha\r\ntwo\r\n',
-        });
-        ws = new FsWorkspace(root, { disableRipgrep: engine === 'plain scan' });
-      });
-
-      it('finds literal text with smart case, skipping ignored, node_modules and binary files', async () => {
-        const matches = await ws.searchText('alpha', {});
-        assert.deepEqual(
-          matches.map((m) => `${m.path}:${m.line}:${m.text}`),
-          ['.hidden/h.ts:1:alpha hidden', 'crlf.txt:1:one alpha', 'src/a.ts:1:const Alpha = 1;', 'src/a.ts:3:// alpha again', 'src/b.py:1:alpha = 2'],
-        );
-        assert.deepEqual((await ws.searchText('Alpha', {})).map((m) => m.line), [1], 'an upper-case letter makes the search case-sensitive');
-        assert.equal((await ws.searchText('ALPHA', { caseSensitive: false })).length, 5);
-      });
-
-      it('treats the query literally unless regex is set', async () => {
-        assert.deepEqual(await ws.searchText('beta()', {}), [{ path: 'src/a.ts', line: 2, text: 'function beta() {}' }]);
-        assert.deepEqual((await ws.searchText('^const \\w+ = \\d', { regex: true })).map((m) => m.path), ['src/a.ts']);
-        assert.deepEqual(await ws.searchText('a.*z', {}), []);
-      });
-
-      it('filters by glob and stops at maxResults', async () => {
-        assert.deepEqual((await ws.searchText('alpha', { glob: '**/*.py' })).map((m) => m.path), ['src/b.py']);
-        assert.deepEqual((await ws.searchText('alpha', { glob: 'src/**' })).map((m) => m.path), ['src/a.ts', 'src/a.ts', 'src/b.py']);
-        assert.equal((await ws.searchText('alpha', { maxResults: 2 })).length, 2);
-      });
-
-      it('reports a bad regular expression as a SearchError', async () => {
-        await assert.rejects(ws.searchText('(unclosed', { regex: true }), (error: unknown) => error instanceof SearchError && /search failed/i.test(error.message));
-      });
-
-      it('refuses a glob that leads outside', async () => {
-        await assert.rejects(ws.searchText('x', { glob: '../**' }), PathSafetyError);
-      });
-    });
-  }
+  describeSearchText('plain scan', () => root);
 
   describe('ripgrep discovery', () => {
     it('prefers $GEMMA_AGENT_RG, then PATH, then the bundled binary', async () => {
@@ -260,84 +174,6 @@ describe('FsWorkspace', function () {
       const args = ripgrepArgs({ query: '-x', regex: false, glob: '**/*.ts', maxResults: 5, maxFileBytes: 10 });
       assert.ok(args.indexOf('**/*.ts') < args.indexOf('!node_modules'));
       assert.deepEqual(args.slice(-4), ['--regexp', '-x', '--', '.'], 'a query starting with - is not read as a flag');
-    });
-  });
-
-  describe('runCommand', () => {
-    const options = { timeoutMs: 10_000, maxOutputBytes: 10_000 };
-
-    it('returns output, exit code and runs in the root', async () => {
-      const ws = new FsWorkspace(root);
-      const result = await ws.runCommand('pwd; echo out; echo err >&2; exit 3', options);
-      assert.equal(result.exitCode, 3);
-      assert.equal(result.output, `${root}\nout\nerr\n`);
-      assert.equal(result.timedOut, false);
-      assert.equal(result.truncated, false);
-      assert.equal(result.via, 'process');
-      assert.equal((await ws.runCommand('true', options)).exitCode, 0);
-    });
-
-    it('streams output as it arrives', async () => {
-      const chunks: string[] = [];
-      await new FsWorkspace(root).runCommand('echo one; sleep 0.2; echo two', { ...options, onOutput: (chunk) => chunks.push(chunk) });
-      assert.equal(chunks.join(''), 'one\ntwo\n');
-      assert.ok(chunks.length >= 2);
-    });
-
-    it('kills the whole process group on timeout', async () => {
-      const pidFile = path.join(root, 'pids');
-      const started = Date.now();
-      const result = await new FsWorkspace(root).runCommand(`sleep 30 & echo $! > ${pidFile}; sleep 30`, { ...options, timeoutMs: 500 });
-      assert.ok(Date.now() - started < 5000, 'returned soon after the timeout');
-      assert.equal(result.timedOut, true);
-      assert.equal(result.exitCode, null);
-      const pid = Number(fs.readFileSync(pidFile, 'utf8'));
-      assert.ok(await waitFor(() => !alive(pid), 3000), 'the background sleep was killed too');
-    });
-
-    it('forces processes that ignore SIGTERM to stop', async () => {
-      const started = Date.now();
-      const result = await runShellCommand("trap '' TERM; sleep 30", { cwd: root, timeoutMs: 300, maxOutputBytes: 1000, killGraceMs: 200 });
-      assert.equal(result.timedOut, true);
-      assert.ok(Date.now() - started < 3000);
-    });
-
-    it('stops background processes left behind when the shell exits', async () => {
-      const pidFile = path.join(root, 'pids');
-      const result = await new FsWorkspace(root).runCommand(`sleep 30 & echo $! > ${pidFile}; echo done`, options);
-      assert.equal(result.exitCode, 0);
-      assert.match(result.output, /^done\n\[background processes the command left running were stopped\]/);
-      const pid = Number(fs.readFileSync(pidFile, 'utf8'));
-      assert.ok(await waitFor(() => !alive(pid), 3000));
-    });
-
-    it('caps output keeping the head and the tail', async () => {
-      const result = await new FsWorkspace(root).runCommand('echo START; seq 1 20000; echo END', { ...options, maxOutputBytes: 1000 });
-      assert.equal(result.truncated, true);
-      assert.match(result.output, /^START\n1\n2\n/);
-      assert.match(result.output, /\n20000\nEND\n$/);
-      assert.match(result.output, /\[\.\.\. \d+ bytes of output omitted \.\.\.\]/);
-      assert.ok(result.output.length < 1100);
-    });
-
-    it('rejects with an AbortError when cancelled, and kills the group', async () => {
-      const pidFile = path.join(root, 'pids');
-      const controller = new AbortController();
-      const running = new FsWorkspace(root).runCommand(`sleep 30 & echo $! > ${pidFile}; sleep 30`, { ...options, signal: controller.signal });
-      await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim() !== '', 3000);
-      controller.abort();
-      await assert.rejects(running, (error: unknown) => error instanceof Error && error.name === 'AbortError');
-      const pid = Number(fs.readFileSync(pidFile, 'utf8'));
-      assert.ok(await waitFor(() => !alive(pid), 3000));
-      const already = new AbortController();
-      already.abort();
-      await assert.rejects(new FsWorkspace(root).runCommand('true', { ...options, signal: already.signal }), { name: 'AbortError' });
-    });
-
-    it('does not wait for input', async () => {
-      const result = await new FsWorkspace(root).runCommand('cat; echo after', { ...options, timeoutMs: 3000 });
-      assert.equal(result.timedOut, false);
-      assert.equal(result.output, 'after\n');
     });
   });
 

@@ -7,7 +7,6 @@ import {
   fitImageToBudget,
   IMAGE_PATCH_SIZE,
   MediaError,
-  type MediaErrorCode,
   prepareImage,
   serverImageGrid,
 } from '../../engine/media';
@@ -21,25 +20,11 @@ import {
   pngBytes,
   pngHeaderOnly,
   raster,
-  type Rgba,
 } from '../fixtures/media/synth';
+import { near, rejectsWithCode } from '../support/asserts';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'media');
-
-async function rejectsWith(promise: Promise<unknown>, code: MediaErrorCode, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof MediaError, `expected a MediaError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
-}
-
-function near(actual: Rgba, expected: Rgba, tolerance: number): void {
-  for (let i = 0; i < 4; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance, `pixel ${actual.join(',')} is not near ${expected.join(',')}`);
-  }
-}
+const rejectsWith = rejectsWithCode(MediaError);
 
 /** A screenshot-like picture: coloured quadrants plus a grid of thin lines. */
 function screenshot(width: number, height: number) {

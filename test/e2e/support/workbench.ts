@@ -76,12 +76,3 @@ export async function waitForFileContent(file: string, expected: string, timeout
   }
   return content;
 }
-
-/** Waits for `predicate` to hold, polling; for state kept outside the page (the scripted engine). */
-export async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

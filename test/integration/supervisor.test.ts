@@ -1,57 +1,13 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { EngineSupervisor, EngineStartError, type SupervisorEvent } from '../../engine/supervisor/engineSupervisor';
-import { parseListeningUrl, serverArgs, type EngineLaunchConfig } from '../../engine/supervisor/serverArgs';
+import type { EngineLaunchConfig } from '../../engine/supervisor/serverArgs';
+import { tempDir } from '../support/files';
+import { alive, writeFakeLlamaServer } from '../support/processes';
 
 /** An executable that runs the fake server with the current Node. */
-function fakeBinary(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-llama-'));
-  const bin = path.join(dir, 'llama-server');
-  fs.writeFileSync(bin, `#!/bin/sh\nexec "${process.execPath}" "${path.join(__dirname, '..', 'support', 'fakeLlamaServer.js')}" "$@"\n`, { mode: 0o755 });
-  return bin;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const fakeBinary = (): string => writeFakeLlamaServer(tempDir('fake-llama-'));
 
 const base: Omit<EngineLaunchConfig, 'binary'> = { model: '/models/gemma.gguf', contextSize: 4096, gpuLayers: 'auto' };
-
-describe('serverArgs', () => {
-  it('binds loopback on an OS-chosen port with a key and metrics', () => {
-    const args = serverArgs({ ...base, binary: 'x' }, 'k3y');
-    const at = (flag: string): string | undefined => args[args.indexOf(flag) + 1];
-    assert.equal(at('--host'), '127.0.0.1');
-    assert.equal(at('--port'), '0');
-    assert.equal(at('--api-key'), 'k3y');
-    assert.ok(args.includes('--metrics'));
-    assert.equal(at('-m'), '/models/gemma.gguf');
-    assert.equal(at('-c'), '4096');
-    assert.ok(!args.includes('-md'), 'no drafter flags without a drafter');
-  });
-
-  it('adds the drafter with an explicit draft-mtp type, and the projector', () => {
-    const args = serverArgs({ ...base, binary: 'x', drafter: '/m/d.gguf', projector: '/m/p.gguf', draft: { maxTokens: 2, minProbability: 0.6 } }, 'k');
-    const at = (flag: string): string | undefined => args[args.indexOf(flag) + 1];
-    assert.equal(at('-md'), '/m/d.gguf');
-    assert.equal(at('--spec-type'), 'draft-mtp');
-    assert.equal(at('--spec-draft-n-max'), '2');
-    assert.equal(at('--spec-draft-p-min'), '0.6');
-    assert.equal(at('--mmproj'), '/m/p.gguf');
-  });
-
-  it('reads the listening URL from the server log', () => {
-    assert.equal(parseListeningUrl('srv          main: listening on http://127.0.0.1:41235'), 'http://127.0.0.1:41235');
-    assert.equal(parseListeningUrl('main: loading model'), undefined);
-  });
-});
 
 describe('EngineSupervisor (with a fake llama-server)', function () {
   this.timeout(20_000);

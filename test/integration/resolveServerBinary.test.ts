@@ -1,14 +1,15 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { BinaryNotFoundError, resolveServerBinary } from '../../engine/binary/resolveServerBinary';
-import { listGpuDevices, parseDeviceList } from '../../engine/binary/serverProbe';
+import { listGpuDevices } from '../../engine/binary/serverProbe';
+import { tempDir } from '../support/files';
+import { llamaServerScript } from '../support/processes';
 
 /** A llama-server on PATH that offers only some features in its --help. */
 function fakeServerOnPath(dir: string, help: string[]): string {
   const bin = path.join(dir, 'llama-server');
-  fs.writeFileSync(bin, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "version: 9000 (fake)" >&2; exit 0; fi\necho "${help.join('\\n')}"\n`, { mode: 0o755 });
+  fs.writeFileSync(bin, llamaServerScript(help), { mode: 0o755 });
   return bin;
 }
 
@@ -16,8 +17,8 @@ describe('llama-server on PATH: used when it has what the model set needs', () =
   let dir: string;
   let emptyCache: string;
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-path-'));
-    emptyCache = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-nobuild-'));
+    dir = tempDir('gemma-path-');
+    emptyCache = tempDir('gemma-nobuild-');
   });
   afterEach(() => {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -45,7 +46,7 @@ describe('llama-server on PATH: used when it has what the model set needs', () =
 
   it('prefers a binary shipped in the VSIX over PATH', async () => {
     fakeServerOnPath(dir, ['--mmproj FILE', 'draft-mtp']);
-    const extensionRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-ext-'));
+    const extensionRoot = tempDir('gemma-ext-');
     try {
       const shippedDir = path.join(extensionRoot, 'dist', 'bin', `${process.platform}-${process.arch}`);
       const shipped = fakeServerOnPath((fs.mkdirSync(shippedDir, { recursive: true }), shippedDir), ['draft-mtp']);
@@ -58,14 +59,8 @@ describe('llama-server on PATH: used when it has what the model set needs', () =
 });
 
 describe('GPU memory as llama-server lists it', () => {
-  it('reads each device with its total and free memory, leaving the CPU out', async () => {
-    const listing = ['load_backend: loaded CUDA backend', 'Available devices:', '  CUDA0: NVIDIA GeForce RTX 4060 Laptop GPU (8188 MiB, 7720 MiB free)', '  Vulkan0: AMD Radeon(TM) Graphics (2048 MiB, 1900 MiB free)', ''].join('\n');
-    assert.deepEqual(parseDeviceList(listing).map((d) => [d.name, d.totalBytes / 2 ** 20, d.freeBytes / 2 ** 20]), [
-      ['CUDA0', 8188, 7720],
-      ['Vulkan0', 2048, 1900],
-    ]);
-    assert.deepEqual(parseDeviceList('Available devices:\n  (none)\n'), []);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-devices-'));
+  it('asks the server, leaving the CPU out, and lists nothing when it does not run', async () => {
+    const dir = tempDir('gemma-devices-');
     try {
       const bin = path.join(dir, 'llama-server');
       fs.writeFileSync(bin, `#!/bin/sh\nprintf 'Available devices:\\n  CPU: host (64000 MiB, 32000 MiB free)\\n  Metal: Apple M3 (12000 MiB, 11000 MiB free)\\n'\n`, { mode: 0o755 });

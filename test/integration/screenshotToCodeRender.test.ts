@@ -4,21 +4,18 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
-import { chromiumCandidates, findChromium, renderHtmlToPng, ScreenshotToCodeError } from '../../agent/screenshotToCode';
+import { renderHtmlToPng, ScreenshotToCodeError } from '../../agent/screenshotToCode';
+import { near, rejectsWithCode } from '../support/asserts';
+import { skipWithoutChromium } from '../support/chromium';
+import { tempDir } from '../support/files';
 
 const CARD = path.join(__dirname, '..', 'fixtures', 'screenshots', 'card');
+const rejectsWith = rejectsWithCode(ScreenshotToCodeError);
 
 function pixel(png: Buffer, x: number, y: number): number[] {
   const image = PNG.sync.read(png);
   const i = (y * image.width + x) * 4;
   return [image.data[i], image.data[i + 1], image.data[i + 2]];
-}
-
-function near(actual: number[], expected: number[], tolerance = 3): void {
-  assert.ok(
-    actual.every((v, i) => Math.abs(v - expected[i]) <= tolerance),
-    `pixel ${actual.join(',')} is not near ${expected.join(',')}`,
-  );
 }
 
 async function renderDirs(): Promise<string[]> {
@@ -40,56 +37,14 @@ function renderProcesses(dirs: string[]): string[] {
   return table.split('\n').filter((line) => dirs.some((dir) => line.includes(dir)));
 }
 
-async function rejectsWith(promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof ScreenshotToCodeError, `expected a ScreenshotToCodeError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    assert.match(err.message, message);
-    return true;
-  });
-}
-
-describe('screenshot to code: finding Chromium', () => {
-  it('uses a configured path, and says so when it is wrong', async () => {
-    const isExecutable = async (file: string) => file === '/opt/my/chrome';
-    assert.equal(await findChromium({ configuredPath: '/opt/my/chrome', isExecutable }), '/opt/my/chrome');
-    await rejectsWith(findChromium({ configuredPath: '/nope/chrome', isExecutable }), 'bad-chromium-path', /The browser path \/nope\/chrome names no runnable program/);
-  });
-
-  it('says where it looked when none is found', async () => {
-    await rejectsWith(
-      findChromium({ platform: 'linux', env: { PATH: '/bin' }, isExecutable: async () => false }),
-      'no-chromium',
-      /No Chrome or Chromium was found.*Looked for: \/usr\/bin\/chromium/,
-    );
-  });
-
-  it('knows where Chrome lives on Linux, macOS and Windows', async () => {
-    assert.equal(chromiumCandidates('linux', { PATH: '/x' })[0], '/usr/bin/chromium');
-    assert.ok(chromiumCandidates('linux', { PATH: '/x' }).includes('/x/google-chrome'));
-    assert.equal(chromiumCandidates('darwin', {})[0], '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome');
-    const windows = chromiumCandidates('win32', { PROGRAMFILES: 'C:\\Program Files', LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' });
-    assert.equal(windows[0], 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe');
-    assert.ok(windows.includes('C:\\Program Files\\Microsoft\\Edge\\Application\\msedge.exe'));
-    assert.equal(chromiumCandidates('linux', { CHROME_PATH: '/custom/chrome', PATH: '' })[0], '/custom/chrome');
-  });
-});
-
 describe('screenshot to code: rendering with headless Chromium', function () {
   this.timeout(60_000);
   let dir: string;
 
   before(async function () {
     if (process.platform === 'win32') this.skip();
-    try {
-      await findChromium();
-    } catch (err) {
-      // CI installs Chromium; on a developer machine without it these tests say why they skip.
-      if (process.env.CI) throw err;
-      console.warn(`    skipped: ${(err as Error).message}`);
-      this.skip();
-    }
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gemma-agent-s2c-test-'));
+    await skipWithoutChromium(this);
+    dir = tempDir('gemma-agent-s2c-test-');
   });
 
   after(async () => {

@@ -1,10 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { EngineRegistry, isAlive } from '../../engine/supervisor/engineRegistry';
+import { tempDir } from '../support/files';
+import { writeFakeLlamaServer } from '../support/processes';
+import { waitFor } from '../support/waiting';
 
 /*
  * One engine per machine, tested with two (and three) extension hosts as separate
@@ -39,15 +41,6 @@ function startHost(dir: string, binary: string, key = 'model-set-1', idleMs = 0)
   };
 }
 
-async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return check();
-}
-
 describe('shared engine: one per machine, several windows', function () {
   this.timeout(60_000);
   let dir: string;
@@ -60,9 +53,8 @@ describe('shared engine: one per machine, several windows', function () {
   };
 
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-shared-'));
-    binary = path.join(dir, 'llama-server');
-    fs.writeFileSync(binary, `#!/bin/sh\nexec "${process.execPath}" "${path.join(__dirname, '..', 'support', 'fakeLlamaServer.js')}" "$@"\n`, { mode: 0o755 });
+    dir = tempDir('gemma-shared-');
+    binary = writeFakeLlamaServer(dir);
   });
   afterEach(async () => {
     for (const h of hosts.splice(0)) h.proc.kill('SIGKILL');
@@ -97,7 +89,7 @@ describe('shared engine: one per machine, several windows', function () {
     assert.equal((await b.next()).health, true);
     b.send('leave');
     await b.next();
-    assert.ok(await waitFor(() => !isAlive(pid), 15_000), 'stopped once no window holds a lease');
+    assert.ok(await waitFor(() => !isAlive(pid), 15_000, 100), 'stopped once no window holds a lease');
     assert.equal(new EngineRegistry(dir).read(), undefined, 'and its record is gone');
   });
 
@@ -105,7 +97,7 @@ describe('shared engine: one per machine, several windows', function () {
     const a = host();
     const { pid } = (await a.next()) as { pid: number };
     a.send('die');
-    assert.ok(await waitFor(() => !isAlive(pid), 15_000));
+    assert.ok(await waitFor(() => !isAlive(pid), 15_000, 100));
   });
 
   it('after a crash with its owner gone, only one of the windows starts it again', async () => {
@@ -117,7 +109,7 @@ describe('shared engine: one per machine, several windows', function () {
     await c.next();
     a.send('die');
     process.kill(pid, 'SIGKILL');
-    await waitFor(() => !isAlive(pid), 5000);
+    await waitFor(() => !isAlive(pid), 5000, 100);
     b.send('rejoin');
     c.send('rejoin');
     const [rb, rc] = await Promise.all([b.next(), c.next()]);
@@ -130,7 +122,7 @@ describe('shared engine: one per machine, several windows', function () {
     const a = startHost(dir, binary, 'model-set-1', 1000);
     hosts.push(a);
     const { pid } = (await a.next()) as { pid: number };
-    assert.ok(await waitFor(() => !isAlive(pid), 15_000), 'no request for longer than the idle time');
+    assert.ok(await waitFor(() => !isAlive(pid), 15_000, 100), 'no request for longer than the idle time');
     a.send('health');
     assert.equal((await a.next()).health, false);
   });

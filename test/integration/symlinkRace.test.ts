@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsWorkspace } from '../../agent/workspace/fsWorkspace';
+import { makeSentinel, tempDir } from '../support/files';
 
 /*
  * A process that keeps swapping a workspace folder for a symlink to a folder outside, while
@@ -24,19 +25,17 @@ describe('file writes against a symlink swapped in between the check and the wri
   let base: string;
 
   beforeEach(() => {
-    base = fs.mkdtempSync('/var/tmp/gemma-race-');
+    base = tempDir('gemma-race-', '/var/tmp');
   });
   afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
 
   it('lands every write inside the workspace or refuses it (150 creates, 150 edits)', async () => {
     const root = path.join(base, 'ws');
-    const sentinel = path.join(base, 'sentinel');
     fs.mkdirSync(path.join(root, 'sub'), { recursive: true });
-    fs.mkdirSync(sentinel);
     fs.writeFileSync(path.join(root, 'sub', 'file.txt'), 'v0\n');
-    fs.writeFileSync(path.join(sentinel, 'file.txt'), 'outside\n');
+    const sentinel = makeSentinel(path.join(base, 'sentinel'), { 'file.txt': 'outside\n' });
     const workspace = new FsWorkspace(root);
-    const race = spawn(process.execPath, ['-e', swapper, path.join(root, 'sub'), path.join(root, 'sub.away'), sentinel, '8000'], { stdio: 'ignore' });
+    const race = spawn(process.execPath, ['-e', swapper, path.join(root, 'sub'), path.join(root, 'sub.away'), sentinel.dir, '8000'], { stdio: 'ignore' });
     let landed = 0;
     let refused = 0;
     try {
@@ -57,8 +56,7 @@ describe('file writes against a symlink swapped in between the check and the wri
       race.kill('SIGKILL');
       await new Promise((r) => race.once('exit', r));
     }
-    assert.deepEqual(fs.readdirSync(sentinel), ['file.txt'], 'nothing was created outside');
-    assert.equal(fs.readFileSync(path.join(sentinel, 'file.txt'), 'utf8'), 'outside\n', 'nothing outside was changed');
+    sentinel.assertIntact('nothing outside was created or changed');
     assert.ok(landed > 0, 'the race still lets writes through to the real folder');
     console.log(`      symlink race: ${landed + refused} writes, ${landed} landed inside, ${refused} refused, 0 outside`);
   });

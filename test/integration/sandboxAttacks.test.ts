@@ -2,16 +2,15 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { FsWorkspace } from '../../agent/workspace/fsWorkspace';
 import { runAgent } from '../../agent/loop';
-import { decideCommand } from '../../agent/policy/approvalPolicy';
 import { DEFAULT_APPROVAL_SETTINGS } from '../../agent/policy/approvalSettings';
-import { bubblewrapArgs, detectCommandSandbox, seatbeltProfile, type CommandSandbox } from '../../agent/sandbox/commandSandbox';
+import { detectCommandSandbox, type CommandSandbox } from '../../agent/sandbox/commandSandbox';
 import { createDefaultTools } from '../../agent/tools';
 import type { Approver } from '../../agent/workspace/workspace';
 import { EngineClient } from '../../engine/client';
+import { makeSentinel, tempDir } from '../support/files';
 import { reply, startScriptedEngine, toolCallReply } from '../support/scriptedEngine';
 
 /*
@@ -26,6 +25,7 @@ describe('command sandbox: attacks from a model with approved commands', functio
   let base: string;
   let workspace: string;
   let sentinel: string;
+  let sentinelIntact: () => boolean;
   let home: string;
 
   before(async function () {
@@ -38,24 +38,19 @@ describe('command sandbox: attacks from a model with approved commands', functio
   });
 
   beforeEach(() => {
-    base = fs.mkdtempSync('/var/tmp/gemma-sandbox-');
+    base = tempDir('gemma-sandbox-', '/var/tmp');
     workspace = path.join(base, 'workspace');
     sentinel = path.join(base, 'sentinel');
     home = path.join(base, 'home');
     fs.mkdirSync(path.join(workspace, '.git', 'hooks'), { recursive: true });
     fs.writeFileSync(path.join(workspace, '.git', 'config'), '[core]\n');
     fs.writeFileSync(path.join(workspace, 'notes.txt'), 'mine\n');
-    fs.mkdirSync(sentinel);
-    fs.writeFileSync(path.join(sentinel, 'keep.txt'), 'do not touch\n');
+    sentinelIntact = makeSentinel(sentinel, { 'keep.txt': 'do not touch\n' }).intact;
     fs.mkdirSync(path.join(home, '.ssh'), { recursive: true });
     fs.writeFileSync(path.join(home, '.ssh', 'id_ed25519'), 'PRIVATE KEY\n');
     fs.writeFileSync(path.join(home, '.netrc'), 'machine example password hunter2\n');
   });
   afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
-
-  function sentinelIntact(): boolean {
-    return fs.existsSync(path.join(sentinel, 'keep.txt')) && fs.readFileSync(path.join(sentinel, 'keep.txt'), 'utf8') === 'do not touch\n' && fs.readdirSync(sentinel).length === 1;
-  }
 
   async function runInside(command: string, options: { network?: boolean } = {}) {
     const box = await detectCommandSandbox({ home, network: options.network === true });
@@ -154,43 +149,5 @@ describe('command sandbox: attacks from a model with approved commands', functio
     } finally {
       await engine.close();
     }
-  });
-});
-
-describe('command sandbox: policy and profiles', () => {
-  it('never auto-approves a command where no sandbox exists, and says how to get one', () => {
-    const decision = decideCommand('npm test', { ...DEFAULT_APPROVAL_SETTINGS, commands: 'auto', sandbox: 'none' });
-    assert.equal(decision.action, 'ask');
-    if (decision.action === 'ask') {
-      assert.match(decision.why, /unsandboxed/);
-      assert.equal(decision.neverAuto, true);
-    }
-    assert.equal(decideCommand('npm test', { ...DEFAULT_APPROVAL_SETTINGS, sandbox: 'os' }).action, 'auto');
-  });
-
-  it('builds bubblewrap arguments with a private /tmp, no network, its own PID namespace and read-only git files', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-args-'));
-    try {
-      fs.mkdirSync(path.join(root, '.git', 'hooks'), { recursive: true });
-      const args = bubblewrapArgs('npm test', root, { home: '/nonexistent-home' });
-      const text = args.join(' ');
-      assert.ok(text.startsWith('--ro-bind / / --dev /dev --proc /proc --tmpfs /tmp'));
-      assert.ok(text.includes(`--bind ${root} ${root}`));
-      assert.ok(text.includes(`--ro-bind ${root}/.git/hooks ${root}/.git/hooks`));
-      for (const flag of ['--unshare-pid', '--unshare-net', '--die-with-parent', '--new-session']) assert.ok(args.includes(flag), flag);
-      assert.deepEqual(args.slice(-4), ['--', '/bin/sh', '-c', 'npm test']);
-      assert.ok(!bubblewrapArgs('x', root, { network: true }).includes('--unshare-net'));
-    } finally {
-      fs.rmSync(root, { recursive: true, force: true });
-    }
-  });
-
-  it('writes a sandbox-exec profile that limits writes to the workspace and temp, hides secrets and blocks the network', () => {
-    const profile = seatbeltProfile('/Users/me/project', { home: '/Users/me' });
-    assert.match(profile, /\(deny file-write\* \(require-not \(require-any \(subpath "\/Users\/me\/project"\)/);
-    assert.match(profile, /\(deny file-write\* \(subpath "\/Users\/me\/project\/\.git\/hooks"\)/);
-    assert.match(profile, /\(deny file-read\* .*\(subpath "\/Users\/me\/\.ssh"\)/);
-    assert.match(profile, /\(deny network\*/);
-    assert.doesNotMatch(seatbeltProfile('/p', { home: '/h', network: true }), /deny network/);
   });
 });

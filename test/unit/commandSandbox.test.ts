@@ -1,0 +1,47 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { decideCommand } from '../../agent/policy/approvalPolicy';
+import { DEFAULT_APPROVAL_SETTINGS } from '../../agent/policy/approvalSettings';
+import { bubblewrapArgs, seatbeltProfile } from '../../agent/sandbox/commandSandbox';
+import { tempDir } from '../support/files';
+
+// The sandbox's policy and the arguments it builds. The attacks run for real inside it in
+// test/integration/sandboxAttacks.test.ts.
+describe('command sandbox: policy and profiles', () => {
+  it('never auto-approves a command where no sandbox exists, and says how to get one', () => {
+    const decision = decideCommand('npm test', { ...DEFAULT_APPROVAL_SETTINGS, commands: 'auto', sandbox: 'none' });
+    assert.equal(decision.action, 'ask');
+    if (decision.action === 'ask') {
+      assert.match(decision.why, /unsandboxed/);
+      assert.equal(decision.neverAuto, true);
+    }
+    assert.equal(decideCommand('npm test', { ...DEFAULT_APPROVAL_SETTINGS, sandbox: 'os' }).action, 'auto');
+  });
+
+  it('builds bubblewrap arguments with a private /tmp, no network, its own PID namespace and read-only git files', () => {
+    const root = tempDir('gemma-args-');
+    try {
+      fs.mkdirSync(path.join(root, '.git', 'hooks'), { recursive: true });
+      const args = bubblewrapArgs('npm test', root, { home: '/nonexistent-home' });
+      const text = args.join(' ');
+      assert.ok(text.startsWith('--ro-bind / / --dev /dev --proc /proc --tmpfs /tmp'));
+      assert.ok(text.includes(`--bind ${root} ${root}`));
+      assert.ok(text.includes(`--ro-bind ${root}/.git/hooks ${root}/.git/hooks`));
+      for (const flag of ['--unshare-pid', '--unshare-net', '--die-with-parent', '--new-session']) assert.ok(args.includes(flag), flag);
+      assert.deepEqual(args.slice(-4), ['--', '/bin/sh', '-c', 'npm test']);
+      assert.ok(!bubblewrapArgs('x', root, { network: true }).includes('--unshare-net'));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('writes a sandbox-exec profile that limits writes to the workspace and temp, hides secrets and blocks the network', () => {
+    const profile = seatbeltProfile('/Users/me/project', { home: '/Users/me' });
+    assert.match(profile, /\(deny file-write\* \(require-not \(require-any \(subpath "\/Users\/me\/project"\)/);
+    assert.match(profile, /\(deny file-write\* \(subpath "\/Users\/me\/project\/\.git\/hooks"\)/);
+    assert.match(profile, /\(deny file-read\* .*\(subpath "\/Users\/me\/\.ssh"\)/);
+    assert.match(profile, /\(deny network\*/);
+    assert.doesNotMatch(seatbeltProfile('/p', { home: '/h', network: true }), /deny network/);
+  });
+});
