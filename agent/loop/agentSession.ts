@@ -85,6 +85,19 @@ export class AgentSession {
     return this.toolDefinitions;
   }
 
+  /**
+   * Has the engine read the system prompt and the tool definitions (about 1,100 tokens)
+   * before the first question, so that question starts from the cache: sends them with a
+   * one-token reply, and ignores the answer. Failures are the caller's to ignore too.
+   */
+  async warmUp(signal?: AbortSignal): Promise<void> {
+    const request = this.buildRequest(true);
+    request.messages = this.conversation.filter((m) => m.role === 'system');
+    request.max_tokens = 1;
+    delete request.return_progress;
+    for await (const event of this.client.streamChat(request, signal ? { signal } : {})) if (event.type === 'done') break;
+  }
+
   async run(request: UserRequest, runOptions: RunOptions = {}): Promise<AgentRunResult> {
     if (this.running) throw new Error('This agent session is already running a request; stop it or wait for it to finish first.');
     this.running = true;

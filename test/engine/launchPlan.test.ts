@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as os from 'node:os';
 import { MemoryPlanError, planLaunch, ModelSetError } from '../../engine/launchPlan';
+import { errorMessage, problemOf } from '../../engine/errors';
+import { errorText } from '../../extension/errorText';
 import { ensureTinyGemma4Set, type TinyGemma4Set } from '../../scripts/testModels/tinyGemma4';
 
 describe('engine: launch plan from settings', () => {
@@ -41,8 +43,14 @@ describe('engine: launch plan from settings', () => {
     );
   });
 
-  it('says which setting points at a missing file', async () => {
-    await assert.rejects(planLaunch({ model: '/nonexistent/gemma.gguf', contextSize: 2048, gpuLayers: 'auto' }, { modelsDir, binary: { variant: 'cpu-native', envPath: '' } }), /gemmaAgent\.model\.path/);
+  it('says which file is missing, and its role, so the extension can name the setting', async () => {
+    await assert.rejects(planLaunch({ model: '/nonexistent/gemma.gguf', contextSize: 2048, gpuLayers: 'auto' }, { modelsDir, binary: { variant: 'cpu-native', envPath: '' } }), (err: unknown) => {
+      const problem = problemOf(err);
+      assert.equal(problem?.code, 'model-not-found');
+      assert.match(errorMessage(err), /\/nonexistent\/gemma\.gguf/);
+      assert.match(errorText(err, {}), /gemmaAgent\.model\.path/, 'the extension names the setting');
+      return true;
+    });
   });
 
   it('loads nothing when not even the usable minimum fits, instead of a silent tiny context', async () => {

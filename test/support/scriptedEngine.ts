@@ -164,8 +164,13 @@ export interface ScriptedEngineOptions {
 export interface ScriptedEngine {
   /** Base URL, e.g. http://127.0.0.1:41234 (no /v1). */
   url: string;
-  /** Every chat request that passed authentication, in arrival order. */
+  /** Every chat request that passed authentication, in arrival order (warm-ups apart). */
   requests: RecordedRequest[];
+  /**
+   * Warm-up requests (the system prompt alone, one token asked for), as the extension sends
+   * when the engine becomes ready: answered at once, without taking a step of the script.
+   */
+  warmUps: ChatRequest[];
   /** Every HTTP request with the status it got. */
   log: HttpLogEntry[];
   /** Appends steps to the script. */
@@ -267,6 +272,7 @@ interface Exchange {
 class Engine implements ScriptedEngine {
   url = '';
   readonly requests: RecordedRequest[] = [];
+  readonly warmUps: ChatRequest[] = [];
   readonly log: HttpLogEntry[] = [];
   private readonly script: ScriptEntry[];
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
@@ -420,12 +426,16 @@ class Engine implements ScriptedEngine {
       record.abortedByClient = !exchange.res.writableFinished && !exchange.serverDestroyed && !this.closing;
       markClosed();
     });
-    this.requests.push(record);
-    const entry = this.script.shift();
+    const warmUp = body.max_tokens === 1 && body.messages.length > 0 && body.messages.every((m) => m.role === 'system');
+    if (warmUp) this.warmUps.push(body);
+    else this.requests.push(record);
+    const entry = warmUp ? reply('.') : this.script.shift();
     const step = typeof entry === 'function' ? entry(record) : entry;
     record.step = step;
-    for (const resolve of this.waiters.get(record.index) ?? []) resolve(record);
-    this.waiters.delete(record.index);
+    if (!warmUp) {
+      for (const resolve of this.waiters.get(record.index) ?? []) resolve(record);
+      this.waiters.delete(record.index);
+    }
 
     if (!step) {
       return sendJson(

@@ -467,3 +467,26 @@ describe('agent loop (scripted engine, in-memory workspace)', () => {
     assert.equal((await first).reason, 'stopped');
   });
 });
+
+describe('agent session warm-up', () => {
+  it('sends the system prompt and tools alone, for one token, and the first run starts with exactly those messages', async () => {
+    const engine = await startScriptedEngine();
+    try {
+      const client = new EngineClient({ baseUrl: engine.url });
+      const session = new AgentSession({ client, workspace: new MemoryWorkspace({ 'a.js': 'x' }), tools: memoryTools(), approver: new ScriptedApprover(), approval: { ...DEFAULT_APPROVAL_SETTINGS } });
+      await session.warmUp();
+      assert.equal(engine.warmUps.length, 1);
+      const warm = engine.warmUps[0];
+      assert.equal(warm.max_tokens, 1);
+      assert.deepEqual(warm.messages.map((m) => m.role), ['system']);
+      engine.push(reply('Hi.'));
+      await session.run('hello');
+      const first = engine.requests[0].body;
+      assert.deepEqual(first.messages[0], warm.messages[0], 'the same system prompt, byte for byte');
+      assert.deepEqual(first.tools, warm.tools, 'the same tool definitions');
+      assert.deepEqual(first.chat_template_kwargs, warm.chat_template_kwargs, 'the same template flags');
+    } finally {
+      await engine.close();
+    }
+  });
+});

@@ -26,6 +26,15 @@ describe('serverArgs', () => {
     assert.equal(at('--mmproj'), '/m/p.gguf');
   });
 
+  it('opens two slots sharing one KV buffer, so an inline chat does not wait for an agent step', () => {
+    const args = serverArgs({ ...base, binary: 'x' }, 'k');
+    assert.equal(args[args.indexOf('-np') + 1], '2');
+    assert.ok(args.includes('--kv-unified'));
+    const one = serverArgs({ ...base, binary: 'x', parallel: 1 }, 'k');
+    assert.equal(one[one.indexOf('-np') + 1], '1');
+    assert.ok(!one.includes('--kv-unified'), 'one slot needs no shared buffer');
+  });
+
   it('reads the listening URL from the server log', () => {
     assert.equal(parseListeningUrl('srv          main: listening on http://127.0.0.1:41235'), 'http://127.0.0.1:41235');
     assert.equal(parseListeningUrl('main: loading model'), undefined);
