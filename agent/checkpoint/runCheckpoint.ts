@@ -141,4 +141,8 @@ class RecordingWorkspace implements Workspace {
   diagnostics(file?: string): Promise<DiagnosticItem[]> {
     return this.inner.diagnostics(file);
   }
+
+  get settledDiagnostics(): Workspace['settledDiagnostics'] {
+    return this.inner.settledDiagnostics?.bind(this.inner);
+  }
 }

@@ -1,6 +1,7 @@
 import { unifiedDiff } from './unifiedDiff';
 import type { AgentTool, ToolContext, ToolOutput, Validation } from '../tool';
 import type { ApprovalRequest } from '../workspace/workspace';
+import { newProblemsNote, problemsBefore } from './editProblems';
 import { applySearchReplace, type AppliedEdit, type EditResult } from './editMatch';
 import { parametersSchema, validateArgs, type ParamTable } from './toolArgs';
 import { TOOL_LIMITS } from './toolLimits';
@@ -80,8 +81,9 @@ export class EditFileTool implements AgentTool<EditFileArgs> {
       } else {
         prepared = await prepareEdit(args, context);
       }
+      const before = await problemsBefore(context.workspace, prepared.path, context.signal);
       await context.workspace.applyChange({ kind: 'modify', path: prepared.path, content: prepared.after });
-      return ok(summary(prepared));
+      return ok(summary(prepared) + (await newProblemsNote(context.workspace, prepared.path, before, context.signal)));
     });
   }
 }

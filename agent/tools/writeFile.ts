@@ -1,4 +1,5 @@
 import { unifiedDiff } from './unifiedDiff';
+import { newProblemsNote } from './editProblems';
 import type { AgentTool, ToolContext, ToolOutput, Validation } from '../tool';
 import type { ApprovalRequest } from '../workspace/workspace';
 import { countLines } from './editMatch';
@@ -47,7 +48,7 @@ export class WriteFileTool implements AgentTool<WriteFileArgs> {
     return guarded(NAME, async () => {
       const path = await checkNewFile(args, context);
       await context.workspace.applyChange({ kind: 'create', path, content: args.content });
-      return ok(`Created ${path} (${plural(countLines(args.content), 'line')}).`);
+      return ok(`Created ${path} (${plural(countLines(args.content), 'line')}).${await newProblemsNote(context.workspace, path, [], context.signal)}`);
     });
   }
 }

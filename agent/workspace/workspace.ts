@@ -83,6 +83,13 @@ export interface Workspace {
   applyChange(change: FileChange): Promise<void>;
   runCommand(command: string, options: CommandOptions): Promise<CommandResult>;
   diagnostics(path?: string): Promise<DiagnosticItem[]>;
+  /**
+   * The problems of `path` once the language servers have looked at it after a change: waits
+   * for their report and a short quiet spell, never longer than `timeoutMs`. `changed: false`
+   * asks for the problems before a change (no wait when they are already known). Without language
+   * servers (the file-system workspace) this is absent, and edits report nothing.
+   */
+  settledDiagnostics?(path: string, options: { timeoutMs: number; signal?: AbortSignal; changed?: boolean }): Promise<DiagnosticItem[]>;
 }
 
 export type ApprovalCategory = 'read' | 'edit' | 'command';

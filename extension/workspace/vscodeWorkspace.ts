@@ -36,6 +36,12 @@ const DEFAULT_MAX_READ_BYTES = 4 * 1024 * 1024;
 const FIND_FILES_OVERFETCH = 4;
 const FIND_FILES_CEILING = 20_000;
 const BINARY_SNIFF_BYTES = 8192;
+/** After an edit: how long to wait for the first problem report, and for quiet after the last. */
+const DIAGNOSTICS_FIRST_REPORT_MS = 3000;
+const DIAGNOSTICS_FIRST_SERVER_MS = 15_000;
+const DIAGNOSTICS_QUIET_MS = 400;
+/** Languages no server checks: an edit of them does not wait for a report. */
+const UNCHECKED_LANGUAGES = new Set(['plaintext', 'markdown', 'log', 'ignore']);
 
 /**
  * The agent's Workspace over the VS Code API: reads see unsaved editor text, edits go
@@ -49,6 +55,9 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
   private readonly maxReadBytes: number;
   private readonly terminal: AgentTerminal;
   private ripgrep: Promise<string | undefined> | undefined;
+  /** Per language: whether a language server reports problems for its files (learnt on the first edit). */
+  private readonly checkedLanguages = new Map<string, boolean>();
+  private readonly log: vscode.LogOutputChannel | undefined;
 
   /** The first folder of the window, or undefined when no local folder is open. */
   static forFirstFolder(options: VsCodeWorkspaceOptions = {}): VsCodeWorkspace | undefined {
@@ -66,6 +75,7 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
     this.rootUri = vscode.Uri.file(this.root);
     this.maxReadBytes = options.maxReadBytes ?? DEFAULT_MAX_READ_BYTES;
     this.terminal = new AgentTerminal(this.root, options.shellIntegrationTimeoutMs ?? 4000, options.log);
+    this.log = options.log;
   }
 
   dispose(): void {
@@ -222,6 +232,63 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
 
   runCommand(command: string, options: CommandOptions): Promise<CommandResult> {
     return this.terminal.run(command, options);
+  }
+
+  /**
+   * The file's problems once its language server has looked at it after a change: the first
+   * report for it is awaited, then 400 ms without another, all within `timeoutMs`. Language
+   * servers check open documents (TypeScript only those shown), so the file is opened in a
+   * preview tab first. Whether a
+   * language has a server is learnt per window: the first file of a language may wait up to
+   * 15 s (a server that is still starting); a language that never reports is not waited for
+   * again, and one that does gets 3 s for its first report.
+   */
+  async settledDiagnostics(relative: string, options: { timeoutMs: number; signal?: AbortSignal; changed?: boolean }): Promise<DiagnosticItem[]> {
+    const uri = this.uri(relative);
+    const open = this.openDocument(uri);
+    // An open, unchanged document has its report already.
+    if (open && options.changed === false) return this.diagnostics(relative);
+    const document = open ?? (await vscode.workspace.openTextDocument(uri).then((d) => d, () => undefined));
+    const checked = document ? this.checkedLanguages.get(document.languageId) : false;
+    if (!document || checked === false || UNCHECKED_LANGUAGES.has(document.languageId)) return this.diagnostics(relative);
+    // The TypeScript server checks the files shown in editors; a file the agent edits is
+    // shown in a preview tab (the focus stays where it was), which also lets the user see it.
+    if (!vscode.window.visibleTextEditors.some((e) => e.document === document)) {
+      await vscode.window.showTextDocument(document, { preview: true, preserveFocus: true }).then(
+        () => undefined,
+        () => undefined,
+      );
+    }
+    const key = uri.toString();
+    const firstReportMs = checked === true ? DIAGNOSTICS_FIRST_REPORT_MS : DIAGNOSTICS_FIRST_SERVER_MS;
+    const reported = await new Promise<boolean>((resolve) => {
+      let quiet: NodeJS.Timeout | undefined;
+      let seen = false;
+      const finish = (): void => {
+        subscription.dispose();
+        clearTimeout(quiet);
+        clearTimeout(firstReport);
+        clearTimeout(limit);
+        options.signal?.removeEventListener('abort', finish);
+        resolve(seen);
+      };
+      const subscription = vscode.languages.onDidChangeDiagnostics((event) => {
+        if (!event.uris.some((u) => u.toString() === key)) return;
+        seen = true;
+        clearTimeout(firstReport);
+        clearTimeout(quiet);
+        quiet = setTimeout(finish, DIAGNOSTICS_QUIET_MS);
+      });
+      const firstReport = setTimeout(finish, firstReportMs);
+      const limit = setTimeout(finish, Math.max(options.timeoutMs, firstReportMs + DIAGNOSTICS_QUIET_MS));
+      options.signal?.addEventListener('abort', finish, { once: true });
+    });
+    if (reported) this.checkedLanguages.set(document.languageId, true);
+    // A clean file may get no report at all, so only a change without one says "no server".
+    else if (checked === undefined && options.changed !== false && !options.signal?.aborted) this.checkedLanguages.set(document.languageId, false);
+    const found = await this.diagnostics(relative);
+    this.log?.info(`Problems of ${relative} (${document.languageId}) ${options.changed === false ? 'before' : 'after'} the change: ${found.length}${reported ? '' : ', no report came'}`);
+    return found;
   }
 
   async diagnostics(relative?: string): Promise<DiagnosticItem[]> {
