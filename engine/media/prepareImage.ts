@@ -1,4 +1,3 @@
-import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { decodeImage, type RgbaImage } from './imageDecode';
 import { fitImageToBudget } from './imageFit';
@@ -6,6 +5,8 @@ import { type ImageFormat, readImageHeader } from './imageHeader';
 import { flattenOntoWhite, resizeRgba } from './imageResize';
 import type { ImageTokenLimits } from './imageTokens';
 import { type MediaInput, readMediaInput } from './input';
+import { encodeJpeg } from './jpegEncode';
+import type { JpegScale } from './jpegScaled';
 
 export type PreparedImageMime = 'image/png' | 'image/jpeg';
 
@@ -54,21 +55,26 @@ export async function prepareImage(input: MediaInput, opts: PrepareImageOptions 
   }
   const bytes = await readMediaInput(input, MAX_IMAGE_BYTES, 'image');
   const header = readImageHeader(bytes);
-  const image = decodeImage(bytes, header);
-  const hadAlpha = flattenOntoWhite(image);
-  const fit = fitImageToBudget(image.width, image.height, maxTokens, opts.serverLimits);
+  const { width, height } = header;
+  const fit = fitImageToBudget(width, height, maxTokens, opts.serverLimits);
 
-  const passThrough = !fit.resized && !hadAlpha && (header.format === 'png' || header.format === 'jpeg');
+  // A JPEG sent as it is was decoded only to check it; the smallest decode reads all its data.
+  const keepsJpeg = header.format === 'jpeg' && !fit.resized;
+  const scale = keepsJpeg ? 8 : fit.resized ? jpegDecodeScale(width, height, fit.width, fit.height) : 1;
+  const image = decodeImage(bytes, header, scale);
+  const hadAlpha = header.format !== 'jpeg' && flattenOntoWhite(image);
+
+  const passThrough = keepsJpeg || (header.format === 'png' && !fit.resized && !hadAlpha);
   let mime: PreparedImageMime;
   let data: Buffer;
   if (passThrough) {
     mime = header.format === 'jpeg' ? 'image/jpeg' : 'image/png';
     data = bytes;
   } else {
-    const out = fit.resized ? resizeRgba(image, fit.width, fit.height) : image;
+    const out = image.width !== fit.width || image.height !== fit.height ? resizeRgba(image, fit.width, fit.height) : image;
     // Photos stay JPEG; everything else (screenshots, UI, text) is kept lossless.
     mime = header.format === 'jpeg' ? 'image/jpeg' : 'image/png';
-    data = mime === 'image/jpeg' ? encodeJpeg(out) : encodePng(out);
+    data = mime === 'image/jpeg' ? encodeJpeg(out, JPEG_QUALITY) : encodePng(out);
   }
 
   return {
@@ -76,8 +82,8 @@ export async function prepareImage(input: MediaInput, opts: PrepareImageOptions 
     data,
     width: fit.width,
     height: fit.height,
-    originalWidth: header.width,
-    originalHeight: header.height,
+    originalWidth: width,
+    originalHeight: height,
     sourceFormat: header.format,
     tokens: fit.tokens,
     resized: fit.resized,
@@ -85,13 +91,20 @@ export async function prepareImage(input: MediaInput, opts: PrepareImageOptions 
   };
 }
 
+/**
+ * The largest JPEG decode scale whose result is still at least the size to send: the resize
+ * after it then only shrinks, and by less than half unless even 1/8 is more than twice the size.
+ */
+export function jpegDecodeScale(width: number, height: number, targetWidth: number, targetHeight: number): JpegScale {
+  for (const scale of [8, 4, 2] as const) {
+    if (Math.ceil(width / scale) >= targetWidth && Math.ceil(height / scale) >= targetHeight) return scale;
+  }
+  return 1;
+}
+
 function encodePng(image: RgbaImage): Buffer {
   const png = new PNG({ width: image.width, height: image.height });
   png.data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
   // Alpha was flattened already: RGB output is a quarter smaller and what the server reads.
   return PNG.sync.write(png, { colorType: 2 });
-}
-
-function encodeJpeg(image: RgbaImage): Buffer {
-  return jpeg.encode({ width: image.width, height: image.height, data: image.data }, JPEG_QUALITY).data;
 }
