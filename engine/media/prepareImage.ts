@@ -1,7 +1,9 @@
 import { PNG } from 'pngjs';
+import { readExifOrientation } from './exifOrientation';
 import { decodeImage, type RgbaImage } from './imageDecode';
 import { fitImageToBudget } from './imageFit';
 import { type ImageFormat, readImageHeader } from './imageHeader';
+import { orientImage, swapsSides } from './imageOrient';
 import { flattenOntoWhite, resizeRgba } from './imageResize';
 import type { ImageTokenLimits } from './imageTokens';
 import { type MediaInput, readMediaInput } from './input';
@@ -17,6 +19,7 @@ export interface PreparedImage {
   /** Size of `data`. */
   width: number;
   height: number;
+  /** The input's size as it shows (a photo taken sideways counts as upright). */
   originalWidth: number;
   originalHeight: number;
   /** What the input was, detected from its bytes. */
@@ -45,8 +48,9 @@ const JPEG_QUALITY = 90;
 
 /**
  * Turns a screenshot or picture into what the server takes: PNG or JPEG, scaled down (never
- * up) so its patch grid stays within the token budget, transparency painted onto white.
- * PNG and JPEG that need no change are passed through byte for byte.
+ * up) so its patch grid stays within the token budget, transparency painted onto white, a
+ * photo's EXIF orientation applied. PNG and JPEG that need no change are passed through byte
+ * for byte.
  */
 export async function prepareImage(input: MediaInput, opts: PrepareImageOptions = {}): Promise<PreparedImage> {
   const maxTokens = opts.maxTokens ?? DEFAULT_IMAGE_MAX_TOKENS;
@@ -55,13 +59,16 @@ export async function prepareImage(input: MediaInput, opts: PrepareImageOptions 
   }
   const bytes = await readMediaInput(input, MAX_IMAGE_BYTES, 'image');
   const header = readImageHeader(bytes);
-  const { width, height } = header;
+  const orientation = header.format === 'jpeg' ? readExifOrientation(bytes) : 1;
+  const turned = swapsSides(orientation);
+  const width = turned ? header.height : header.width;
+  const height = turned ? header.width : header.height;
   const fit = fitImageToBudget(width, height, maxTokens, opts.serverLimits);
 
   // A JPEG sent as it is was decoded only to check it; the smallest decode reads all its data.
-  const keepsJpeg = header.format === 'jpeg' && !fit.resized;
-  const scale = keepsJpeg ? 8 : fit.resized ? jpegDecodeScale(width, height, fit.width, fit.height) : 1;
-  const image = decodeImage(bytes, header, scale);
+  const keepsJpeg = header.format === 'jpeg' && !fit.resized && orientation === 1;
+  const scale = keepsJpeg ? 8 : fit.resized ? jpegDecodeScale(header.width, header.height, turned ? fit.height : fit.width, turned ? fit.width : fit.height) : 1;
+  let image = decodeImage(bytes, header, scale);
   const hadAlpha = header.format !== 'jpeg' && flattenOntoWhite(image);
 
   const passThrough = keepsJpeg || (header.format === 'png' && !fit.resized && !hadAlpha);
@@ -71,6 +78,7 @@ export async function prepareImage(input: MediaInput, opts: PrepareImageOptions 
     mime = header.format === 'jpeg' ? 'image/jpeg' : 'image/png';
     data = bytes;
   } else {
+    image = orientImage(image, orientation);
     const out = image.width !== fit.width || image.height !== fit.height ? resizeRgba(image, fit.width, fit.height) : image;
     // Photos stay JPEG; everything else (screenshots, UI, text) is kept lossless.
     mime = header.format === 'jpeg' ? 'image/jpeg' : 'image/png';
