@@ -50,9 +50,10 @@ const JPEG_QUALITY = 90;
  * Turns a screenshot or picture into what the server takes: PNG or JPEG, scaled down (never
  * up) so its patch grid stays within the token budget, transparency painted onto white, a
  * photo's EXIF orientation applied. PNG and JPEG that need no change are passed through byte
- * for byte.
+ * for byte. This runs on the calling thread; `prepareImage` from engine/media runs it in the
+ * media worker so that the extension host stays responsive.
  */
-export async function prepareImage(input: MediaInput, opts: PrepareImageOptions = {}): Promise<PreparedImage> {
+export async function prepareImageInThread(input: MediaInput, opts: PrepareImageOptions = {}): Promise<PreparedImage> {
   const maxTokens = opts.maxTokens ?? DEFAULT_IMAGE_MAX_TOKENS;
   if (!(maxTokens > 0) || !Number.isFinite(maxTokens)) {
     throw new RangeError(`maxTokens must be a positive number of tokens, got ${maxTokens}.`);

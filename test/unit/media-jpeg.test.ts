@@ -6,7 +6,7 @@ import type { RgbaImage } from '../../engine/media/imageDecode';
 import { resizeRgba } from '../../engine/media/imageResize';
 import { encodeJpeg } from '../../engine/media/jpegEncode';
 import { decodeJpegScaled, type JpegScale } from '../../engine/media/jpegScaled';
-import { jpegDecodeScale, prepareImage } from '../../engine/media/prepareImage';
+import { jpegDecodeScale, prepareImageInThread } from '../../engine/media/prepareImage';
 import { decodeJpeg, jpegBytes, jpegScene, raster } from '../fixtures/media/synth';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'media');
@@ -202,7 +202,7 @@ describe('media: a photo decoded at reduced scale looks like one resized whole',
       return [120 + light + n, 40 + x / 15 + n, 60 + y / 12 + ((x >> 5) & 1) * 40 + n, 255];
     });
     const bytes = jpegBytes(photo);
-    const out = await prepareImage(bytes);
+    const out = await prepareImageInThread(bytes);
     assert.ok(out.resized);
     // The reference: every pixel decoded, one Lanczos resize, the same encoder.
     const reference = decodeJpeg(encodeJpeg(resizeRgba(decodeJpeg(bytes), out.width, out.height), 90));
@@ -212,6 +212,6 @@ describe('media: a photo decoded at reduced scale looks like one resized whole',
 
   it('a damaged JPEG still fails as corrupt', async () => {
     const bytes = Buffer.from(jpegBytes(raster(900, 700, (x, y) => [x % 256, y % 256, 90, 255])));
-    await assert.rejects(prepareImage(bytes.subarray(0, bytes.length / 2)), (err: unknown) => err instanceof MediaError && err.code === 'corrupt');
+    await assert.rejects(prepareImageInThread(bytes.subarray(0, bytes.length / 2)), (err: unknown) => err instanceof MediaError && err.code === 'corrupt');
   });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { prepareImage } from '../../engine/media/prepareImage';
+import { prepareImage } from '../../engine/media';
 import { type Orientation, readExifOrientation } from '../../engine/media/exifOrientation';
 import { decodeJpeg, jpegBytes, pixel, raster, type Raster, type Rgba, withExifOrientation } from '../fixtures/media/synth';
 
