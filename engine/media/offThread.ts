@@ -152,8 +152,20 @@ export function mediaWorker(): MediaWorkerClient | null {
 async function forWorker(input: MediaInput, maxBytes: number, kind: string): Promise<{ input: WorkerInput; transfer: ArrayBuffer[] }> {
   if (!(input instanceof Uint8Array)) return { input: { path: input.path }, transfer: [] };
   const bytes = await readMediaInput(input, maxBytes, kind);
-  const copy = new Uint8Array(bytes);
-  return { input: copy, transfer: [copy.buffer] };
+  const copy = await copyInSlices(bytes);
+  return { input: copy, transfer: [copy.buffer as ArrayBuffer] };
+}
+
+/** Copying 64 MB at once would hold the thread for tens of milliseconds: a few MB a turn instead. */
+const COPY_SLICE = 2 * 1024 * 1024;
+
+async function copyInSlices(bytes: Uint8Array): Promise<Uint8Array> {
+  const copy = new Uint8Array(bytes.byteLength);
+  for (let at = 0; at < bytes.byteLength; at += COPY_SLICE) {
+    if (at > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    copy.set(bytes.subarray(at, at + COPY_SLICE), at);
+  }
+  return copy;
 }
 
 function asBuffer(data: Uint8Array): Buffer {
