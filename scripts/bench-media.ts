@@ -4,6 +4,8 @@
 // stops answering meanwhile. The photos are made here (smooth light and colour plus sensor-like
 // noise, JPEG quality 90, as jpeg-js writes it: baseline, 4:4:4) and kept in the temp folder.
 // Each photo is measured in a fresh process so that one's peak memory does not hide the other's.
+// host_max_block_ms also gives idle_max_block_ms, the same probe's figure for a second with
+// nothing to do: what the machine alone adds.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,6 +20,7 @@ const PHOTOS = [
 ];
 const CACHE = path.join(os.tmpdir(), 'gemma-agent-bench-media');
 const PROBE_MS = 5;
+const IDLE_PROBE_MS = 1000;
 
 function emit(metric: string, value: number, unit: string, extra: Record<string, unknown> = {}): void {
   console.log(JSON.stringify({ metric, value: Number(value.toFixed(1)), unit, ...extra }));
@@ -70,6 +73,10 @@ async function measure(file: string, megapixels: number): Promise<void> {
     maxBlock = Math.max(maxBlock, now - last - PROBE_MS);
     last = now;
   }, PROBE_MS);
+  // The same probe with nothing to do first: on a busy machine the thread also waits for a core.
+  await new Promise((resolve) => setTimeout(resolve, IDLE_PROBE_MS));
+  const idleBlock = maxBlock;
+  maxBlock = 0;
   const cpu = process.cpuUsage();
   const started = performance.now();
   const out = await prepareImage(bytes);
@@ -83,7 +90,7 @@ async function measure(file: string, megapixels: number): Promise<void> {
   emit('image_prepare_cpu_ms', (used.user + used.system) / 1000, 'ms', extra);
   emit('image_prepare_wall_ms', wall, 'ms', extra);
   emit('image_prepare_peak_mb', process.resourceUsage().maxRSS / 1024, 'MB', extra);
-  emit('host_max_block_ms', Math.max(0, maxBlock), 'ms', extra);
+  emit('host_max_block_ms', Math.max(0, maxBlock), 'ms', { ...extra, idle_max_block_ms: Number(Math.max(0, idleBlock).toFixed(1)) });
 }
 
 function main(): void {
