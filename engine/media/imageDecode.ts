@@ -6,6 +6,9 @@ import { type ImageHeader, label, MAX_IMAGE_PIXELS } from './imageHeader';
 import { decodeJpegScaled, type JpegScale } from './jpegScaled';
 import { decodeWebp } from './webpDecoder';
 
+/** JPEGs the scaled decoder rejects are tried with jpeg-js too, up to this size. */
+const JPEG_JS_SECOND_OPINION_PIXELS = 12_000_000;
+
 /** 8-bit RGBA, rows top to bottom, no padding. */
 export interface RgbaImage {
   width: number;
@@ -49,8 +52,13 @@ function decodeByFormat(bytes: Buffer, header: ImageHeader, jpegScale: JpegScale
       return { width: png.width, height: png.height, data: png.data };
     }
     case 'jpeg': {
-      const fast = decodeJpegScaled(bytes, jpegScale);
-      if (fast) return fast;
+      try {
+        const fast = decodeJpegScaled(bytes, jpegScale);
+        if (fast) return fast;
+      } catch (err) {
+        // A second opinion where it is affordable: jpeg-js needs about 30 bytes a pixel.
+        if (header.width * header.height > JPEG_JS_SECOND_OPINION_PIXELS) throw err;
+      }
       // CMYK and the other layouts the scaled decoder leaves out: jpeg-js decodes them whole.
       // Without tolerantDecoding:false a truncated JPEG decodes "successfully" as grey rows.
       const out = jpeg.decode(bytes, {

@@ -68,7 +68,12 @@ export async function prepareImageInThread(input: MediaInput, opts: PrepareImage
 
   // A JPEG sent as it is was decoded only to check it; the smallest decode reads all its data.
   const keepsJpeg = header.format === 'jpeg' && !fit.resized && orientation === 1;
-  const scale = keepsJpeg ? 8 : fit.resized ? jpegDecodeScale(header.width, header.height, turned ? fit.height : fit.width, turned ? fit.width : fit.height) : 1;
+  const scale =
+    header.format !== 'jpeg' || !(keepsJpeg || fit.resized)
+      ? 1
+      : keepsJpeg
+        ? 8
+        : jpegDecodeScale(header.width, header.height, turned ? fit.height : fit.width, turned ? fit.width : fit.height);
   let image = decodeImage(bytes, header, scale);
   const hadAlpha = header.format !== 'jpeg' && flattenOntoWhite(image);
 
