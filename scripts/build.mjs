@@ -1,4 +1,4 @@
-// Bundles the extension (Node, CommonJS) and the chat webview (browser) with esbuild.
+// Bundles the extension (Node, CommonJS), its media worker and the chat webview (browser) with esbuild.
 // --production minifies and drops source maps; --watch rebuilds on change.
 import * as esbuild from 'esbuild';
 
@@ -21,6 +21,16 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+  },
+  {
+    // Image and audio preparation in a worker thread, for dist/extension.js and dist/cli.js
+    // alike: engine/media/offThread.ts looks for it next to the running bundle.
+    ...common,
+    entryPoints: { mediaWorker: 'engine/media/mediaWorker.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     // The headless runner: `gemma-agent run --workspace DIR "task"` without VS Code.

@@ -1,7 +1,7 @@
 export { MediaError, isMediaError, type MediaErrorCode } from './errors';
 export type { MediaInput } from './input';
+export { prepareImage, prepareAudio } from './offThread';
 export {
-  prepareImage,
   DEFAULT_IMAGE_MAX_TOKENS,
   MAX_IMAGE_BYTES,
   type PreparedImage,
@@ -21,7 +21,6 @@ export {
 export { fitImageToBudget, imageTokenRange, type ImageFit } from './imageFit';
 export { sniffImageFormat, MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS, type ImageFormat } from './imageHeader';
 export {
-  prepareAudio,
   DEFAULT_AUDIO_MAX_SECONDS,
   MAX_AUDIO_INPUT_SECONDS,
   MIN_AUDIO_SECONDS,

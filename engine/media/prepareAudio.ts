@@ -38,9 +38,10 @@ export const MAX_AUDIO_BYTES = 512 * 1024 * 1024;
 
 /**
  * Turns a recorded WAV into what the server takes: 16 kHz mono 16-bit, silence trimmed from
- * both ends, at most `maxSeconds` long.
+ * both ends, at most `maxSeconds` long. This runs on the calling thread; `prepareAudio` from
+ * engine/media runs it in the media worker.
  */
-export async function prepareAudio(input: MediaInput, opts: PrepareAudioOptions = {}): Promise<PreparedAudio> {
+export async function prepareAudioInThread(input: MediaInput, opts: PrepareAudioOptions = {}): Promise<PreparedAudio> {
   const maxSeconds = opts.maxSeconds ?? DEFAULT_AUDIO_MAX_SECONDS;
   if (!(maxSeconds > 0) || !Number.isFinite(maxSeconds)) {
     throw new RangeError(`maxSeconds must be a positive number of seconds, got ${maxSeconds}.`);
