@@ -132,6 +132,8 @@ export class AgentSession {
     this.conversation.push({ role: 'user', content: request });
     let requestIndex = this.conversation.length - 1;
     emit({ type: 'run-started', request: requestText(request) });
+    const rulesApplied = o.projectRules?.applied(this.conversation);
+    if (rulesApplied) emit({ type: 'project-rules', ...rulesApplied });
 
     /** Compacts when the budget is exceeded, or always when `overflow` says the engine refused the prompt. */
     const compact = async (overflow?: EngineContextOverflowError): Promise<boolean> => {
@@ -294,6 +296,7 @@ export class AgentSession {
       let loopDetected = false;
       let malformed = 0;
       let lastMalformedError = '';
+      const touched: string[] = [];
       lastStepFailed = false;
       for (const [index, call] of calls.entries()) {
         const parsed = parseArguments(call.arguments);
@@ -334,6 +337,7 @@ export class AgentSession {
             content = result.content;
             isError = result.isError;
             stopped = result.stopped;
+            if (result.touched !== undefined) touched.push(result.touched);
           }
         }
         if (isError) lastStepFailed = true;
@@ -348,6 +352,12 @@ export class AgentSession {
       const allowedMalformed = o.malformedRetries ?? DEFAULTS.malformedRetries;
       if (malformedStreak > allowedMalformed) {
         return fail(`The model sent malformed tool calls ${malformedStreak} turns in a row; the last problem: ${lastMalformedError}`);
+      }
+      // The rules of a folder these calls touched first: a note after their results, so the prompt's start stays as it was (projectRules.ts).
+      const rulesNote = await o.projectRules?.noteFor(touched, this.conversation);
+      if (rulesNote) {
+        this.conversation.push(rulesNote.message);
+        emit({ type: 'project-rules', files: rulesNote.files, cut: rulesNote.cut });
       }
     }
   }
