@@ -354,7 +354,8 @@ export class AgentSession {
         return fail(`The model sent malformed tool calls ${malformedStreak} turns in a row; the last problem: ${lastMalformedError}`);
       }
       // The rules of a folder these calls touched first: a note after their results, so the prompt's start stays as it was (projectRules.ts).
-      const rulesNote = await o.projectRules?.noteFor(touched, this.conversation);
+      // None after the last step: no step would read it, and the next message's run notes it then.
+      const rulesNote = step < maxSteps ? await o.projectRules?.noteFor(touched, this.conversation) : undefined;
       if (rulesNote) {
         this.conversation.push(rulesNote.message);
         emit({ type: 'project-rules', files: rulesNote.files, cut: rulesNote.cut });

@@ -1,14 +1,18 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { AgentEvent } from '../../agent/events';
 import { AgentSession, runAgent, type AgentSessionOptions } from '../../agent/loop';
 import { ProjectRules, RULES_NOTE_PREFIX } from '../../agent/context/projectRules';
 import { appliesTo, foldersAbove, readFolderRules, splitFrontmatter } from '../../agent/context/rulesFiles';
 import { DEFAULT_APPROVAL_SETTINGS } from '../../agent/policy/approvalSettings';
+import { FsWorkspace } from '../../agent/workspace/fsWorkspace';
 import type { DirEntry, FileStat } from '../../agent/workspace/workspace';
 import { EngineClient } from '../../engine/client';
 import type { ChatMessage } from '../../engine/protocol';
 import { reply, startScriptedEngine, toolCallReply, type ScriptedEngine } from '../support/scriptedEngine';
 import { eventsOfType, MemoryWorkspace, memoryTools, ScriptedApprover } from '../support/agentTestKit';
+import { tempDir, writeFiles } from '../support/files';
 
 /** The in-memory workspace with folders: a path with files below it is a directory. */
 class FolderWorkspace extends MemoryWorkspace {
@@ -91,6 +95,23 @@ describe('project rules: discovery', () => {
     const workspace = new FolderWorkspace({ '.clinerules': 'Cline rule.', 'node_modules/dep/AGENTS.md': 'Not ours.', 'node_modules/dep/index.js': '' });
     assert.deepEqual((await readFolderRules(workspace, '')).sources.map((s) => s.path), ['.clinerules']);
     assert.deepEqual((await readFolderRules(workspace, 'node_modules/dep')).sources, []);
+  });
+
+  it('reads through the file-system workspace, and not through a symlink that leads out of it', async function () {
+    if (process.platform === 'win32') this.skip();
+    const outside = tempDir('gemma-rules-outside-');
+    const root = tempDir('gemma-rules-');
+    try {
+      writeFiles(outside, { 'secret.md': 'Outside text.' });
+      writeFiles(root, { 'CLAUDE.md': 'Inside rule.', '.cursor/rules/a.mdc': '---\nalwaysApply: true\n---\nCursor rule.' });
+      fs.symlinkSync(path.join(outside, 'secret.md'), path.join(root, 'AGENTS.md'));
+      const rules = await ProjectRules.load(new FsWorkspace(root));
+      assert.deepEqual(rules.applied([])?.files, ['CLAUDE.md', '.cursor/rules/a.mdc']);
+      assert.ok(!rules.instructions.includes('Outside text.'));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('gives the same text once when two files hold it, and has no block without rules', async () => {
@@ -275,6 +296,16 @@ describe('project rules in a run (scripted engine)', () => {
     const next = engine.requests[3].body.messages.map((m) => JSON.stringify(m));
     assert.deepEqual(next.slice(0, previous.length), previous, 'the next run extends the last one');
     assert.deepEqual(eventsOfType(events, 'project-rules'), [{ type: 'project-rules', files: ['AGENTS.md', 'src/CLAUDE.md'], cut: [] }]);
+  });
+
+  it('adds no note after the last step, which no step would read', async () => {
+    const workspace = new FolderWorkspace({ 'src/AGENTS.md': 'Src rule.', 'src/a.js': 'x' });
+    engine.push(toolCallReply({ name: 'read_file', arguments: { path: 'src/a.js' } }));
+    const result = await runAgent({ ...(await options(workspace, { maxSteps: 1 })), request: 'Read.' });
+    assert.equal(result.reason, 'step-limit');
+    assert.equal(result.messages.at(-1)?.role, 'tool');
+    const next = await ProjectRules.load(workspace);
+    assert.ok(await next.noteFor(['src/a.js'], result.messages), 'the next message notes it instead');
   });
 
   it('adds no note for a denied call, and none without rules', async () => {
