@@ -153,6 +153,7 @@ export class ProjectRules {
     const named = (files: readonly string[]): string[] => files.map((file) => (changed.has(file) ? `${file} (changed since it was shown)` : file));
     const left = this.budget - estimateTextTokens(this.instructions) - prior.tokens - estimateTextTokens(noteHeader(named(sources.map((s) => s.path))));
     const fitted = fit(sources, large, Math.max(0, left));
+    if (fitted.body === '') return undefined;
     return { message: { role: 'user', content: `${noteHeader(named(fitted.files))}\n\n${fitted.body}` }, files: fitted.files, cut: fitted.cut };
   }
 
