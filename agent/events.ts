@@ -45,6 +45,11 @@ export type AgentEvent =
   | { type: 'step-finished'; step: number; finishReason: string; timings: StepTimings | undefined }
   | { type: 'step-retry'; step: number; cause: RetryCause; attempt: number; message: string }
   | { type: 'context-compacted'; tokensBefore: number; tokensAfter: number; method: 'truncate' | 'summarise' }
+  /**
+   * Project rules files (AGENTS.md, ...) the model has: at the start of a run all that apply,
+   * later those a step's calls brought in. `cut`: shown in part or left out to fit the budget.
+   */
+  | { type: 'project-rules'; files: string[]; cut: string[] }
   /** A problem the run reports; `fatal` ones end it with reason 'failed'. `problem`: the code and facts behind it, when known. */
   | { type: 'error'; message: string; fatal: boolean; problem?: Problem }
   | { type: 'done'; reason: DoneReason; steps: number; answer: string; error?: string };

@@ -110,6 +110,9 @@ export function createApp(root: HTMLElement, { post, storage, schedule }: AppCon
       case 'stats':
         conversation.stats(message.payload.id, message.payload.stats);
         break;
+      case 'rules':
+        conversation.rules(message.payload.id, message.payload.rules);
+        break;
       case 'busy':
         composer.setBusy(message.payload.busy);
         break;

@@ -128,6 +128,11 @@ export class Conversation {
     this.keepAtEnd();
   }
 
+  rules(id: string, rules: string[]): void {
+    this.messages.get(id)?.setRules(rules);
+    this.keepAtEnd();
+  }
+
   /** Renders pending frames now (before the page state is saved, and in tests). */
   flush(): void {
     for (const message of this.messages.values()) message.flush();

@@ -95,6 +95,8 @@ export interface ChatMessageView {
   attachments?: AttachmentView[];
   toolCalls?: ToolCallView[];
   stats?: ReplyStats;
+  /** The project rules files the reply followed ("AGENTS.md", "src/CLAUDE.md (cut)"), shown as a quiet line under it. */
+  rules?: string[];
   /** Errors: show Retry, which sends `retry` with this message's id. */
   retryable?: boolean;
   /** An assistant reply the user stopped before it finished: kept as far as it got, and marked. */
@@ -155,6 +157,8 @@ export interface HostToWebview {
   toolOutput: { id: string; chunk: string };
   /** Speed, drafting and context figures of a finished reply. */
   stats: { id: string; stats: ReplyStats };
+  /** The project rules files a reply follows, when a step brought in more after it appeared. */
+  rules: { id: string; rules: string[] };
   /** While the engine reads a long prompt: a line in the reply that goes once text arrives. */
   replyProgress: { id: string; text: string };
   /** True while a reply streams: the view swaps Send for Stop. */

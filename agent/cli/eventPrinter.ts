@@ -22,6 +22,13 @@ function preview(content: string): string {
   return shown.join('\n');
 }
 
+/** "AGENTS.md, src/CLAUDE.md (cut), big.md (left out)". */
+export function rulesText(files: readonly string[], cut: readonly string[]): string {
+  const shown = files.map((file) => (cut.includes(file) ? `${file} (cut)` : file));
+  const left = cut.filter((file) => !files.includes(file)).map((file) => `${file} (left out)`);
+  return [...shown, ...left].join(', ');
+}
+
 export function formatTimings(t: StepTimings): string {
   const parts = [`${t.tokensPerSecond.toFixed(1)} tok/s`];
   if (t.draftAcceptance !== undefined) parts.push(`draft ${Math.round(t.draftAcceptance * 100)}% accepted`);
@@ -107,6 +114,9 @@ export class EventPrinter {
         break;
       case 'step-retry':
         this.line(`  ! retrying step ${event.step} (${event.cause === 'parse' ? 'malformed tool call' : 'engine problem'}, attempt ${event.attempt}): ${event.message}`);
+        break;
+      case 'project-rules':
+        this.line(`rules: ${rulesText(event.files, event.cut)}`);
         break;
       case 'context-compacted':
         this.line(`  · context compacted (${event.method}): about ${event.tokensBefore} -> ${event.tokensAfter} tokens`);

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { EngineClient } from '../../engine/client';
 import { errorMessage, problemOf } from '../../engine/errors';
 import type { AgentEvent } from '../events';
+import { ProjectRules } from '../context/projectRules';
 import { FsWorkspace } from '../workspace/fsWorkspace';
 import { runAgent, type AgentRunResult, type SamplingOptions } from '../loop';
 import { DEFAULT_APPROVAL_SETTINGS, type ApprovalSettings } from '../policy/approvalSettings';
@@ -98,10 +99,14 @@ export async function runHeadless(options: HeadlessRunOptions): Promise<Headless
   // Commands run in the OS sandbox when there is one; without it, none runs unasked.
   const sandbox = options.sandbox === undefined ? await detectCommandSandbox({ network: options.network === true }) : options.sandbox || undefined;
   if (!sandbox && !options.json) options.out.write('No OS sandbox for commands here, so every command asks first.\n');
+  const workspace = new FsWorkspace(root);
+  // The project's rules files, read the way the extension reads them; the run prints which apply.
+  const rules = await ProjectRules.load(workspace);
   const result = await runAgent({
     client,
-    workspace: new FsWorkspace(root),
+    workspace,
     tools: createDefaultTools(),
+    ...rules.sessionOptions(),
     approver,
     approval: { ...headlessApprovalSettings(options.approvals), sandbox: sandbox ? 'os' : 'none' },
     ...(sandbox ? { sandbox } : {}),

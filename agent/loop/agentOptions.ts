@@ -5,6 +5,7 @@ import type { ChatMessage, ContentPart } from '../../engine/protocol';
 import type { AgentEventListener, DoneReason } from '../events';
 import type { RunCheckpoint } from '../checkpoint/runCheckpoint';
 import type { Summariser } from '../context/compaction';
+import type { ProjectRules } from '../context/projectRules';
 import type { ApprovalSettings } from '../policy/approvalSettings';
 import type { AgentTool } from '../tool';
 import type { Approver, Workspace } from '../workspace/workspace';
@@ -60,6 +61,11 @@ export interface AgentSessionOptions {
   systemPrompt?: string;
   /** Appended to the built-in system prompt (project instructions). */
   extraInstructions?: string;
+  /**
+   * The project's rules files: the root's go in extraInstructions (ProjectRules.sessionOptions
+   * sets both), a sub-folder's come as a note once a call touches it (see projectRules.ts).
+   */
+  projectRules?: ProjectRules;
   /** Earlier turns to continue from (without the system prompt), e.g. a restored chat. */
   history?: readonly ChatMessage[];
   sampling?: SamplingOptions;

@@ -145,6 +145,8 @@ export class AgentSession {
     this.conversation.push({ role: 'user', content: request });
     let requestIndex = this.conversation.length - 1;
     emit({ type: 'run-started', request: requestText(request) });
+    const rulesApplied = o.projectRules?.applied(this.conversation);
+    if (rulesApplied) emit({ type: 'project-rules', ...rulesApplied });
 
     /** Compacts when the budget is exceeded, or always when `overflow` says the engine refused the prompt. */
     const compact = async (overflow?: EngineContextOverflowError): Promise<boolean> => {
@@ -307,6 +309,7 @@ export class AgentSession {
       let loopDetected = false;
       let malformed = 0;
       let lastMalformedError = '';
+      const touched: string[] = [];
       lastStepFailed = false;
       for (const [index, call] of calls.entries()) {
         const parsed = parseArguments(call.arguments);
@@ -347,6 +350,7 @@ export class AgentSession {
             content = result.content;
             isError = result.isError;
             stopped = result.stopped;
+            if (result.touched !== undefined) touched.push(result.touched);
           }
         }
         if (isError) lastStepFailed = true;
@@ -361,6 +365,13 @@ export class AgentSession {
       const allowedMalformed = o.malformedRetries ?? DEFAULTS.malformedRetries;
       if (malformedStreak > allowedMalformed) {
         return fail(`The model sent malformed tool calls ${malformedStreak} turns in a row; the last problem: ${lastMalformedError}`);
+      }
+      // The rules of a folder these calls touched first: a note after their results, so the prompt's start stays as it was (projectRules.ts).
+      // None after the last step: no step would read it, and the next message's run notes it then.
+      const rulesNote = step < maxSteps ? await o.projectRules?.noteFor(touched, this.conversation) : undefined;
+      if (rulesNote) {
+        this.conversation.push(rulesNote.message);
+        emit({ type: 'project-rules', files: rulesNote.files, cut: rulesNote.cut });
       }
     }
   }

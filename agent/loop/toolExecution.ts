@@ -24,6 +24,8 @@ export interface ExecutionResult {
   content: string;
   isError: boolean;
   stopped: boolean;
+  /** The workspace-relative path the call worked on, once approved (for the project rules of its folder). */
+  touched?: string;
 }
 
 /** Keeps the head and tail of a long output: the start says what it is, the end how it ended. */
@@ -86,12 +88,13 @@ export async function executeToolCall(tool: AgentTool, args: unknown, context: E
     };
   }
 
+  const touched = request.path !== undefined ? { touched: request.path } : {};
   try {
     const output = await tool.run(args, toolContext);
     // The tool finished even if a stop came meanwhile: the model must see what it did.
-    return { content: clampOutput(output.content, context.maxOutputChars), isError: output.isError, stopped: signal?.aborted === true };
+    return { content: clampOutput(output.content, context.maxOutputChars), isError: output.isError, stopped: signal?.aborted === true, ...touched };
   } catch (error) {
     if (isAbortError(error, signal)) return STOPPED;
-    return { content: `${name} failed: ${errorMessage(error)}`, isError: true, stopped: false };
+    return { content: `${name} failed: ${errorMessage(error)}`, isError: true, stopped: false, ...touched };
   }
 }

@@ -1,11 +1,16 @@
 import type { ToolDefinition } from '../../engine/protocol';
+import { neutraliseControlTokens } from '../../engine/protocol/controlTokens';
 
 export interface SystemPromptOptions {
   /** Absolute path of the workspace root, shown so the model knows where it works. */
   workspaceRoot: string;
   /** The tools offered in this run; none in Restricted Mode. */
   tools: readonly ToolDefinition[];
-  /** Extra project instructions appended at the end (e.g. from a settings file). */
+  /**
+   * Extra project instructions appended at the end (the project's rules files). Text from
+   * files: its control-token spellings are broken here, since the engine client leaves the
+   * system turn as it is.
+   */
   extra?: string;
 }
 
@@ -42,6 +47,6 @@ export function buildSystemPrompt(options: SystemPromptOptions): string {
       'Be concise. Do not invent file contents, APIs or results.',
     );
   }
-  if (options.extra && options.extra.trim() !== '') lines.push('', options.extra.trim());
+  if (options.extra && options.extra.trim() !== '') lines.push('', neutraliseControlTokens(options.extra.trim()));
   return lines.join('\n');
 }

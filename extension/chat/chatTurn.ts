@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../../agent/events';
+import { ProjectRules } from '../../agent/context/projectRules';
 import { AgentSession, type AgentRunResult } from '../../agent/loop';
 import type { ApprovalSettings } from '../../agent/policy/approvalSettings';
 import { detectCommandSandbox } from '../../agent/sandbox/commandSandbox';
@@ -69,6 +70,9 @@ async function chatSession(deps: ChatTurnDeps, client: EngineClient, history: re
   const settings = approvalSettings();
   // Every command runs in the OS sandbox when the machine has one; without it none runs unasked.
   const sandbox = workspace ? await detectCommandSandbox() : undefined;
+  // Read fresh for each message, so a changed rules file counts from the next one. None in
+  // Restricted Mode: the files of a folder the user does not trust do not steer the agent.
+  const rules = workspace && !settings.restricted ? await ProjectRules.load(workspace) : undefined;
   return new AgentSession({
     client,
     workspace: workspace ?? new NoFolderWorkspace(),
@@ -76,6 +80,7 @@ async function chatSession(deps: ChatTurnDeps, client: EngineClient, history: re
     approver: deps.approver,
     approval: workspace ? { ...settings, sandbox: sandbox ? 'os' : 'none' } : { ...settings, restricted: true },
     ...(sandbox ? { sandbox, commandNetwork: () => deps.network.allowed() } : {}),
+    ...rules?.sessionOptions(),
     maxSteps: setting('maxSteps'),
     history,
     contextSize: deps.engine.contextSize,

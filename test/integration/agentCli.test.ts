@@ -95,6 +95,26 @@ describe('agent headless runner (gemma-agent run)', () => {
     assert.match(String(engine.requests[1].body.messages.at(-1)?.content), /^The user denied: headless run with no terminal to ask/);
   });
 
+  it('reads the project rules as the extension does and prints which apply', async () => {
+    fs.writeFileSync(path.join(project, 'AGENTS.md'), 'Always answer in one sentence.\n');
+    fs.mkdirSync(path.join(project, 'lib'));
+    fs.writeFileSync(path.join(project, 'lib', 'CLAUDE.md'), 'Files in lib/ use CommonJS.\n');
+    fs.writeFileSync(path.join(project, 'lib', 'util.js'), 'exports.x = 1;\n');
+    engine.push(toolCallReply({ name: 'read_file', arguments: { path: 'lib/util.js' } }), reply('It exports x.'));
+    const out = new Capture();
+    const code = await runCli(['run', '-w', project, '--endpoint', engine.url, '--api-key', 'cli-key', 'What does lib/util.js export?'], {
+      stdout: out,
+      stderr: new Capture(),
+      stdinIsTty: false,
+      env: {},
+    });
+    assert.equal(code, 0, out.text);
+    assert.match(out.text, /task: What does lib\/util\.js export\?\nrules: AGENTS\.md\n/);
+    assert.match(out.text, /\nrules: lib\/CLAUDE\.md\n/);
+    assert.match(String(engine.requests[0].body.messages[0]?.content), /--- AGENTS\.md ---\nAlways answer in one sentence\./);
+    assert.match(String(engine.requests[1].body.messages.at(-1)?.content), /--- lib\/CLAUDE\.md ---\nFiles in lib\/ use CommonJS\./);
+  });
+
   it('prints JSON lines with --json and exits 1 when the run does not answer', async () => {
     for (let i = 0; i < 2; i++) engine.push(toolCallReply({ name: 'list_dir', arguments: { path: `d${i}` } }));
     const out = new Capture();

@@ -103,6 +103,20 @@ describe('chat turn projection: agent events to view updates', () => {
     assert.ok(effects.some((e) => e.kind === 'log' && e.text === 'Agent: bad'));
     assert.equal(promptProgressText(5, 10, 0), 'Reading the prompt: 5 of 10 tokens');
   });
+
+  it('names the project rules files under the reply: carried before it appears, posted after', () => {
+    const { turn, effects, posts } = project([
+      { type: 'run-started', request: 'hi' },
+      { type: 'project-rules', files: ['AGENTS.md', 'CLAUDE.md'], cut: ['CLAUDE.md', 'GEMINI.md'] },
+      { type: 'text-delta', step: 1, delta: 'Reading.' },
+      { type: 'project-rules', files: ['src/AGENTS.md'], cut: [] },
+    ]);
+    const show = effects.find((e): e is Extract<TurnEffect, { kind: 'show' }> => e.kind === 'show');
+    assert.deepEqual(show?.shown.rules, ['AGENTS.md', 'CLAUDE.md (cut)', 'GEMINI.md (left out)']);
+    assert.deepEqual(posts.at(-1), { type: 'rules', payload: { id: 'a1', rules: ['AGENTS.md', 'CLAUDE.md (cut)', 'GEMINI.md (left out)', 'src/AGENTS.md'] } });
+    assert.deepEqual(turn.reply.rules, ['AGENTS.md', 'CLAUDE.md (cut)', 'GEMINI.md (left out)', 'src/AGENTS.md'], 'the saved reply keeps them');
+    assert.equal(project([{ type: 'project-rules', files: ['AGENTS.md'], cut: [] }]).effects.length, 0, 'rules alone do not show a reply');
+  });
 });
 
 describe('chat message router', () => {

@@ -122,6 +122,22 @@ describe('webview chat page', () => {
     assert.equal($('button.composer-send').hidden, false);
   });
 
+  it('names the project rules a reply followed above its figures, live and restored', () => {
+    const { send } = start();
+    send(
+      { type: 'restore', payload: { messages: [] } },
+      { type: 'appendMessage', payload: { id: 'a1', role: 'assistant', text: '', rules: ['AGENTS.md'] } },
+      { type: 'stats', payload: { id: 'a1', stats: { tokensPerSecond: 20 } } },
+    );
+    assert.equal($('.message-rules').textContent, 'Rules: AGENTS.md');
+    send({ type: 'rules', payload: { id: 'a1', rules: ['AGENTS.md', 'src/CLAUDE.md (cut)'] } });
+    assert.equal($('.message-rules').textContent, 'Rules: AGENTS.md, src/CLAUDE.md (cut)');
+    assert.equal($('.message-rules').nextElementSibling, $('.message-stats'), 'the rules line sits above the figures');
+    send({ type: 'restore', payload: { messages: [{ id: 'a2', role: 'assistant', text: 'Done.', rules: ['AGENTS.md'], stats: { tokensPerSecond: 20 } }] } });
+    assert.equal($('.message-rules').textContent, 'Rules: AGENTS.md');
+    assert.equal($('.message-rules').nextElementSibling, $('.message-stats'));
+  });
+
   it('keeps a reply stopped with Stop as far as it got, marked as stopped, also after a reload', () => {
     const { send } = start();
     send(

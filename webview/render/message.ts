@@ -30,6 +30,7 @@ export class MessageElement {
   private readonly markdown: StreamingMarkdown | undefined;
   private reasoning: ReasoningView | undefined;
   private statsLine: HTMLElement | undefined;
+  private rulesLine: HTMLElement | undefined;
   private progressLine: HTMLElement | undefined;
 
   constructor(
@@ -67,6 +68,7 @@ export class MessageElement {
       const retry = iconButton('message-retry', 'retry', 'Retry', () => context.post('retry', { messageId: view.id }), 'Retry');
       this.element.append(retry);
     }
+    if (view.rules) this.setRules(view.rules);
     if (view.stats) this.setStats(view.stats);
     if (view.stopped) this.markStopped();
     this.setStreaming(streaming);
@@ -136,6 +138,16 @@ export class MessageElement {
       this.element.append(this.statsLine);
     }
     this.statsLine.textContent = line;
+  }
+
+  /** "Rules: AGENTS.md, src/CLAUDE.md", above the figures. */
+  setRules(rules: readonly string[]): void {
+    if (rules.length === 0) return;
+    if (!this.rulesLine) {
+      this.rulesLine = el('div', 'message-rules');
+      this.element.insertBefore(this.rulesLine, this.statsLine ?? null);
+    }
+    this.rulesLine.textContent = `Rules: ${rules.join(', ')}`;
   }
 
   private ensureReasoning(): ReasoningView {

@@ -43,6 +43,8 @@ export function promptProgressText(processed: number, total: number, cached: num
 export class TurnProjection {
   readonly reply: ChatMessageView;
   private readonly cards = new Map<string, ToolCallView>();
+  /** Each project rules file the reply follows, by path, with the words the chat shows. */
+  private readonly rules = new Map<string, string>();
   private shown = false;
 
   constructor(
@@ -109,6 +111,13 @@ export class TurnProjection {
         break;
       case 'prompt-progress':
         post({ type: 'replyProgress', payload: { id: this.reply.id, text: promptProgressText(event.processed, event.total, event.cached) } });
+        break;
+      case 'project-rules':
+        for (const file of event.files) this.rules.set(file, event.cut.includes(file) ? `${file} (cut)` : file);
+        for (const file of event.cut) if (!event.files.includes(file)) this.rules.set(file, `${file} (left out)`);
+        this.reply.rules = [...this.rules.values()];
+        // Before the reply appears it carries them; once it is on the page they are an update.
+        if (this.shown) post({ type: 'rules', payload: { id: this.reply.id, rules: this.reply.rules } });
         break;
       case 'step-retry':
         out.push({ kind: 'notice', level: 'warning', text: `Retrying: ${event.message}` });
