@@ -144,6 +144,7 @@ const ADVICE: Readonly<Record<ErrorCode, Advice>> = {
   'too-large': () => undefined,
   'too-short': () => undefined,
   silent: () => undefined,
+  'no-speech': () => undefined,
 
   // Screenshot to code.
   'no-chromium': () => `Install Chromium, or set ${setting('preview.chromiumPath')} to a Chrome or Chromium binary.`,

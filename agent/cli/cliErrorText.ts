@@ -93,6 +93,7 @@ const ADVICE: Readonly<Record<CliErrorCode, Advice>> = {
   'too-large': () => undefined,
   'too-short': () => undefined,
   silent: () => undefined,
+  'no-speech': () => undefined,
 
   'no-chromium': () => 'Install Chromium, or set $CHROME_PATH to a Chrome or Chromium binary.',
   'bad-chromium-path': () => 'Point it at a Chrome or Chromium binary.',

@@ -1,6 +1,6 @@
 import { CodedError } from '../errors';
 
-export const MEDIA_ERROR_CODES = ['empty', 'unreadable', 'unsupported-format', 'corrupt', 'too-large', 'too-short', 'silent'] as const;
+export const MEDIA_ERROR_CODES = ['empty', 'unreadable', 'unsupported-format', 'corrupt', 'too-large', 'too-short', 'silent', 'no-speech'] as const;
 
 /**
  * Why a screenshot or a voice clip could not be prepared. Callers switch on `code` to pick

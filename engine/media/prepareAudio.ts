@@ -63,11 +63,19 @@ export async function prepareAudioInThread(input: MediaInput, opts: PrepareAudio
 
   const mono = decodeWavMono(bytes, layout);
   const speech = findSpeech(mono, rate);
-  if (!speech) {
+  if (speech.kind === 'silent') {
     throw new MediaError(
       'silent',
-      `The ${formatSeconds(originalSeconds)} recording is silent: nothing but quiet noise or clicks was heard. ` +
+      `The ${formatSeconds(originalSeconds)} recording is silent: nothing audible was recorded. ` +
         'Check that the right microphone is selected and not muted, then record again.',
+    );
+  }
+  if (speech.kind === 'too-short') throw tooShort(speech.soundSeconds);
+  if (speech.kind === 'no-speech') {
+    throw new MediaError(
+      'no-speech',
+      `No speech was heard in the ${formatSeconds(originalSeconds)} recording: nothing in it rises above its background ` +
+        '(room noise, hum, a fan) the way words do. Check the microphone, speak closer, and try again.',
     );
   }
 
@@ -77,13 +85,7 @@ export async function prepareAudioInThread(input: MediaInput, opts: PrepareAudio
   if (truncated) end = speech.start + maxFrames;
 
   const samples = resample(mono, rate, AUDIO_SAMPLE_RATE, speech.start, end);
-  if (samples.length < MIN_AUDIO_SECONDS * AUDIO_SAMPLE_RATE) {
-    throw new MediaError(
-      'too-short',
-      `The recording holds only ${Math.round((samples.length / AUDIO_SAMPLE_RATE) * 1000)} ms of sound, too little to be speech. ` +
-        'Keep recording while you speak, then try again.',
-    );
-  }
+  if (samples.length < MIN_AUDIO_SECONDS * AUDIO_SAMPLE_RATE) throw tooShort(samples.length / AUDIO_SAMPLE_RATE);
   return {
     wav: encodeWav16Mono(samples, AUDIO_SAMPLE_RATE),
     seconds: samples.length / AUDIO_SAMPLE_RATE,
@@ -93,6 +95,13 @@ export async function prepareAudioInThread(input: MediaInput, opts: PrepareAudio
     trimmedTrailingSeconds: (layout.frames - speech.end) / rate,
     truncated,
   };
+}
+
+function tooShort(seconds: number): MediaError {
+  return new MediaError(
+    'too-short',
+    `The recording holds only ${Math.round(seconds * 1000)} ms of sound, too little to be speech. Keep recording while you speak, then try again.`,
+  );
 }
 
 function formatSeconds(s: number): string {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ContentPart } from '../../engine/protocol';
 import { prepareImage, type PreparedAudio } from '../../engine/media';
 import type { AttachmentView } from '../../webview/protocol';
+import { audioView, imageView } from './core/attachmentViews';
 
 /** An attachment waiting to be sent: what the view shows and what the model gets. */
 export interface PendingAttachment {
@@ -42,7 +43,7 @@ export async function imageAttachment(bytes: Buffer, name: string, maxTokens: nu
   const image = await prepareImage(bytes, { maxTokens });
   const dataUrl = image.dataUrl();
   return {
-    view: { id: nextId('image'), kind: 'image', label: name, detail: `${image.width}x${image.height}${image.resized ? ` (from ${image.originalWidth}x${image.originalHeight})` : ''}`, tokens: image.tokens, thumbnail: dataUrl },
+    view: imageView(nextId('image'), name, image),
     parts: [{ type: 'image_url', image_url: { url: dataUrl } }],
   };
 }
@@ -50,7 +51,7 @@ export async function imageAttachment(bytes: Buffer, name: string, maxTokens: nu
 export function audioAttachment(clip: PreparedAudio, label = 'Voice clip'): PendingAttachment {
   const base64 = clip.wav.toString('base64');
   return {
-    view: { id: nextId('audio'), kind: 'audio', label, detail: clip.truncated ? 'cut to the length limit' : undefined, tokens: clip.tokens, audio: `data:audio/wav;base64,${base64}`, seconds: clip.seconds },
+    view: audioView(nextId('audio'), label, clip),
     parts: [{ type: 'input_audio', input_audio: { data: base64, format: 'wav' } }],
   };
 }

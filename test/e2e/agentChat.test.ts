@@ -212,7 +212,8 @@ describe('e2e: agent chat (tool cards, approvals, media)', function () {
     const chip = frame.locator('.composer-area .attachments .attachment-image');
     await chip.waitFor({ timeout: 30_000 });
     assert.equal(await chip.locator('.attachment-label').textContent(), 'checker.png');
-    assert.match((await chip.locator('img.attachment-thumbnail').getAttribute('src')) ?? '', /^data:image\/png;base64,/);
+    // The chip shows a small JPEG thumbnail; the model gets the PNG (checked below).
+    assert.match((await chip.locator('img.attachment-thumbnail').getAttribute('src')) ?? '', /^data:image\/jpeg;base64,/);
     assert.match((await chip.locator('.attachment-meta').textContent()) ?? '', /^\d+ tokens$/);
     assert.equal(await chip.getAttribute('title'), '160x96');
     await screenshot(page, '58-agent-pasted-image');

@@ -11,7 +11,8 @@ import { pngBytes, raster } from '../fixtures/media/synth';
 /** A 16-bit mono WAV of a tone, as a recorder would write it. */
 function toneWav(seconds: number, rate = 44_100): Buffer {
   const samples = new Float32Array(Math.round(seconds * rate));
-  for (let i = 0; i < samples.length; i++) samples[i] = 0.37 * Math.sin((2 * Math.PI * 440 * i) / rate);
+  // Rising and falling four times a second, as syllables do: a steady tone is not speech and is refused.
+  for (let i = 0; i < samples.length; i++) samples[i] = 0.37 * (0.55 + 0.45 * Math.cos(8 * Math.PI * (i / rate))) * Math.sin((2 * Math.PI * 440 * i) / rate);
   return encodeWav16Mono(samples, rate);
 }
 

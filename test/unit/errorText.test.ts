@@ -92,6 +92,7 @@ const SAMPLES: Readonly<Record<ErrorCode, () => CodedError>> = {
   'too-large': () => new MediaError('too-large', 'The image is too large.'),
   'too-short': () => new MediaError('too-short', 'The recording is too short.'),
   silent: () => new MediaError('silent', 'The recording is silent.'),
+  'no-speech': () => new MediaError('no-speech', 'No speech was heard in the recording.'),
   'no-chromium': () => new ScreenshotToCodeError('no-chromium', 'No Chrome or Chromium was found.'),
   'bad-chromium-path': () => new ScreenshotToCodeError('bad-chromium-path', 'The browser path /nope names no runnable program.', { facts: { path: '/nope' } }),
   'no-page': () => new ScreenshotToCodeError('no-page', 'There is no page to render at /w/x.'),

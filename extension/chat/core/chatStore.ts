@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ChatMessage, ContentPart } from '../../../engine/protocol';
-import type { ChatMessageView, ChatSummary } from '../../../webview/protocol';
+import type { AttachmentView, ChatMessageView, ChatSummary } from '../../../webview/protocol';
 
 /** One conversation as it is kept: what the view shows and what the model saw. */
 export interface StoredChat {
@@ -30,7 +30,11 @@ export const CHATS_FILE = 'chats.v1.json';
  * Images and audio are kept out of the stored history (a placeholder names them): they
  * would bloat the file, and the view keeps its own thumbnails. Only the file loses them:
  * the live history keeps every part, so the next turn's prompt starts with exactly the
- * tokens of the last one and the engine's prompt cache covers it.
+ * tokens of the last one and the engine's prompt cache covers it. The same goes for the
+ * views: a saved voice clip keeps its label, length and cost but not its sound (the page
+ * plays it back until a reload), and an image keeps only its small thumbnail. So 50 chats,
+ * each with a full-HD screenshot and 30 s of voice, stay well under 5 MB
+ * (test/unit/chatStore.test.ts).
  */
 export class ChatStore {
   private state: StoreState;
@@ -111,9 +115,23 @@ async function writeAtomic(file: string, text: string): Promise<void> {
   await fs.promises.rename(tmp, file);
 }
 
-/** The state as the file keeps it: the same chats, their histories without media. */
+/** The state as the file keeps it: the same chats, their histories without media, their views without sound. */
 function persisted(state: StoreState): StoreState {
-  return { ...state, chats: state.chats.map((chat) => ({ ...chat, history: chat.history.map(withoutMedia) })) };
+  return { ...state, chats: state.chats.map((chat) => ({ ...chat, views: chat.views.map(savedView), history: chat.history.map(withoutMedia) })) };
+}
+
+/** A thumbnail longer than this is a full image (as chats saved by earlier builds hold): the saved view drops it and shows an icon. */
+export const MAX_SAVED_THUMBNAIL_CHARS = 100_000;
+
+function savedView(view: ChatMessageView): ChatMessageView {
+  return view.attachments ? { ...view, attachments: view.attachments.map(savedAttachment) } : view;
+}
+
+function savedAttachment(attachment: AttachmentView): AttachmentView {
+  const kept: AttachmentView = { ...attachment };
+  delete kept.audio;
+  if (kept.thumbnail !== undefined && kept.thumbnail.length > MAX_SAVED_THUMBNAIL_CHARS) delete kept.thumbnail;
+  return kept;
 }
 
 function withoutMedia(message: ChatMessage): ChatMessage {
