@@ -8,7 +8,8 @@ import { findMediaWorker, MediaWorkerClient, mediaWorker, WORKER_BUNDLE } from '
 import { prepareAudioInThread } from '../../engine/media/prepareAudio';
 import { prepareImageInThread } from '../../engine/media/prepareImage';
 import type { PlainImage } from '../../engine/media/workerProtocol';
-import { gifBytes, jpegBytes, pngBytes, raster, sine, wavBytes, withExifOrientation } from '../fixtures/media/synth';
+import { gifBytes, jpegBytes, pngBytes, raster, wavBytes, withExifOrientation } from '../fixtures/media/synth';
+import { syllabicTone } from '../support/audioSignals';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -64,7 +65,7 @@ describe('media: preparation runs in a worker thread', () => {
       sameImage(await prepareImage(bytes, { maxTokens: 100 }), await prepareImageInThread(bytes, { maxTokens: 100 }));
       assert.ok(bytes.equals(before), `${what}: the caller's buffer is left as it was`);
     }
-    const wav = wavBytes({ sampleRate: 44100, encoding: 'int16', channels: [sine(1.5, 44100, 440, 0.5)] });
+    const wav = wavBytes({ sampleRate: 44100, encoding: 'int16', channels: [syllabicTone(1.5, 44100, 440, 0.5)] });
     sameAudio(await prepareAudio(wav), await prepareAudioInThread(wav));
   });
 
