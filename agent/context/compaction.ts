@@ -1,4 +1,5 @@
 import type { ChatMessage, ToolDefinition } from '../../engine/protocol';
+import { RULES_NOTE_PREFIX } from './projectRules';
 import { estimateConversationTokens, estimateTextTokens } from './tokenEstimate';
 
 /** Writes a summary of the given messages (a request to the model); may throw. */
@@ -159,6 +160,8 @@ export function plainSummary(messages: readonly ChatMessage[]): string {
     // An earlier summary is carried over line by line instead of summarised again, so summaries never nest.
     const earlier = [EARLIER_CONVERSATION_HEADER, PROGRESS_HEADER].find((header) => text.startsWith(header));
     if (earlier) lines.push(...text.slice(earlier.length).split('\n').filter((line) => line.trim() !== ''));
+    // A note of project rules is the project's text, not a request; it comes again with the next message.
+    else if (message.role === 'user' && text.startsWith(RULES_NOTE_PREFIX)) lines.push(`- Project rules were shown (${oneLine(text.slice(RULES_NOTE_PREFIX.length).split(':')[0] ?? '', 120).replace(/^, from /, '')})`);
     else if (message.role === 'user') lines.push(`- The user asked: ${oneLine(text, 200)}`);
     else if (message.role === 'assistant') {
       for (const call of message.tool_calls ?? []) lines.push(`- Called ${call.function.name} ${oneLine(call.function.arguments, 160)}`);

@@ -6,6 +6,7 @@ import {
   plainSummary,
 } from '../../agent/context/compaction';
 import { ContextBudget } from '../../agent/context/contextBudget';
+import { RULES_NOTE_PREFIX } from '../../agent/context/projectRules';
 import { estimateConversationTokens } from '../../agent/context/tokenEstimate';
 import { runAgent } from '../../agent/loop';
 import { DEFAULT_APPROVAL_SETTINGS } from '../../agent/policy/approvalSettings';
@@ -225,5 +226,17 @@ describe('compaction summaries', () => {
       { role: 'tool', tool_call_id: 'c', content: 'ok 3 tests' },
     ]).split('\n');
     assert.deepEqual(lines, ['- The user asked: fix add', '- Called edit_file {"path":"a.js"}', '- The user asked: now the tests', '- Called run_command {"command":"npm test"}', '  -> ok 3 tests']);
+  });
+});
+
+describe('compaction and project rules notes', () => {
+  it('does not take a rules note for something the user asked', () => {
+    const summary = plainSummary([
+      { role: 'user', content: 'Fix the parser' },
+      { role: 'user', content: `${RULES_NOTE_PREFIX}, from src/AGENTS.md: use tabs.` },
+    ]);
+    assert.match(summary, /- The user asked: Fix the parser/);
+    assert.match(summary, /- Project rules were shown \(src\/AGENTS\.md\)/);
+    assert.doesNotMatch(summary, /The user asked: Project rules/);
   });
 });
