@@ -3,7 +3,7 @@ import { el } from './dom';
 import { icon, iconButton } from './icons';
 import { imageFiles, readImage } from './imageInput';
 import { MentionCompletion } from './mentions';
-import { MAX_TEXT, type NoticeLevel } from './protocol';
+import { MAX_TEXT, type ChatMode, type NoticeLevel } from './protocol';
 import { RecordingIndicator } from './recording';
 import type { PostToHost } from './vscodeApi';
 
@@ -40,6 +40,9 @@ export class Composer {
   private readonly send: HTMLButtonElement;
   private readonly stop: HTMLButtonElement;
   private readonly mic: HTMLButtonElement;
+  private readonly modeButton: HTMLButtonElement;
+  /** Agent: reads, edits, runs. Ask: reads only and answers with a plan. */
+  private mode: ChatMode = 'agent';
   private picked = new Set<string>();
   private busy = false;
 
@@ -73,6 +76,11 @@ export class Composer {
     this.stop.hidden = true;
     this.stop.addEventListener('click', () => post('stop', {}));
 
+    this.modeButton = el('button', 'composer-mode');
+    this.modeButton.type = 'button';
+    this.modeButton.addEventListener('click', () => this.setMode(this.mode === 'agent' ? 'ask' : 'agent'));
+    this.setMode('agent');
+
     this.mic = iconButton('composer-mic', 'mic', 'Record a voice request', () => this.toggleRecording());
     this.mic.setAttribute('aria-pressed', 'false');
     const tools = el('div', 'composer-tools');
@@ -83,7 +91,7 @@ export class Composer {
       this.mic,
     );
     const bar = el('div', 'composer-bar');
-    bar.append(tools, this.send, this.stop);
+    bar.append(tools, this.modeButton, this.send, this.stop);
 
     const form = el('form', 'composer');
     const box = el('div', 'composer-box');
@@ -112,6 +120,17 @@ export class Composer {
       event.preventDefault();
       this.takeImages(event.dataTransfer);
     });
+  }
+
+  /** Switches between Agent and Ask; the button says which one the next message uses. */
+  setMode(mode: ChatMode): void {
+    this.mode = mode;
+    this.modeButton.textContent = mode === 'agent' ? 'Agent' : 'Ask';
+    this.modeButton.dataset.mode = mode;
+    this.modeButton.setAttribute('aria-pressed', String(mode === 'ask'));
+    const what = mode === 'agent' ? 'Agent mode: reads, edits and runs commands (with your approvals)' : 'Ask mode: only reads, and answers with a plan you can run in Agent mode';
+    this.modeButton.title = `${what}. Click to switch.`;
+    this.modeButton.setAttribute('aria-label', what);
   }
 
   setBusy(busy: boolean): void {
@@ -148,7 +167,7 @@ export class Composer {
       return;
     }
     const mentions = [...this.picked].filter((path) => text.includes(`@${path}`));
-    this.options.post('send', { text, attachmentIds, mentions });
+    this.options.post('send', { text, attachmentIds, mentions, mode: this.mode });
     // Sent attachments are consumed by the host; the next message starts with none.
     this.attachments.clear();
     this.input.value = '';

@@ -24,6 +24,9 @@ export interface EngineStateView {
 
 export type ChatRole = 'user' | 'assistant' | 'error';
 
+/** Agent: the agent reads, edits and runs commands. Ask: it only reads, and answers with a plan. */
+export type ChatMode = 'agent' | 'ask';
+
 export type AttachmentKind = 'selection' | 'file' | 'image' | 'audio';
 
 /** Something sent along with a user message: code context, a screenshot or a voice clip. */
@@ -101,6 +104,8 @@ export interface ChatMessageView {
   retryable?: boolean;
   /** An assistant reply the user stopped before it finished: kept as far as it got, and marked. */
   stopped?: boolean;
+  /** 'ask': a reply of Ask mode (read-only, a plan); once finished it offers "Run in Agent mode". */
+  mode?: ChatMode;
 }
 
 export type RecordingState = 'idle' | 'starting' | 'recording' | 'processing';
@@ -191,8 +196,10 @@ export type PastedImageMime = 'image/png' | 'image/jpeg';
 export interface WebviewToHost {
   /** The page (re)loaded: send engineState and restore. */
   ready: Record<string, never>;
-  /** A user message with the pending attachments and the files picked with `@`. */
-  send: { text: string; attachmentIds: string[]; mentions: string[] };
+  /** A user message with the pending attachments and the files picked with `@`; `mode` defaults to agent. */
+  send: { text: string; attachmentIds: string[]; mentions: string[]; mode?: ChatMode };
+  /** Carry out the plan of an Ask-mode reply in Agent mode. */
+  runPlan: { messageId: string };
   /** Stop the streaming reply or the running agent. */
   stop: Record<string, never>;
   /** The user approved a pending tool call. */
@@ -312,7 +319,8 @@ const validators: { [K in keyof WebviewToHost]: Validator<WebviewToHost[K]> } = 
     if (!text(p.text, MAX_TEXT) || !attachmentIds || !mentions) return undefined;
     // Something must be sent: words, or at least one attachment (a voice clip alone is a request).
     if (p.text.trim() === '' && attachmentIds.length === 0) return undefined;
-    return { text: p.text, attachmentIds, mentions };
+    if (p.mode !== undefined && p.mode !== 'agent' && p.mode !== 'ask') return undefined;
+    return p.mode === undefined ? { text: p.text, attachmentIds, mentions } : { text: p.text, attachmentIds, mentions, mode: p.mode };
   },
   stop: empty,
   approve: byId('callId'),
@@ -346,6 +354,7 @@ const validators: { [K in keyof WebviewToHost]: Validator<WebviewToHost[K]> } = 
   deleteChat: byId('id'),
   listChats: empty,
   retry: byId('messageId'),
+  runPlan: byId('messageId'),
   action: (p) => (typeof p.action === 'string' && hostActions.has(p.action) ? { action: p.action as HostAction } : undefined),
 };
 

@@ -62,6 +62,10 @@ export async function executeToolCall(tool: AgentTool, args: unknown, context: E
   }
 
   const policy = decideApproval(request, context.approval);
+  if (policy.action === 'refuse') {
+    emit({ type: 'approval-decided', step, callId, approved: false, automatic: true, reason: policy.why });
+    return { content: `Not done: ${policy.why}.`, isError: true, stopped: false };
+  }
   let decision: ApprovalDecision;
   if (policy.action === 'auto') {
     decision = { approved: true };

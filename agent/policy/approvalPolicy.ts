@@ -5,8 +5,8 @@ import { codeRunningFileReason } from './codeRunningFiles';
 import { analyseCommand } from './commandLine';
 import { neverAutoApproveReason } from './neverAutoApprove';
 
-/** 'auto': run without asking. 'ask': the Approver decides; `why` says what made it ask. */
-export type PolicyDecision = { action: 'auto' } | { action: 'ask'; why: string; neverAuto: boolean };
+/** 'auto': run without asking. 'ask': the Approver decides; `why` says what made it ask. 'refuse': not run, nobody asked. */
+export type PolicyDecision = { action: 'auto' } | { action: 'ask'; why: string; neverAuto: boolean } | { action: 'refuse'; why: string };
 
 const AUTO: PolicyDecision = { action: 'auto' };
 
@@ -21,6 +21,9 @@ function ask(why: string, neverAuto = false): PolicyDecision {
  * is on the never-auto list, which no setting overrides.
  */
 export function decideApproval(request: ApprovalRequest, settings: ApprovalSettings): PolicyDecision {
+  if (settings.readOnly && request.category !== 'read') {
+    return { action: 'refuse', why: `this is Ask mode, where the agent only reads: ${request.category === 'edit' ? 'no file is changed' : 'no command is run'}. Write the plan instead; the user can run it in Agent mode` };
+  }
   switch (request.category) {
     case 'read':
       return settings.reads === 'auto' ? AUTO : ask('reads ask first');

@@ -16,6 +16,12 @@ export interface ApprovalSettings {
   /** VS Code Restricted Mode: the agent gets no tools at all. */
   restricted?: boolean;
   /**
+   * Ask mode: the agent may read and search but not edit or run anything; such calls are
+   * refused without asking. The tools stay offered, so the prompt (and its cache) is the
+   * same as in Agent mode.
+   */
+  readOnly?: boolean;
+  /**
    * 'none' when this machine has no OS sandbox for commands: then no command runs without a
    * person's yes, and the card says so. Left unset where the caller runs commands itself.
    */

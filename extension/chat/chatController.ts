@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../engine/errors';
 import type { RunCheckpoint } from '../../agent/checkpoint/runCheckpoint';
 import type { ContentPart } from '../../engine/protocol';
-import type { ChatMessageView, HostAction } from '../../webview/protocol';
+import type { ChatMessageView, ChatMode, HostAction } from '../../webview/protocol';
 import type { EngineController } from '../engineController';
 import type { WindowWorkspace } from '../workspace/windowWorkspace';
 import type { PendingAttachment } from './attachments';
@@ -28,7 +28,13 @@ export interface Submission {
   attachments?: PendingAttachment[];
   /** Extra context the model gets but the view does not show as text (editor context). */
   context?: string;
+  /** Ask: the agent only reads and answers with a plan. Default agent. */
+  mode?: ChatMode;
 }
+
+/** Told to the model with each Ask-mode message: in the user's turn, so the prompt's start stays the same. */
+export const ASK_MODE_NOTE =
+  '(Ask mode: read and search the project as much as you need, but change nothing and run nothing. Answer with a plan: numbered steps, naming the files and what changes in each. The user can then run the plan in Agent mode.)';
 
 export interface ChatControllerDeps {
   store: ChatStore;
@@ -80,7 +86,8 @@ export class ChatController implements vscode.Disposable {
         router.post('engineState', deps.engine.state);
         this.restore();
       },
-      send: async ({ text, attachmentIds, mentions }) => this.submit({ text, attachments: this.attachments.take(attachmentIds), context: await this.mentions.context(mentions) }),
+      send: async ({ text, attachmentIds, mentions, mode }) => this.submit({ text, attachments: this.attachments.take(attachmentIds), context: await this.mentions.context(mentions), mode: mode ?? 'agent' }),
+      runPlan: ({ messageId }) => this.runPlan(messageId),
       stop: () => this.running?.abort(),
       approve: ({ callId }) => void this.approver.decide(callId, { approved: true }),
       deny: ({ callId, reason }) => void this.approver.decide(callId, { approved: false, reason: reason ?? 'the user denied it' }),
@@ -152,19 +159,29 @@ export class ChatController implements vscode.Disposable {
     if (submission.text.trim()) parts.push({ type: 'text', text: submission.text });
     for (const a of attachments) parts.push(...a.parts);
     if (submission.context) parts.push({ type: 'text', text: submission.context });
-    await this.run(parts);
+    const mode = submission.mode ?? 'agent';
+    if (mode === 'ask') parts.push({ type: 'text', text: ASK_MODE_NOTE });
+    await this.run(parts, mode);
   }
 
-  private async run(parts: ContentPart[]): Promise<void> {
+  /** "Run in Agent mode" under an Ask-mode plan: the plan is in the conversation already. */
+  private async runPlan(messageId: string): Promise<void> {
+    const plan = this.chat.views.find((v) => v.id === messageId && v.role === 'assistant' && v.mode === 'ask');
+    if (!plan) return this.notice('warning', 'That plan is no longer in this chat.');
+    await this.submit({ text: 'Carry out the plan above, step by step.', mode: 'agent' });
+  }
+
+  private async run(parts: ContentPart[], mode: ChatMode = 'agent'): Promise<void> {
     const { router, engine } = this.deps;
     const abort = new AbortController();
     this.running = abort;
     router.post('busy', { busy: true });
     const turn = new TurnProjection(this.id('a'), () => engine.contextSize);
+    if (mode === 'ask') turn.reply.mode = 'ask';
     // A reply still streaming is saved now and then, so a reload or crash keeps what arrived.
     const progressSave = new Throttled(PROGRESS_SAVE_MS, () => void this.saveChat());
     try {
-      const { result, history } = await runChatTurn({ engine, workspace: this.deps.workspace, approver: this.approver, network: this.network }, parts, this.chat.history, abort.signal, (event) => {
+      const { result, history } = await runChatTurn({ engine, workspace: this.deps.workspace, approver: this.approver, network: this.network, readOnly: mode === 'ask' }, parts, this.chat.history, abort.signal, (event) => {
         for (const effect of turn.apply(event)) this.perform(effect);
         if (turn.isShown) progressSave.schedule();
       });

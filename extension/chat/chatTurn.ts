@@ -31,6 +31,8 @@ export interface ChatTurnDeps {
   workspace: WindowWorkspace;
   approver: ChatApprover;
   network: NetworkChoice;
+  /** Ask mode: reads only; edits and commands are refused without asking. */
+  readOnly?: boolean;
 }
 
 export interface ChatTurnResult {
@@ -78,7 +80,7 @@ async function chatSession(deps: ChatTurnDeps, client: EngineClient, history: re
     workspace: workspace ?? new NoFolderWorkspace(),
     tools: workspace ? createDefaultTools() : [],
     approver: deps.approver,
-    approval: workspace ? { ...settings, sandbox: sandbox ? 'os' : 'none' } : { ...settings, restricted: true },
+    approval: workspace ? { ...settings, sandbox: sandbox ? 'os' : 'none', ...(deps.readOnly ? { readOnly: true } : {}) } : { ...settings, restricted: true },
     ...(sandbox ? { sandbox, commandNetwork: () => deps.network.allowed() } : {}),
     ...rules?.sessionOptions(),
     maxSteps: setting('maxSteps'),

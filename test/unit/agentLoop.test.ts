@@ -468,6 +468,30 @@ describe('agent loop (scripted engine, in-memory workspace)', () => {
   });
 });
 
+describe('agent loop in Ask mode (read-only)', () => {
+  it('reads, refuses the edit without asking anyone, and tells the model why', async () => {
+    const engine = await startScriptedEngine({
+      steps: [
+        toolCallReply({ name: 'read_file', arguments: { path: 'a.js' } }),
+        toolCallReply({ name: 'write_file', arguments: { path: 'b.js', content: 'x' } }),
+        reply('Plan: 1. create b.js'),
+      ],
+    });
+    try {
+      const workspace = new MemoryWorkspace({ 'a.js': 'const a = 1;\n' });
+      const approver = new ScriptedApprover();
+      const result = await runAgent({ client: new EngineClient({ baseUrl: engine.url }), workspace, tools: memoryTools(), approver, approval: { ...DEFAULT_APPROVAL_SETTINGS, edits: 'auto', readOnly: true }, request: 'Plan it.' });
+      assert.equal(result.reason, 'answered');
+      assert.equal(workspace.files.has('b.js'), false, 'nothing was written');
+      assert.equal(approver.asked.length, 0, 'nobody was asked');
+      const tool = result.messages.filter((m) => m.role === 'tool').at(-1);
+      assert.match(String(tool?.content), /Not done: this is Ask mode/);
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
 describe('agent session warm-up', () => {
   it('sends the system prompt and tools alone, for one token, and the first run starts with exactly those messages', async () => {
     const engine = await startScriptedEngine();

@@ -20,6 +20,16 @@ describe('agent approval policy', () => {
     assert.equal(decideApproval(edit, { ...DEFAULT_APPROVAL_SETTINGS, edits: 'auto' }).action, 'auto');
   });
 
+  it('in Ask mode reads go on as set, and edits and commands are refused without asking, even on auto', () => {
+    const readOnly = { ...AUTO_ALL, readOnly: true };
+    assert.equal(decideApproval({ category: 'read', tool: 'read_file', title: 'Read a' }, readOnly).action, 'auto');
+    for (const request of [{ category: 'edit' as const, tool: 'edit_file', title: 'Edit a' }, { category: 'command' as const, tool: 'run_command', title: 'Run ls', detail: 'ls' }]) {
+      const decision = decideApproval(request, readOnly);
+      assert.equal(decision.action, 'refuse');
+      assert.match(decision.action === 'refuse' ? decision.why : '', /Ask mode/);
+    }
+  });
+
   it('auto-approves allowed prefixes at word boundaries only', () => {
     assert.equal(action('npm test', ASK_ALL), 'auto');
     assert.equal(action('npm   test -- --grep add', ASK_ALL), 'auto');

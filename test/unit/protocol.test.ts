@@ -7,7 +7,8 @@ const jpeg = `/9j/${'A'.repeat(20)}`;
 /** One well-formed payload per message; the Record type makes a new message without a sample a compile error. */
 const valid: { [K in keyof WebviewToHost]: WebviewToHost[K] } = {
   ready: {},
-  send: { text: 'Fix the parser', attachmentIds: ['att-1', 'img:2'], mentions: ['src/parser.ts'] },
+  send: { text: 'Fix the parser', attachmentIds: ['att-1', 'img:2'], mentions: ['src/parser.ts'], mode: 'ask' },
+  runPlan: { messageId: 'a123' },
   stop: {},
   approve: { callId: 'call_abc123' },
   deny: { callId: 'call_abc123', reason: 'not now' },
@@ -61,7 +62,12 @@ describe('webview protocol: parseWebviewMessage', () => {
     const parsed = parseWebviewMessage({ type: 'approve', payload: { callId: 'c1', evil: '<script>' }, extra: 1 });
     assert.deepEqual(parsed, { type: 'approve', payload: { callId: 'c1' } });
     const send = parseWebviewMessage({ type: 'send', payload: { ...valid.send, __proto__: { polluted: true }, constructor: 'x' } });
-    assert.deepEqual(Object.keys(send?.payload ?? {}), ['text', 'attachmentIds', 'mentions']);
+    assert.deepEqual(Object.keys(send?.payload ?? {}), ['text', 'attachmentIds', 'mentions', 'mode']);
+  });
+
+  it('takes only the two chat modes', () => {
+    assert.equal(parseWebviewMessage({ type: 'send', payload: { text: 'x', mode: 'sudo' } }), undefined);
+    assert.deepEqual(parseWebviewMessage({ type: 'send', payload: { text: 'x' } }), { type: 'send', payload: { text: 'x', attachmentIds: [], mentions: [] } });
   });
 
   it('rejects what is not a message', () => {

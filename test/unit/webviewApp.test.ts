@@ -277,6 +277,26 @@ describe('webview chat page', () => {
     assert.equal($<HTMLButtonElement>('.composer-mic').disabled, true);
   });
 
+  it('sends in Ask mode once toggled, and offers to run an Ask reply\'s plan when it is complete', () => {
+    const { send, posts } = start();
+    const mode = $<HTMLButtonElement>('button.composer-mode');
+    assert.equal(mode.textContent, 'Agent');
+    mode.click();
+    assert.equal(mode.textContent, 'Ask');
+    assert.equal(mode.getAttribute('aria-pressed'), 'true');
+    $<HTMLTextAreaElement>('textarea.composer-input').value = 'how would you fix it?';
+    $<HTMLButtonElement>('button.composer-send').click();
+    assert.deepEqual(posts.at(-1), { type: 'send', payload: { text: 'how would you fix it?', attachmentIds: [], mentions: [], mode: 'ask' } });
+    send({ type: 'appendMessage', payload: { id: 'a1', role: 'assistant', text: '', mode: 'ask' } });
+    send({ type: 'appendDelta', payload: { id: 'a1', delta: '1. Change parser.ts' } });
+    const run = $<HTMLButtonElement>('[data-message-id="a1"] button.message-run-plan');
+    assert.equal(run.hidden, true, 'not while the plan streams');
+    send({ type: 'endMessage', payload: { id: 'a1' } });
+    assert.equal(run.hidden, false);
+    run.click();
+    assert.deepEqual(posts.at(-1), { type: 'runPlan', payload: { messageId: 'a1' } });
+  });
+
   it('answers @ lookups through the host', () => {
     const { send, posts } = start();
     const input = $<HTMLTextAreaElement>('textarea.composer-input');

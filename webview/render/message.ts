@@ -32,6 +32,7 @@ export class MessageElement {
   private statsLine: HTMLElement | undefined;
   private rulesLine: HTMLElement | undefined;
   private progressLine: HTMLElement | undefined;
+  private readonly runPlan: HTMLElement | undefined;
 
   constructor(
     view: ChatMessageView,
@@ -67,6 +68,11 @@ export class MessageElement {
     if (view.role === 'error' && view.retryable) {
       const retry = iconButton('message-retry', 'retry', 'Retry', () => context.post('retry', { messageId: view.id }), 'Retry');
       this.element.append(retry);
+    }
+    if (view.role === 'assistant' && view.mode === 'ask') {
+      // A plan from Ask mode: one click carries it out in Agent mode (shown once it is complete).
+      this.runPlan = iconButton('message-run-plan', 'send', 'Run this plan in Agent mode', () => context.post('runPlan', { messageId: view.id }), 'Run in Agent mode');
+      this.element.append(this.runPlan);
     }
     if (view.rules) this.setRules(view.rules);
     if (view.stats) this.setStats(view.stats);
@@ -122,6 +128,7 @@ export class MessageElement {
   /** aria-busy keeps screen readers from reading every token of a reply as it arrives. */
   private setStreaming(streaming: boolean): void {
     this.element.classList.toggle('streaming', streaming);
+    if (this.runPlan) this.runPlan.hidden = streaming;
     if (streaming) this.element.setAttribute('aria-busy', 'true');
     else this.element.removeAttribute('aria-busy');
   }
