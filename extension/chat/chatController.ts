@@ -71,7 +71,12 @@ export class ChatController implements vscode.Disposable {
     this.chat = deps.store.current();
     this.attachments = new PendingAttachments(router, workspace, deps.recorder);
     this.mentions = new Mentions(workspace);
-    this.editor = new EditorActions(workspace, (level, text) => this.notice(level, text), (checkpoint) => (this.lastCheckpoint = checkpoint));
+    this.editor = new EditorActions(
+      workspace,
+      (level, text) => this.notice(level, text),
+      (checkpoint) => (this.lastCheckpoint = checkpoint),
+      (file, code) => this.submit({ text: `Apply this code block to ${file}: merge it into the right place with edit_file and change nothing else.\n\n\`\`\`\n${code}\n\`\`\``, mode: 'agent' }),
+    );
     // A freshly ready engine reads the start of every chat prompt before the first question.
     let wasReady = false;
     this.disposables.push(

@@ -2,6 +2,7 @@ import { errorMessage } from '../../engine/errors';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RunCheckpoint } from '../../agent/checkpoint/runCheckpoint';
+import { placeBlock } from './core/applyPlacement';
 import type { DiffEntry } from './core/turnProjection';
 import type { WindowWorkspace } from '../workspace/windowWorkspace';
 
@@ -11,9 +12,10 @@ type Notify = (level: 'info' | 'warning' | 'error', text: string) => void;
 
 /**
  * What the chat does in the editor: Insert and Apply of code blocks, links in replies, and
- * the diff views of edit cards. Apply goes through the window's workspace (its path checks,
- * WorkspaceEdit, the undo stack) and records a checkpoint, so "Undo Last Agent Run" takes it
- * back like an agent edit.
+ * the diff views of edit cards. Apply merges the block into its place in the file (see
+ * core/applyPlacement.ts), shows the diff, and goes through the window's workspace (its path
+ * checks, WorkspaceEdit, the undo stack) with a checkpoint, so "Undo Last Agent Run" takes
+ * it back like an agent edit; a block it cannot place exactly goes to the agent.
  */
 export class EditorActions implements vscode.Disposable {
   /** Kept per call after the decision too, so a finished card's View diff still shows it. */
@@ -25,6 +27,8 @@ export class EditorActions implements vscode.Disposable {
     private readonly workspace: WindowWorkspace,
     private readonly notify: Notify,
     private readonly onCheckpoint: (checkpoint: RunCheckpoint) => void,
+    /** Hands a block that cannot be placed exactly to the agent, to merge it with an edit. */
+    private readonly askAgent: (path: string, code: string) => Promise<void>,
   ) {
     this.provider = vscode.workspace.registerTextDocumentContentProvider(DIFF_SCHEME, {
       provideTextDocumentContent: (uri) => {
@@ -66,14 +70,18 @@ export class EditorActions implements vscode.Disposable {
 
     const existing = await workspace.stat(relative);
     const before = existing?.type === 'file' ? await workspace.readFile(relative) : '';
+    // Merged into its place when that can be told exactly; otherwise the agent places it,
+    // and its edit comes with the usual diff, approval and checkpoint.
+    const placement = placeBlock(before, code);
+    if (!placement) return this.askAgent(relative, code);
     const key = `apply-${++this.counter}`;
-    this.diffs.set(key, { before, after: code, path: relative });
+    this.diffs.set(key, { before, after: placement.text, path: relative });
     await this.openDiff(key, relative, 'apply code from chat');
-    const question = existing ? `Replace the contents of ${relative} with the code from the chat?` : `Create ${relative} with the code from the chat?`;
-    if ((await vscode.window.showInformationMessage(question, 'Apply', 'Cancel')) !== 'Apply') return;
+    const where = !existing ? `Create ${relative}` : placement.how === 'whole-file' ? `Replace all of ${relative}` : `Replace lines ${placement.startLine}-${placement.endLine} of ${relative}`;
+    if ((await vscode.window.showInformationMessage(`${where} with the code from the chat?`, 'Apply', 'Cancel')) !== 'Apply') return;
     const checkpoint = new RunCheckpoint(workspace);
     try {
-      await checkpoint.workspace.applyChange(existing ? { kind: 'modify', path: relative, content: code } : { kind: 'create', path: relative, content: code });
+      await checkpoint.workspace.applyChange(existing ? { kind: 'modify', path: relative, content: placement.text } : { kind: 'create', path: relative, content: placement.text });
     } catch (error) {
       return this.notify('error', `Could not apply the code to ${relative}: ${errorMessage(error)}`);
     }
