@@ -7,14 +7,23 @@
 // timings, and answers the agent with the scripted reply (scripts/lib/benchAgentScript.ts).
 // Prints one JSON object per line: {"metric", "value", "unit", ...}.
 //
+// Scenarios, each on a fresh llama-server so none sees another's cache: "text" (10 steps,
+// then a follow-up turn of 2 in the same AgentSession), "inline" (the same run up to the
+// step after an inline chat request sent while a step generates), "image" (turn 1 carries a
+// screenshot) and "no_reasoning" (the replies carry no thinking).
+//
 // The vocabulary is byte-level (about one token per byte), so absolute token counts are
-// several times those of the real model: read the ratios. Each scenario starts a fresh
-// llama-server, so no run sees another's cache.
+// several times those of the real model: read the ratios. The server never generated the
+// scripted replies, so each step's new tokens include the previous reply, which a real run
+// may already hold in the cache: the cached ratios lean low by that much. Token figures are
+// exact and repeat run to run; times (inline_start_ms, prefill_ms_here) depend on the
+// machine's load, which the last line reports.
 //
 // Environment: BENCH_SERVER_ARGS (same as --server-args; both are appended to the command
 // line the engine's launch plan makes, and a repeated flag overrides the earlier one),
 // GEMMA_AGENT_SERVER (a llama-server binary), BENCH_INLINE_TOKENS (tokens the interleaved
-// step generates, default 64), BENCH_SERVER_LOG (a file that gets llama-server's log).
+// step generates, default 64), BENCH_SERVER_LOG (a file that gets llama-server's log),
+// BENCH_DEBUG (stack traces on failure).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -29,7 +38,7 @@ import { EngineClient } from '../engine/client';
 import { planLaunch, type LaunchPlan } from '../engine/launchPlan';
 import { prepareImage } from '../engine/media';
 import type { ChatMessage, ContentPart, ToolDefinition } from '../engine/protocol';
-import { EngineSupervisor, type EngineEndpoint } from '../engine/supervisor/engineSupervisor';
+import { EngineStartError, EngineSupervisor, type EngineEndpoint } from '../engine/supervisor/engineSupervisor';
 import { serverArgs } from '../engine/supervisor/serverArgs';
 import { pngBytes, raster } from '../test/fixtures/media/synth';
 import { FIRST_REQUEST, FOLLOW_UP_REQUEST, SOURCE_PATH, firstTurnSteps, followUpSteps, workspaceFiles, type ScriptedStep } from './lib/benchAgentScript';
@@ -146,6 +155,8 @@ interface StepFigure {
   turn: number;
   step: number;
   tool: string | undefined;
+  /** What the prompt holds that the previous step's did not. */
+  adds: string;
   prompt: number;
   cached: number;
   fresh: number;
@@ -255,6 +266,7 @@ function figures(records: ForwardRecord[], turn: number, script: ScriptedStep[])
     turn,
     step: index + 1,
     tool: script[index]?.tool,
+    adds: index > 0 ? `${script[index - 1]?.tool ?? 'answer'} call and result` : turn === 1 ? 'system prompt, tools and request' : 'answer and follow-up request',
     prompt: record.timings.cache_n + record.timings.prompt_n,
     cached: record.timings.cache_n,
     fresh: record.timings.prompt_n,
@@ -270,6 +282,7 @@ function emitSteps(scenario: string, steps: StepFigure[]): void {
       turn: s.turn,
       step: s.step,
       calls: s.tool ?? 'answer',
+      adds: s.adds,
       prompt_tokens: s.prompt,
       cached_tokens: s.cached,
       new_tokens: s.fresh,
@@ -467,6 +480,9 @@ async function main(): Promise<void> {
     kv_unified: args.includes('--kv-unified') || args.includes('-kvu'),
     server: plan.binary.version,
     bench_s: Number(((performance.now() - started) / 1000).toFixed(1)),
+    // Time figures (inline_start_ms, prefill_ms_here) depend on what else the machine runs.
+    cpus: os.cpus().length,
+    load_avg_1m: Number(os.loadavg()[0].toFixed(2)),
   });
 }
 
@@ -480,7 +496,9 @@ function lastValue(args: string[], flags: string[]): string | undefined {
 }
 
 main().catch((err: unknown) => {
-  console.error(`bench:agent failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  const tail = err instanceof EngineStartError ? `\n${err.logTail.trim().split('\n').slice(-8).join('\n')}` : '';
+  const detail = err instanceof Error && process.env.BENCH_DEBUG ? (err.stack ?? err.message) : err instanceof Error ? err.message : String(err);
+  console.error(`bench:agent failed: ${detail}${tail}`);
   process.exitCode = 1;
   // Ends the process so 'exit' runs the clean-up even if a socket is still open.
   setImmediate(() => process.exit(1));
