@@ -116,9 +116,12 @@ function emit(metric: string, value: number, unit: string, extra: Record<string,
 // ---------- the engine, cleaned up whatever happens ----------
 
 let activeEngine: EngineSupervisor | undefined;
+/** Temporary workspaces not yet removed; a signal skips the finally blocks that would. */
+const tempRoots = new Set<string>();
 
 function installCleanup(): void {
   const killNow = (): void => {
+    for (const root of tempRoots) fs.rmSync(root, { recursive: true, force: true });
     const pid = activeEngine?.pid;
     if (pid === undefined) return;
     try {
@@ -192,6 +195,7 @@ const APPROVE_ALL: ApprovalSettings = { reads: 'auto', edits: 'auto', commands: 
 
 async function runSession(endpoint: EngineEndpoint, plan: SessionPlan): Promise<SessionRun> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-agent-'));
+  tempRoots.add(root);
   const files = workspaceFiles();
   for (const [file, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
@@ -258,6 +262,7 @@ async function runSession(endpoint: EngineEndpoint, plan: SessionPlan): Promise<
   } finally {
     await proxy.close();
     fs.rmSync(root, { recursive: true, force: true });
+    tempRoots.delete(root);
   }
 }
 
