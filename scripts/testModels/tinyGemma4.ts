@@ -4,6 +4,7 @@ import { cacheRoot } from '../../engine/cachePaths';
 import { readGemma4ChatTemplate } from '../../engine/binary/llamaSource';
 import { writeGgufFile } from '../../engine/gguf/ggufWriter';
 import { buildGemma4Vocab } from './gemma4Vocab';
+import { TINY_GEMMA4 } from './tinyGemma4Config';
 import { tinyGemma4DrafterSpec } from './tinyGemma4Drafter';
 import { tinyGemma4ProjectorSpec } from './tinyGemma4Projector';
 import { tinyGemma4TargetSpec } from './tinyGemma4Target';
@@ -32,13 +33,28 @@ export interface TinyGemma4Options {
   readonly seed?: number;
   /** Defaults to the official template read from the bundled llama.cpp source. */
   readonly chatTemplate?: string;
+  /**
+   * Training context in the target's and the drafter's headers (default 8192). A multi-step
+   * agent run at the byte-level vocabulary's one token per byte needs more; the weights stay
+   * as tiny, and the files get their own names (see tinyGemma4FileNames).
+   */
+  readonly contextLength?: number;
 }
 
-function setPaths(dir: string): TinyGemma4Set {
+/** File names for a training context: the default set's names, or `-ctx<N>` ones beside them. The projector has no context and is shared. */
+export function tinyGemma4FileNames(contextLength: number = TINY_GEMMA4.contextLength): { model: string; drafter: string; projector: string } {
+  if (contextLength === TINY_GEMMA4.contextLength) return { ...TINY_GEMMA4_FILES };
+  if (!Number.isInteger(contextLength) || contextLength < 1) throw new RangeError(`A training context must be a positive integer, not ${contextLength}.`);
+  const suffix = (name: string): string => name.replace(/\.gguf$/, `-ctx${contextLength}.gguf`);
+  return { model: suffix(TINY_GEMMA4_FILES.model), drafter: suffix(TINY_GEMMA4_FILES.drafter), projector: TINY_GEMMA4_FILES.projector };
+}
+
+function setPaths(dir: string, contextLength?: number): TinyGemma4Set {
+  const names = tinyGemma4FileNames(contextLength);
   return {
-    model: path.join(dir, TINY_GEMMA4_FILES.model),
-    drafter: path.join(dir, TINY_GEMMA4_FILES.drafter),
-    projector: path.join(dir, TINY_GEMMA4_FILES.projector),
+    model: path.join(dir, names.model),
+    drafter: path.join(dir, names.drafter),
+    projector: path.join(dir, names.projector),
   };
 }
 
@@ -51,9 +67,10 @@ export async function writeTinyGemma4Set(outDir: string, options: TinyGemma4Opti
   const seed = options.seed ?? TINY_GEMMA4_DEFAULT_SEED;
   const chatTemplate = options.chatTemplate ?? (await readGemma4ChatTemplate());
   const vocab = buildGemma4Vocab();
-  const paths = setPaths(path.resolve(outDir));
-  await writeGgufFile(paths.model, tinyGemma4TargetSpec(seed, vocab, chatTemplate));
-  await writeGgufFile(paths.drafter, tinyGemma4DrafterSpec(seed, vocab));
+  const contextLength = options.contextLength ?? TINY_GEMMA4.contextLength;
+  const paths = setPaths(path.resolve(outDir), contextLength);
+  await writeGgufFile(paths.model, tinyGemma4TargetSpec(seed, vocab, chatTemplate, contextLength));
+  await writeGgufFile(paths.drafter, tinyGemma4DrafterSpec(seed, vocab, contextLength));
   await writeGgufFile(paths.projector, tinyGemma4ProjectorSpec(seed));
   return paths;
 }
@@ -69,9 +86,14 @@ function isComplete(set: TinyGemma4Set): boolean {
 /**
  * Returns the cached set for this generator version, writing it first when missing. The set
  * is written beside the cache folder and renamed into place, so concurrent test runs never
- * see half a set.
+ * see half a set. With a `contextLength` other than the default, the target and drafter of
+ * that context are written beside the default set (which is ensured first, for the shared
+ * projector), each to a temporary name and renamed into place.
  */
-export async function ensureTinyGemma4Set(root: string = cacheRoot()): Promise<TinyGemma4Set> {
+export async function ensureTinyGemma4Set(root: string = cacheRoot(), options: Pick<TinyGemma4Options, 'contextLength'> = {}): Promise<TinyGemma4Set> {
+  if (options.contextLength !== undefined && options.contextLength !== TINY_GEMMA4.contextLength) {
+    return ensureLongContextSet(root, options.contextLength);
+  }
   const dir = tinyGemma4CacheDir(root);
   const paths = setPaths(dir);
   if (isComplete(paths)) return paths;
@@ -95,4 +117,27 @@ export async function ensureTinyGemma4Set(root: string = cacheRoot()): Promise<T
     }
   }
   return paths;
+}
+
+async function ensureLongContextSet(root: string, contextLength: number): Promise<TinyGemma4Set> {
+  const base = await ensureTinyGemma4Set(root);
+  const paths = setPaths(tinyGemma4CacheDir(root), contextLength);
+  if (isComplete(paths)) return paths;
+  const vocab = buildGemma4Vocab();
+  const chatTemplate = await readGemma4ChatTemplate();
+  const specs = [
+    [paths.model, tinyGemma4TargetSpec(TINY_GEMMA4_DEFAULT_SEED, vocab, chatTemplate, contextLength)],
+    [paths.drafter, tinyGemma4DrafterSpec(TINY_GEMMA4_DEFAULT_SEED, vocab, contextLength)],
+  ] as const;
+  for (const [file, spec] of specs) {
+    if (fs.existsSync(file)) continue;
+    const tmp = `${file}.tmp-${process.pid}`;
+    try {
+      await writeGgufFile(tmp, spec);
+      fs.renameSync(tmp, file);
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
+  }
+  return { ...paths, projector: base.projector };
 }

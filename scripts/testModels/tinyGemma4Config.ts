@@ -83,11 +83,15 @@ export const TINY_GEMMA4 = {
   drafterHiddenGain: 0.05,
 } as const;
 
-/** Keys shared by the target and the drafter; both read them with their own architecture prefix. */
-export function gemma4AttentionKeys(arch: string, d: AttentionDims): GgufEntry[] {
+/**
+ * Keys shared by the target and the drafter; both read them with their own architecture prefix.
+ * `contextLength` is the training context the header claims; only the KV cache llama-server
+ * allocates grows with it, the weights stay the same size.
+ */
+export function gemma4AttentionKeys(arch: string, d: AttentionDims, contextLength: number = TINY_GEMMA4.contextLength): GgufEntry[] {
   const k = (name: string): string => `${arch}.${name}`;
   return [
-    [k('context_length'), gguf.u32(TINY_GEMMA4.contextLength)],
+    [k('context_length'), gguf.u32(contextLength)],
     [k('embedding_length'), gguf.u32(d.nEmbd)],
     [k('block_count'), gguf.u32(d.nLayer)],
     [k('feed_forward_length'), gguf.u32(d.nFf)],

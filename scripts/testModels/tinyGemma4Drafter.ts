@@ -87,7 +87,7 @@ function preProjection(seed: number): GgufTensorSource {
  * The MTP drafter (arch "gemma4-assistant"). Its width differs from the target's on purpose:
  * llama.cpp refuses a drafter whose embedding_length_out equals its own embedding_length.
  */
-export function tinyGemma4DrafterSpec(seed: number, vocab: Gemma4Vocab): GgufFileSpec {
+export function tinyGemma4DrafterSpec(seed: number, vocab: Gemma4Vocab, contextLength: number = TINY_GEMMA4.contextLength): GgufFileSpec {
   const d = TINY_GEMMA4.drafter;
   const targetEmbd = TINY_GEMMA4.target.nEmbd;
   const drafterSeed = seed ^ 0x5eed_d4af;
@@ -104,7 +104,7 @@ export function tinyGemma4DrafterSpec(seed: number, vocab: Gemma4Vocab): GgufFil
   return {
     metadata: [
       ...generalKeys(DRAFTER_ARCH, 'tiny-gemma4-assistant', 'model'),
-      ...gemma4AttentionKeys(DRAFTER_ARCH, d),
+      ...gemma4AttentionKeys(DRAFTER_ARCH, d, contextLength),
       [`${DRAFTER_ARCH}.embedding_length_out`, gguf.u32(targetEmbd)],
       [`${DRAFTER_ARCH}.nextn_predict_layers`, gguf.u32(d.nLayer)],
       ...gemma4VocabMetadata(vocab),

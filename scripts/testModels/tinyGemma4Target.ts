@@ -46,7 +46,7 @@ export function targetTokenEmbedding(seed: number, vocab: Gemma4Vocab): GgufTens
 }
 
 /** The target model (arch "gemma4"); token_embd doubles as the output projection, as in Gemma 4. */
-export function tinyGemma4TargetSpec(seed: number, vocab: Gemma4Vocab, chatTemplate: string): GgufFileSpec {
+export function tinyGemma4TargetSpec(seed: number, vocab: Gemma4Vocab, chatTemplate: string, contextLength: number = TINY_GEMMA4.contextLength): GgufFileSpec {
   const d = TINY_GEMMA4.target;
   const f = new TensorFactory(seed);
   const tensors: GgufTensorSource[] = [
@@ -59,7 +59,7 @@ export function tinyGemma4TargetSpec(seed: number, vocab: Gemma4Vocab, chatTempl
   return {
     metadata: [
       ...generalKeys(TARGET_ARCH, 'tiny-gemma4-target', 'model'),
-      ...gemma4AttentionKeys(TARGET_ARCH, d),
+      ...gemma4AttentionKeys(TARGET_ARCH, d, contextLength),
       // no per-layer token embeddings (that is the E2B/E4B layout)
       [`${TARGET_ARCH}.embedding_length_per_layer_input`, gguf.u32(0)],
       ...gemma4VocabMetadata(vocab, chatTemplate),
