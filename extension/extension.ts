@@ -35,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
     router,
     workspace,
     log,
+    storageDir: context.globalStorageUri.fsPath,
     recorder: {
       start: async () => {
         try {

@@ -29,7 +29,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AgentSession } from '../agent/loop';
+import { ContextBudget } from '../agent/context/contextBudget';
 import { estimateConversationTokens } from '../agent/context/tokenEstimate';
+import type { Timings } from '../engine/client';
 import { createDefaultTools } from '../agent/tools';
 import { FsWorkspace } from '../agent/workspace/fsWorkspace';
 import type { ApprovalSettings } from '../agent/policy/approvalSettings';
@@ -465,14 +467,23 @@ async function main(): Promise<void> {
     result_tokens: text.resultTokens,
   });
 
-  // The agent's own estimate (what compaction decides on) of the last prompt it sent, against the server's count.
-  const last = text.run.turn2[text.run.turn2.length - 1];
+  // The agent's own estimate (what compaction decides on) of the last prompt it sent, against
+  // the server's count: raw, and calibrated as the context budget does it on the step before.
+  const steps = [...text.run.turn1, ...text.run.turn2];
+  const last = steps[steps.length - 1];
+  const previous = steps[steps.length - 2];
   const lastBody = last.record.body as { messages: ChatMessage[]; tools?: ToolDefinition[] };
-  const estimate = estimateConversationTokens(lastBody.messages, lastBody.tools ?? []);
-  emit('compaction_estimate_error_ratio', (estimate - last.prompt) / last.prompt, 'ratio', {
-    estimate_tokens: estimate,
+  const previousBody = previous.record.body as { messages: ChatMessage[]; tools?: ToolDefinition[] };
+  const raw = estimateConversationTokens(lastBody.messages, lastBody.tools ?? []);
+  const budget = new ContextBudget({ contextSize: 1_000_000, reserveTokens: 0 });
+  budget.observe(previousBody.messages.length, { cache_n: previous.cached, prompt_n: previous.prompt - previous.cached, predicted_n: 1 } as Timings, previousBody.messages, previousBody.tools ?? []);
+  const calibrated = budget.estimate(lastBody.messages, lastBody.tools ?? []);
+  emit('compaction_estimate_error_ratio', (calibrated - last.prompt) / last.prompt, 'ratio', {
+    estimate_tokens: calibrated,
     server_tokens: last.prompt,
-    note: 'byte-level test vocabulary: the server counts about one token per byte, the estimate assumes 3 characters',
+    uncalibrated_estimate_tokens: raw,
+    uncalibrated_error_ratio: Number(((raw - last.prompt) / last.prompt).toFixed(4)),
+    note: 'calibrated on the previous step\'s measured prompt, as the context budget does; the byte-level test vocabulary makes the raw estimate 3x low',
   });
 
   const args = serverArgs(plan.config, '<key>').map((arg) => (path.isAbsolute(arg) ? path.basename(arg) : arg));

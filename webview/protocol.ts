@@ -104,6 +104,8 @@ export interface ChatMessageView {
   retryable?: boolean;
   /** An assistant reply the user stopped before it finished: kept as far as it got, and marked. */
   stopped?: boolean;
+  /** User messages: the checkpoint of the workspace taken before this message ran, for "Restore". */
+  checkpoint?: string;
   /** 'ask': a reply of Ask mode (read-only, a plan); once finished it offers "Run in Agent mode". */
   mode?: ChatMode;
 }
@@ -200,6 +202,8 @@ export interface WebviewToHost {
   send: { text: string; attachmentIds: string[]; mentions: string[]; mode?: ChatMode };
   /** Carry out the plan of an Ask-mode reply in Agent mode. */
   runPlan: { messageId: string };
+  /** Put the workspace back as it was before this user message (asks first, with the diff). */
+  restoreCheckpoint: { messageId: string };
   /** Stop the streaming reply or the running agent. */
   stop: Record<string, never>;
   /** The user approved a pending tool call. */
@@ -355,6 +359,7 @@ const validators: { [K in keyof WebviewToHost]: Validator<WebviewToHost[K]> } = 
   listChats: empty,
   retry: byId('messageId'),
   runPlan: byId('messageId'),
+  restoreCheckpoint: byId('messageId'),
   action: (p) => (typeof p.action === 'string' && hostActions.has(p.action) ? { action: p.action as HostAction } : undefined),
 };
 

@@ -55,6 +55,8 @@ export interface AgentSessionOptions {
    * message comes, so keeping it makes the follow-up turn re-read the whole conversation.
    */
   keepEarlierThinking?: boolean;
+  /** Awaited before each step's request, e.g. to take a checkpoint of the workspace (commands change files too). */
+  beforeStep?: (step: number) => Promise<void>;
   /** Most model turns in one run (default 25). */
   maxSteps?: number;
   /** Replaces the built-in system prompt. */

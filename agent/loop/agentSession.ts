@@ -188,6 +188,14 @@ export class AgentSession {
       if (step >= maxSteps) return finish('step-limit');
       step++;
       emit({ type: 'step-started', step });
+      if (o.beforeStep) {
+        try {
+          await o.beforeStep(step);
+        } catch (error) {
+          // A checkpoint that could not be taken must not stop the work; the front end logs it.
+          emit({ type: 'error', message: `The checkpoint before step ${step} failed: ${errorMessage(error)}`, fatal: false });
+        }
+      }
 
       let engineFailures = 0;
       let overflowCompacted = false;

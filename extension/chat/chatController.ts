@@ -9,6 +9,7 @@ import type { PendingAttachment } from './attachments';
 import { errorText, problemText } from '../errorText';
 import { readSettings } from '../settings/settings';
 import { ChatApprover } from './chatApprover';
+import { ChatCheckpoints } from './chatCheckpoints';
 import type { ChatStore, StoredChat } from './core/chatStore';
 import { runChatTurn, warmUpChat } from './chatTurn';
 import type { MessageRouter } from './core/messageRouter';
@@ -45,6 +46,8 @@ export interface ChatControllerDeps {
   recorder: VoiceRecorder;
   /** The engine panel's buttons. */
   actions: Record<HostAction, () => void>;
+  /** Where lasting checkpoints are kept (the extension's global storage). */
+  storageDir: string;
 }
 
 /**
@@ -60,6 +63,7 @@ export class ChatController implements vscode.Disposable {
   private readonly attachments: PendingAttachments;
   private readonly mentions: Mentions;
   private readonly editor: EditorActions;
+  private readonly checkpoints: ChatCheckpoints;
   private running: AbortController | undefined;
   private lastCheckpoint: RunCheckpoint | undefined;
   private counter = 0;
@@ -86,6 +90,7 @@ export class ChatController implements vscode.Disposable {
         wasReady = ready;
       }),
     );
+    this.checkpoints = new ChatCheckpoints(workspace, deps.storageDir, this.editor, (level, text) => this.notice(level, text), deps.log);
     router.handle({
       ready: () => {
         router.post('engineState', deps.engine.state);
@@ -93,6 +98,11 @@ export class ChatController implements vscode.Disposable {
       },
       send: async ({ text, attachmentIds, mentions, mode }) => this.submit({ text, attachments: this.attachments.take(attachmentIds), context: await this.mentions.context(mentions), mode: mode ?? 'agent' }),
       runPlan: ({ messageId }) => this.runPlan(messageId),
+      restoreCheckpoint: async ({ messageId }) => {
+        const message = this.chat.views.find((v) => v.id === messageId && v.role === 'user');
+        if (!message?.checkpoint) return this.notice('warning', 'This message has no checkpoint to restore.');
+        await this.checkpoints.restore(message.checkpoint, `"${message.text.trim().slice(0, 40) || 'this message'}"`);
+      },
       stop: () => this.running?.abort(),
       approve: ({ callId }) => void this.approver.decide(callId, { approved: true }),
       deny: ({ callId, reason }) => void this.approver.decide(callId, { approved: false, reason: reason ?? 'the user denied it' }),
@@ -156,7 +166,11 @@ export class ChatController implements vscode.Disposable {
   async submit(submission: Submission): Promise<void> {
     if (this.running) return this.notice('warning', 'A reply is still running: stop it first.');
     const attachments = submission.attachments ?? [];
-    this.show({ id: this.id('u'), role: 'user', text: submission.text, attachments: attachments.map((a) => a.view) });
+    const userView: ChatMessageView = { id: this.id('u'), role: 'user', text: submission.text, attachments: attachments.map((a) => a.view) };
+    // The workspace as it is before this message: "Restore files" on the message goes back here.
+    const checkpoint = await this.checkpoints.snapshot(`before message ${userView.id}`);
+    if (checkpoint) userView.checkpoint = checkpoint;
+    this.show(userView);
     if (this.chat.title === 'New chat' && submission.text.trim()) this.chat.title = submission.text.trim().slice(0, 60);
     // Kept at once: a reload or crash while the reply runs must not lose what the user sent.
     await this.saveChat();
@@ -186,7 +200,10 @@ export class ChatController implements vscode.Disposable {
     // A reply still streaming is saved now and then, so a reload or crash keeps what arrived.
     const progressSave = new Throttled(PROGRESS_SAVE_MS, () => void this.saveChat());
     try {
-      const { result, history } = await runChatTurn({ engine, workspace: this.deps.workspace, approver: this.approver, network: this.network, readOnly: mode === 'ask' }, parts, this.chat.history, abort.signal, (event) => {
+      const beforeStep = async (step: number): Promise<void> => {
+        if (step > 1) await this.checkpoints.snapshot(`before step ${step} of ${turn.reply.id}`);
+      };
+      const { result, history } = await runChatTurn({ engine, workspace: this.deps.workspace, approver: this.approver, network: this.network, readOnly: mode === 'ask', beforeStep }, parts, this.chat.history, abort.signal, (event) => {
         for (const effect of turn.apply(event)) this.perform(effect);
         if (turn.isShown) progressSave.schedule();
       });

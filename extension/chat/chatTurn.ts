@@ -33,6 +33,8 @@ export interface ChatTurnDeps {
   network: NetworkChoice;
   /** Ask mode: reads only; edits and commands are refused without asking. */
   readOnly?: boolean;
+  /** Awaited before each step (a checkpoint). */
+  beforeStep?: (step: number) => Promise<void>;
 }
 
 export interface ChatTurnResult {
@@ -83,6 +85,7 @@ async function chatSession(deps: ChatTurnDeps, client: EngineClient, history: re
     approval: workspace ? { ...settings, sandbox: sandbox ? 'os' : 'none', ...(deps.readOnly ? { readOnly: true } : {}) } : { ...settings, restricted: true },
     ...(sandbox ? { sandbox, commandNetwork: () => deps.network.allowed() } : {}),
     ...rules?.sessionOptions(),
+    ...(deps.beforeStep ? { beforeStep: deps.beforeStep } : {}),
     maxSteps: setting('maxSteps'),
     history,
     contextSize: deps.engine.contextSize,

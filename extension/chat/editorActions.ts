@@ -105,6 +105,24 @@ export class EditorActions implements vscode.Disposable {
     }
   }
 
+  /** Several files' changes in one multi-file diff editor (the first file alone where that editor is missing). */
+  async showChanges(title: string, files: ReadonlyArray<{ path: string; before: string; after: string }>): Promise<void> {
+    const workspace = this.workspace.get();
+    if (!workspace || files.length === 0) return;
+    const entries = files.map((file) => {
+      const key = `changes-${++this.counter}`;
+      this.diffs.set(key, { before: file.before, after: file.after, path: file.path });
+      const shown = file.path.split(path.sep).join('/');
+      return [workspace.uri(file.path), vscode.Uri.from({ scheme: DIFF_SCHEME, path: `/${shown}.before`, query: key }), vscode.Uri.from({ scheme: DIFF_SCHEME, path: `/${shown}.after`, query: key })] as const;
+    });
+    try {
+      await vscode.commands.executeCommand('vscode.changes', title, entries);
+    } catch {
+      const [, left, right] = entries[0];
+      await vscode.commands.executeCommand('vscode.diff', left, right, `${files[0].path}: ${title}`);
+    }
+  }
+
   private async openDiff(key: string, name: string, what: string): Promise<void> {
     const shown = name.split(path.sep).join('/');
     const left = vscode.Uri.from({ scheme: DIFF_SCHEME, path: `/${shown}.before`, query: key });

@@ -9,6 +9,7 @@ const valid: { [K in keyof WebviewToHost]: WebviewToHost[K] } = {
   ready: {},
   send: { text: 'Fix the parser', attachmentIds: ['att-1', 'img:2'], mentions: ['src/parser.ts'], mode: 'ask' },
   runPlan: { messageId: 'a123' },
+  restoreCheckpoint: { messageId: 'u123' },
   stop: {},
   approve: { callId: 'call_abc123' },
   deny: { callId: 'call_abc123', reason: 'not now' },

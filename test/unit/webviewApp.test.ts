@@ -297,6 +297,15 @@ describe('webview chat page', () => {
     assert.deepEqual(posts.at(-1), { type: 'runPlan', payload: { messageId: 'a1' } });
   });
 
+  it('offers "Restore files" on a user message that has a checkpoint', () => {
+    const { send, posts } = start();
+    send({ type: 'appendMessage', payload: { id: 'u1', role: 'user', text: 'edit it', checkpoint: 'abc123' } });
+    send({ type: 'appendMessage', payload: { id: 'u2', role: 'user', text: 'no folder' } });
+    assert.equal(document.querySelectorAll('[data-message-id="u2"] button.message-restore').length, 0);
+    $<HTMLButtonElement>('[data-message-id="u1"] button.message-restore').click();
+    assert.deepEqual(posts.at(-1), { type: 'restoreCheckpoint', payload: { messageId: 'u1' } });
+  });
+
   it('answers @ lookups through the host', () => {
     const { send, posts } = start();
     const input = $<HTMLTextAreaElement>('textarea.composer-input');

@@ -65,6 +65,9 @@ export class MessageElement {
       for (const attachment of view.attachments) strip.append(createAttachmentChip(attachment, { onOpen: (id) => context.post('openAttachment', { id }) }));
       this.element.append(strip);
     }
+    if (view.role === 'user' && view.checkpoint) {
+      this.element.append(iconButton('message-restore', 'retry', 'Restore the workspace files to how they were before this message (shows what changes first)', () => context.post('restoreCheckpoint', { messageId: view.id }), 'Restore files'));
+    }
     if (view.role === 'error' && view.retryable) {
       const retry = iconButton('message-retry', 'retry', 'Retry', () => context.post('retry', { messageId: view.id }), 'Retry');
       this.element.append(retry);

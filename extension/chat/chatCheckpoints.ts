@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import { ShadowCheckpoints } from '../../agent/checkpoint/shadowGit';
+import { errorMessage } from '../../engine/errors';
+import type { WindowWorkspace } from '../workspace/windowWorkspace';
+import type { EditorActions } from './editorActions';
+
+type Notify = (level: 'info' | 'warning' | 'error', text: string) => void;
+
+/**
+ * Lasting checkpoints for the chat: one before each message and each agent step, kept in a
+ * git repository of their own in the extension's storage (so they survive a reload and cover
+ * what commands changed), and "Restore files" to any message: the diff first, then a
+ * question, and files with unsaved editor text are left alone.
+ */
+export class ChatCheckpoints {
+  private shadow: { root: string; checkpoints: ShadowCheckpoints; usable: Promise<boolean> } | undefined;
+
+  constructor(
+    private readonly workspace: WindowWorkspace,
+    private readonly storageDir: string,
+    private readonly editor: EditorActions,
+    private readonly notify: Notify,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** A checkpoint of the workspace now; undefined where there is no folder or no git. Never throws. */
+  async snapshot(label: string): Promise<string | undefined> {
+    const checkpoints = await this.checkpoints();
+    if (!checkpoints) return undefined;
+    try {
+      return await checkpoints.snapshot(label);
+    } catch (error) {
+      this.log.warn(`Checkpoint "${label}" failed: ${errorMessage(error)}`);
+      return undefined;
+    }
+  }
+
+  /** Puts the workspace back as it was at checkpoint `id`, after showing what changes and asking. */
+  async restore(id: string, what: string): Promise<void> {
+    const checkpoints = await this.checkpoints();
+    if (!checkpoints) return this.notify('warning', 'Checkpoints need git, and a folder open in this window.');
+    const changes = await checkpoints.changesSince(id);
+    if (changes.length === 0) return this.notify('info', `No file changed since ${what}.`);
+    const workspace = this.workspace.get();
+    const dirty = new Set(
+      vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => (workspace ? workspace.relativeOrUndefined(d.uri) : undefined)).filter((p): p is string => p !== undefined),
+    );
+    const files = await Promise.all(
+      changes.map(async (c) => ({ path: c.path, before: c.kind === 'added' ? '' : ((await checkpoints.fileAt(id, c.path)) ?? ''), now: c.kind === 'deleted' ? '' : await workspace?.readFile(c.path).catch(() => '') ?? '' })),
+    );
+    await this.editor.showChanges(`Restore to ${what}`, files.map((f) => ({ path: f.path, before: f.now, after: f.before })));
+    const list = changes.map((c) => `${c.kind === 'added' ? 'delete' : c.kind === 'deleted' ? 'bring back' : 'restore'} ${c.path}${dirty.has(c.path) ? ' (unsaved changes: kept)' : ''}`);
+    const pick = await vscode.window.showWarningMessage(
+      `Restore ${changes.length === 1 ? '1 file' : `${changes.length} files`} to how they were before ${what}?`,
+      { modal: true, detail: `${list.slice(0, 20).join('\n')}${list.length > 20 ? `\n... and ${list.length - 20} more` : ''}\n\nThe conversation stays as it is.` },
+      'Restore',
+    );
+    if (pick !== 'Restore') return;
+    try {
+      const restored = await checkpoints.restore(id, dirty);
+      const kept = changes.length - restored.length;
+      this.notify('info', `Restored ${restored.length === 1 ? '1 file' : `${restored.length} files`} to before ${what}.${kept > 0 ? ` ${kept} with unsaved changes ${kept === 1 ? 'was' : 'were'} left as ${kept === 1 ? 'it is' : 'they are'}.` : ''}`);
+    } catch (error) {
+      this.notify('error', `Restoring failed: ${errorMessage(error)}. Files restored before the failure stay restored.`);
+    }
+  }
+
+  private async checkpoints(): Promise<ShadowCheckpoints | undefined> {
+    const root = this.workspace.get()?.root;
+    if (!root) return undefined;
+    if (this.shadow?.root !== root) {
+      const checkpoints = new ShadowCheckpoints(root, this.storageDir);
+      this.shadow = { root, checkpoints, usable: checkpoints.available() };
+    }
+    return (await this.shadow.usable) ? this.shadow.checkpoints : undefined;
+  }
+}
