@@ -1,4 +1,6 @@
 export * from './engineClient';
+export * from './connectivity';
+export { contextOverflowIn, type OverflowFacts } from './contextOverflow';
 export * from './errors';
 export type * from './chatEvents';
 export type { Timings } from './timings';

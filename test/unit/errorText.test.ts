@@ -13,8 +13,12 @@ import {
   EngineContextOverflowError,
   EngineHttpError,
   EngineLoadingError,
+  EngineModelMissingError,
+  EngineModelRequiredError,
+  EngineNotOpenAiError,
   EngineOutputParseError,
   EngineProtocolError,
+  EngineToolsUnsupportedError,
   EngineTimeoutError,
   EngineUnavailableError,
 } from '../../engine/client/errors';
@@ -52,6 +56,10 @@ const exited = (cause: ExitCause): EngineStartError =>
 /** One error of each code, built as the engine, the agent and the recorder build them. */
 const SAMPLES: Readonly<Record<ErrorCode, () => CodedError>> = {
   'engine-auth': () => new EngineAuthError('Invalid API Key'),
+  'engine-not-openai': () => new EngineNotOpenAiError('http://gpu-box:8000', 'GET /v1/models answered HTTP 404', 404),
+  'engine-model-missing': () => new EngineModelMissingError('gemma-4-12b', ['google/gemma-4-31B-it']),
+  'engine-model-required': () => new EngineModelRequiredError(['gemma4:12b', 'qwen3:8b']),
+  'engine-tools-unsupported': () => new EngineToolsUnsupportedError('"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set'),
   'engine-output-parse': () => new EngineOutputParseError('does not match the expected peg-gemma4 format', 'peg-gemma4'),
   'context-overflow': () => new EngineContextOverflowError(9000, 8192, 'the request exceeds the available context size'),
   'engine-loading': () => new EngineLoadingError('Loading model'),
