@@ -19,16 +19,18 @@ import {
 const OUTPUT_PARSE_PATTERN = /does not match the expected (\S+) format/;
 
 // vLLM: "The model `x` does not exist." (404 NotFoundError); Ollama: "model 'x' not found"
-// (404); LM Studio: 'Invalid model identifier "x". Please specify a valid downloaded model
-// (e.g., a, b).' (400, code model_not_found).
+// (404); LM Studio: 'Model "x" not found. Please specify a valid model.\n\nYour models:\n\na\nb'
+// (404) or 'Invalid model identifier "x". Please specify a valid downloaded model (e.g., a, b).'
+// (400), both with code model_not_found.
 const MODEL_NOT_FOUND = [/The model `([^`]*)` does not exist/i, /\bmodel ['"]([^'"]*)['"] not found/i, /Invalid model identifier "([^"]*)"/i];
-// LM Studio lists what it has after "e.g.,".
+// What LM Studio says it has: after "e.g.," or under "Your models:".
 const LM_STUDIO_EXAMPLES = /valid downloaded model \(e\.g\., ([^)]*)\)/i;
+const LM_STUDIO_MODELS = /Your models:\s*\n([\s\S]*)$/i;
 // LM Studio: "No models loaded. Please load a model ..."
 const NO_MODEL_LOADED = /No models loaded/i;
-// Ollama: "model is required"; older vLLM (model was a required field): a validation error
-// naming ('body', 'model') with "Field required".
-const MODEL_REQUIRED = [/\bmodel is required\b/i, /'loc': \('body', 'model'\)[^\]]*Field required/i];
+// Ollama: "model is required"; LM Studio: "'model' field is required"; older vLLM (model was a
+// required field): a validation error naming ('body', 'model') with "Field required".
+const MODEL_REQUIRED = [/\bmodel is required\b/i, /'model' field is required/i, /'loc': \('body', 'model'\)[^\]]*Field required/i];
 // vLLM without --enable-auto-tool-choice: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set'
 const TOOLS_OFF = /tool choice requires --enable-auto-tool-choice/i;
 
@@ -64,8 +66,8 @@ function modelMissing(message: string, code: unknown): EngineModelMissingError |
   for (const pattern of MODEL_NOT_FOUND) {
     const m = pattern.exec(message);
     if (!m) continue;
-    const examples = LM_STUDIO_EXAMPLES.exec(message)?.[1];
-    const available = examples ? examples.split(',').map((s) => s.trim()).filter(Boolean) : [];
+    const examples = LM_STUDIO_EXAMPLES.exec(message)?.[1]?.split(',') ?? LM_STUDIO_MODELS.exec(message)?.[1]?.split('\n') ?? [];
+    const available = examples.map((s) => s.trim()).filter(Boolean);
     return new EngineModelMissingError(m[1] || undefined, available, message);
   }
   return code === 'model_not_found' ? new EngineModelMissingError(undefined, [], message) : undefined;

@@ -124,6 +124,12 @@ describe('errors of OpenAI-compatible servers', () => {
       assert.ok(lmStudio instanceof EngineModelMissingError);
       assert.equal(lmStudio.model, 'o4-mini');
       assert.deepEqual(lmStudio.available, ['gemma-4-12b-it', 'qwen3-8b']);
+      const several = errorFromResponseBody(
+        404,
+        JSON.stringify({ error: { message: 'Model "default" not found. Please specify a valid model.\n\nYour models:\n\ngemma-3-27b-it-qat\nqwen3-32b', type: 'invalid_request_error', param: 'model', code: 'model_not_found' } }),
+      );
+      assert.ok(several instanceof EngineModelMissingError);
+      assert.deepEqual([several.model, several.available], ['default', ['gemma-3-27b-it-qat', 'qwen3-32b']]);
       const none = errorFromResponseBody(400, JSON.stringify({ error: "No models loaded. Please load a model in the developer page or use the 'lms load' command." }));
       assert.ok(none instanceof EngineModelMissingError);
       assert.equal(none.none, true);
@@ -132,6 +138,7 @@ describe('errors of OpenAI-compatible servers', () => {
     it('a request without the model a server needs', () => {
       const ollama = errorFromResponseBody(400, JSON.stringify({ error: { message: 'model is required', type: 'invalid_request_error', param: null, code: null } }));
       assert.ok(ollama instanceof EngineModelRequiredError);
+      assert.ok(errorFromResponseBody(400, JSON.stringify({ error: { message: "'model' field is required", type: 'invalid_request_error' } })) instanceof EngineModelRequiredError);
       const oldVllm = errorFromResponseBody(400, JSON.stringify({ object: 'error', message: "[{'type': 'missing', 'loc': ('body', 'model'), 'msg': 'Field required', 'input': {}}]", type: 'BadRequestError', param: null, code: 400 }));
       assert.ok(oldVllm instanceof EngineModelRequiredError);
     });
