@@ -55,7 +55,7 @@ export async function runChatTurn(deps: ChatTurnDeps, parts: ContentPart[], hist
   const session = new AgentSession({
     client,
     workspace: workspace ?? new NoFolderWorkspace(),
-    tools: workspace ? createDefaultTools() : [],
+    tools: workspace && capabilities.tools ? createDefaultTools() : [],
     approver: deps.approver,
     approval: workspace ? { ...settings, sandbox: sandbox ? 'os' : 'none' } : { ...settings, restricted: true },
     ...(sandbox ? { sandbox, commandNetwork: () => deps.network.allowed() } : {}),
