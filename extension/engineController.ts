@@ -13,7 +13,7 @@ import { SharedEngine } from '../engine/supervisor/sharedEngine';
 import type { EngineStateView } from '../webview/protocol';
 import { createHash } from 'node:crypto';
 import { errorText } from './errorText';
-import { RECOMMENDED_MODEL, readSettings, setting, type Settings } from './settings/settings';
+import { RECOMMENDED_MODEL, readSettings, type Settings } from './settings/settings';
 
 /** What a window that joins the shared engine needs to know of it. */
 interface SharedMeta {
@@ -48,9 +48,9 @@ interface RemoteConnection extends EngineConnection {
   contextSize: number | undefined;
 }
 
-/** Which remote engine the settings ask for: a change of either means a new check. */
-function remoteKey(s: Pick<Settings, 'remoteUrl' | 'remoteModel'>): string {
-  return s.remoteUrl ? `${s.remoteUrl}\n${s.remoteModel}` : '';
+/** Which remote engine the settings ask for, and what it may take: a change of any means a new check. */
+function remoteKey(s: Pick<Settings, 'remoteUrl' | 'remoteModel' | 'remoteCapabilities'>): string {
+  return s.remoteUrl ? JSON.stringify([s.remoteUrl, s.remoteModel, [...s.remoteCapabilities].sort()]) : '';
 }
 
 /**
@@ -99,7 +99,7 @@ export class EngineController implements vscode.Disposable {
   }
 
   /**
-   * Settings changed: a remote URL or model that is new (or newly set) is checked at once, so
+   * Settings changed: a remote URL, model or capability list that is new (or newly set) is checked at once, so
    * a wrong one shows before the first message; otherwise the new idle state shows unless an
    * engine is running.
    */
@@ -365,7 +365,7 @@ export class EngineController implements vscode.Disposable {
       const apiKey = await this.context.secrets.get(REMOTE_KEY_SECRET);
       const probe = new EngineClient({ baseUrl: url, apiKey: apiKey || undefined, fetch: this.watchedFetch(url) });
       const check = await checkEngine(probe, { model: settings.remoteModel });
-      const fallback = setting('remoteCapabilities');
+      const fallback = settings.remoteCapabilities;
       // llama-server's /props says what the model takes; for the others the setting decides. Tools only the setting can turn off.
       const capabilities: EngineCapabilities = {
         vision: check.modalities?.vision ?? fallback.includes('vision'),

@@ -89,6 +89,20 @@ describe('e2e: the remote engine is checked when its settings change', function 
     assert.ok(vllm.log.some((entry) => entry.path === '/v1/models'), 'the check asked for the model list');
   });
 
+  it('without the tools capability the agent offers no tools', async function () {
+    vllm.push(reply('No tools here.'));
+    setSettings({ 'gemmaAgent.engine.remoteCapabilities': [] });
+    await panelShows(/Remote engine/, /Context 16384 tokens · text$/, 'remote-no-tools');
+    const input = frame.locator('textarea.composer-input');
+    await input.fill('Answer without tools');
+    await input.press('Enter');
+    await frame.locator('.message-assistant', { hasText: 'No tools here.' }).waitFor({ timeout: 30_000 });
+    const last = vllm.requests.filter((r) => r.path.endsWith('/chat/completions')).at(-1);
+    assert.equal(last?.body.tools, undefined, 'no tools offered');
+    setSettings({ 'gemmaAgent.engine.remoteCapabilities': ['tools'] });
+    await panelShows(/Remote engine/, /text, tools/, 'remote-tools-again');
+  });
+
   it('a server that stops answering is no longer shown connected', async function () {
     const gone = await startScriptedEngine({ profile: 'sglang' });
     setSettings({ 'gemmaAgent.engine.remoteUrl': gone.url });
