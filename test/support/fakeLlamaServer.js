@@ -26,8 +26,8 @@ const server = http.createServer((req, res) => {
   }
   if (req.url === '/crash') { res.end('bye'); setTimeout(() => process.exit(3), 10); return; }
   if (req.url === '/v1/models' || req.url === '/models') {
-    // As llama-server lists its one model: --alias, else the model file's name.
-    const id = flag('--alias') ?? require('node:path').basename(flag('-m') ?? flag('--model') ?? 'model.gguf');
+    // As llama-server lists its one model: --alias, else -m's path as given.
+    const id = flag('--alias') ?? flag('-m') ?? flag('--model') ?? 'model.gguf';
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ object: 'list', data: [{ id, object: 'model', created: Math.floor(started / 1000), owned_by: 'llamacpp', meta: null }] }));
     return;

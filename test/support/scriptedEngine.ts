@@ -9,7 +9,6 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
 import type { ChatRequest, PropsResponse, Usage, WireError, WireTimings } from '../../engine/protocol';
 import { serverProfile, type HttpReply, type ServerProfile, type ServerProfileName } from './serverProfiles';
 
@@ -149,10 +148,7 @@ export interface ScriptedEngineOptions {
   /** When set, every endpoint but /health requires `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
   steps?: ScriptEntry[];
-  /**
-   * Shown as `model` in replies and /props, and listed by /v1/models (llama-server: --alias,
-   * else the model path in replies and the file name in the list).
-   */
+  /** Shown as `model` in replies and /props, and listed by /v1/models (llama-server: --alias, else the model path). */
   model?: string;
   props?: {
     vision?: boolean;
@@ -313,11 +309,9 @@ class Engine implements ScriptedEngine {
     return this.options.model ?? this.options.props?.modelPath ?? DEFAULT_MODEL;
   }
 
-  /** What GET /v1/models lists: llama-server names its one model by --alias, else by the file name. */
+  /** What GET /v1/models lists: llama-server names its one model by --alias, else by -hf's repository, else by -m's path as given. */
   private get modelIds(): string[] {
-    if (this.options.models) return this.options.models;
-    if (this.profile.name !== 'llama-server') return [this.model];
-    return [this.options.model ?? path.basename(this.options.props?.modelPath ?? DEFAULT_MODEL)];
+    return this.options.models ?? [this.model];
   }
 
   get remainingSteps(): number {

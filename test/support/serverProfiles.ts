@@ -70,9 +70,10 @@ const fastApiNotFound = (): HttpReply => json(404, { detail: 'Not Found' });
 
 const llamaServer: ServerProfile = {
   name: 'llama-server',
-  defaultModel: 'gemma-4-12B-it-Q4_K_M.gguf',
-  // One model; id is --alias, else the file name (server-context.cpp). /v1/models also
-  // carries an Ollama-style "models" list.
+  defaultModel: '/models/gemma-4-12B-it-Q4_K_M.gguf',
+  // One model; id is --alias, else -hf's repository, else -m's path as given
+  // (server-context.cpp, common_params_model::get_name). /v1/models also carries an
+  // Ollama-style "models" list.
   modelList: ({ ids, nCtx, created }) => ({
     models: ids.map((id) => ({ name: id, model: id, modified_at: '', size: '', digest: '', type: 'model', description: '', tags: [''], capabilities: ['completion', 'multimodal'] })),
     object: 'list',

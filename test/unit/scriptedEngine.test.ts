@@ -109,7 +109,7 @@ describe('scripted engine', () => {
     );
   });
 
-  it('lists its one model on /v1/models as llama-server does: --alias, else the file name', async () => {
+  it('lists its one model on /v1/models as llama-server does: --alias, else the model path', async () => {
     engine = await startScriptedEngine({ apiKey: 'k', props: { modelPath: '/models/gemma-4-12B-it-Q4_K_M.gguf', nCtx: 16384 } });
     assert.equal((await fetch(`${engine.url}/v1/models`)).status, 401, 'behind the key');
     const list = (await (await fetch(`${engine.url}/v1/models`, { headers: { Authorization: 'Bearer k' } })).json()) as {
@@ -118,7 +118,7 @@ describe('scripted engine', () => {
     };
     assert.equal(list.object, 'list');
     assert.equal(list.data.length, 1);
-    assert.deepEqual([list.data[0].id, list.data[0].object, list.data[0].owned_by, list.data[0].meta.n_ctx], ['gemma-4-12B-it-Q4_K_M.gguf', 'model', 'llamacpp', 16384]);
+    assert.deepEqual([list.data[0].id, list.data[0].object, list.data[0].owned_by, list.data[0].meta.n_ctx], ['/models/gemma-4-12B-it-Q4_K_M.gguf', 'model', 'llamacpp', 16384]);
     assert.equal(typeof list.data[0].created, 'number');
     await engine.close();
     engine = await startScriptedEngine({ model: 'gemma' });
