@@ -241,6 +241,39 @@ describe('error wording: facts below, words on top', () => {
     });
   });
 
+  describe('a remote engine that is not what it should be', () => {
+    it('not an OpenAI-compatible server: the URL in VS Code, --endpoint in the CLI', () => {
+      const error = SAMPLES['engine-not-openai']();
+      assert.equal(error.message, 'The server at http://gpu-box:8000 does not answer as an OpenAI-compatible engine (GET /v1/models answered HTTP 404).');
+      assert.match(errorText(error, REMOTE), /Check that "gemmaAgent\.engine\.remoteUrl" is the server's base address/);
+      assert.match(cliErrorText(error), /Check that --endpoint is the server's base address/);
+    });
+
+    it('a model it does not serve, or none chosen among several: the model setting or --model', () => {
+      const missing = SAMPLES['engine-model-missing']();
+      assert.equal(missing.message, 'The server serves no model named "gemma-4-12b"; it serves "google/gemma-4-31B-it".');
+      assert.match(errorText(missing, REMOTE), /Set "gemmaAgent\.engine\.remoteModel" to a model the server serves/);
+      assert.match(cliErrorText(missing), /Pass a model the server serves with --model/);
+      const none = new EngineModelMissingError(undefined, [], undefined, true);
+      assert.match(errorText(none, REMOTE), /none is loaded or installed there\. Load or pull the model on the server/);
+      const required = SAMPLES['engine-model-required']();
+      assert.equal(required.message, 'The server serves several models ("gemma4:12b", "qwen3:8b") and none is chosen for the requests.');
+      assert.match(errorText(required, REMOTE), /Set "gemmaAgent\.engine\.remoteModel" to the model to use\.$/);
+      assert.match(cliErrorText(required), /Pass the model to use with --model \(or \$GEMMA_AGENT_MODEL\)\.$/);
+    });
+
+    it('a vLLM without tool calling: its flags, or tools off', () => {
+      const error = SAMPLES['engine-tools-unsupported']();
+      assert.match(errorText(error, REMOTE), /--enable-auto-tool-choice --tool-call-parser gemma4\), or remove "tools" from "gemmaAgent\.engine\.remoteCapabilities"/);
+      assert.match(cliErrorText(error), /vLLM: --enable-auto-tool-choice --tool-call-parser gemma4; llama-server: --jinja/);
+    });
+
+    it('a refused key says which status', () => {
+      assert.match(new EngineAuthError('Forbidden', 403).message, /HTTP 403/);
+      assert.match(errorText(new EngineAuthError(), REMOTE), /Set Remote Engine API Key/);
+    });
+  });
+
   describe('engine exited', () => {
     it('reads the cause from the log, and states it without advice', () => {
       assert.equal(exitCause('ggml_backend_cuda_buffer_type_alloc_buffer: cudaMalloc failed: out of memory'), 'out-of-memory');
