@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { chooseReleaseEngine, installReleaseEngine, LLAMA_CPP_RELEASE } from '../engine/binary/releaseEngine';
 import { BinaryNotFoundError, type ServerNeeds } from '../engine/binary/resolveServerBinary';
-import { EngineClient } from '../engine/client';
-import { errorMessage } from '../engine/errors';
+import { checkEngine, EngineClient, errorFromNetworkFailure, type EngineCheck, type FetchFunction } from '../engine/client';
+import { errorMessage, isAbortError, problemOf } from '../engine/errors';
 import { planLaunch, type EngineRequest, type LaunchPlan, type LaunchPlanOptions } from '../engine/launchPlan';
 import { DraftAcceptanceWatch, draftCountersFromMetrics } from '../engine/supervisor/draftAcceptance';
 import { EngineRegistry } from '../engine/supervisor/engineRegistry';
@@ -13,7 +13,7 @@ import { SharedEngine } from '../engine/supervisor/sharedEngine';
 import type { EngineStateView } from '../webview/protocol';
 import { createHash } from 'node:crypto';
 import { errorText } from './errorText';
-import { RECOMMENDED_MODEL, readSettings, setting, type Settings } from './settings/settings';
+import { RECOMMENDED_MODEL, readSettings, type Settings } from './settings/settings';
 
 /** What a window that joins the shared engine needs to know of it. */
 interface SharedMeta {
@@ -41,6 +41,18 @@ export interface EngineConnection {
   capabilities: EngineCapabilities;
 }
 
+/** A checked remote engine: its client names the model, and the check said what it serves. */
+interface RemoteConnection extends EngineConnection {
+  /** The settings it was checked for (see remoteKey). */
+  key: string;
+  contextSize: number | undefined;
+}
+
+/** Which remote engine the settings ask for, and what it may take: a change of any means a new check. */
+function remoteKey(s: Pick<Settings, 'remoteUrl' | 'remoteModel' | 'remoteCapabilities'>): string {
+  return s.remoteUrl ? JSON.stringify([s.remoteUrl, s.remoteModel, [...s.remoteCapabilities].sort()]) : '';
+}
+
 /**
  * Owns the engine for this window: start (local or remote), stop, restart, its state as the
  * UI shows it, crash notices and the drafter watch. Nothing starts at activation; the first
@@ -52,7 +64,10 @@ export class EngineController implements vscode.Disposable {
   private current: EngineStateView;
   private supervisor: EngineSupervisor | undefined;
   private plan: LaunchPlan | undefined;
-  private remote: EngineConnection | undefined;
+  private remote: RemoteConnection | undefined;
+  /** The remote settings last seen, so a change (and only a change) runs the check. */
+  private remoteSeen: string;
+  private readonly secretWatch: vscode.Disposable;
   private starting: Promise<EngineConnection> | undefined;
   private metricsTimer: NodeJS.Timeout | undefined;
   private readonly draftWatch = new DraftAcceptanceWatch();
@@ -66,26 +81,72 @@ export class EngineController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.current = this.idleState();
+    this.remoteSeen = remoteKey(readSettings());
+    // A new key for the remote server: check it again rather than fail at the next message.
+    this.secretWatch = context.secrets.onDidChange((e) => {
+      if (e.key === REMOTE_KEY_SECRET && readSettings().remoteUrl) this.recheckRemote();
+    });
   }
 
   get state(): EngineStateView {
     return this.current;
   }
 
-  /** The local engine's context size; undefined for a remote engine (its /props says). */
+  /** The engine's context size: the local plan's, or what the remote server said (undefined when it did not). */
   get contextSize(): number | undefined {
+    if (this.remote) return this.remote.contextSize;
     return this.plan?.config.contextSize ?? this.joined?.meta.contextSize;
   }
 
-  /** Settings changed: show the new idle state unless an engine is running. */
+  /**
+   * Settings changed: a remote URL, model or capability list that is new (or newly set) is checked at once, so
+   * a wrong one shows before the first message; otherwise the new idle state shows unless an
+   * engine is running.
+   */
   refresh(): void {
+    const settings = readSettings();
+    const key = remoteKey(settings);
+    if (key !== this.remoteSeen) {
+      this.remoteSeen = key;
+      if (settings.remoteUrl) {
+        this.recheckRemote();
+        return;
+      }
+      this.remote = undefined;
+    }
     if (this.supervisor || this.remote || this.starting || this.joined) return;
+    // A remote engine that failed its check stays shown as failed until it is checked again.
+    if (settings.remoteUrl && this.current.status === 'failed' && this.current.model === settings.remoteUrl) return;
     this.setState(this.idleState());
+  }
+
+  /** Forgets the checked remote engine and checks it again (after any start in flight), saying what is wrong in a notification. */
+  private recheckRemote(): void {
+    const previous = this.starting ?? Promise.resolve(undefined);
+    void previous
+      .catch(() => undefined)
+      .then(() => {
+        this.remote = undefined;
+        return this.start();
+      })
+      .catch((err: unknown) => {
+        const url = readSettings().remoteUrl;
+        const picks = problemOf(err)?.code === 'engine-auth' ? ['Set API Key', 'Open Log'] : ['Settings', 'Open Log'];
+        void vscode.window.showErrorMessage(`Gemma Agent: ${errorText(err, { remoteUrl: url })}`, ...picks).then((pick) => {
+          if (pick === 'Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'gemmaAgent.engine.remote');
+          if (pick === 'Set API Key') void vscode.commands.executeCommand('gemmaAgent.setRemoteApiKey');
+          if (pick === 'Open Log') this.log.show();
+        });
+      });
   }
 
   /** The live engine, starting it first when needed. */
   connection(): Promise<EngineConnection> {
-    if (this.remote) return Promise.resolve(this.remote);
+    const wanted = remoteKey(readSettings());
+    if (this.remote && this.remote.key === wanted) return Promise.resolve(this.remote);
+    // Checked for other settings (a change no refresh saw yet), or not checked: check it now.
+    this.remote = undefined;
+    if (wanted) return this.start();
     this.shared?.registry.touchActivity();
     if (this.joined) return this.joinedConnection(this.joined);
     const endpoint = this.supervisor?.endpoint;
@@ -133,7 +194,7 @@ export class EngineController implements vscode.Disposable {
 
   private async startNow(): Promise<EngineConnection> {
     const settings = readSettings();
-    if (settings.remoteUrl) return this.connectRemote(settings.remoteUrl);
+    if (settings.remoteUrl) return this.connectRemote(settings);
     if (!settings.modelPath) {
       this.setState(this.idleState());
       throw new Error(`No model is configured. In the Gemma Agent view, download the recommended set (${RECOMMENDED_MODEL}) or choose a Gemma 4 12B .gguf file.`);
@@ -291,28 +352,62 @@ export class EngineController implements vscode.Disposable {
     this.log.info(`Installed llama.cpp ${LLAMA_CPP_RELEASE.tag} (${choice.archive.name}) at ${binary}`);
   }
 
-  private async connectRemote(url: string): Promise<EngineConnection> {
-    this.setState({ status: 'starting', model: url, detail: 'Connecting to the remote engine' });
+  /**
+   * Checks the remote engine (GET /v1/models, /health, /props; see checkEngine) and keeps a
+   * client that names its model. It is shown as connected only once it answered; a wrong URL,
+   * a refused key or a model it does not serve leaves it 'failed' with the reason.
+   */
+  private async connectRemote(settings: Settings): Promise<EngineConnection> {
+    const url = settings.remoteUrl;
+    const key = remoteKey(settings);
+    this.setState({ status: 'starting', model: url, detail: 'Checking the remote engine' });
     try {
       const apiKey = await this.context.secrets.get(REMOTE_KEY_SECRET);
-      const client = new EngineClient({ baseUrl: url, apiKey: apiKey || undefined });
-      const fallback = setting('remoteCapabilities');
-      let capabilities: EngineCapabilities = { vision: fallback.includes('vision'), audio: fallback.includes('audio'), tools: fallback.includes('tools') };
-      try {
-        // llama-server says what it can take; vLLM and SGLang have no /props, so settings decide.
-        const props = await client.props();
-        if (props.modalities) capabilities = { ...capabilities, vision: !!props.modalities.vision, audio: !!props.modalities.audio };
-      } catch (err) {
-        this.log.info(`The remote engine has no /props (${(err as Error).message}); using gemmaAgent.engine.remoteCapabilities.`);
-      }
-      this.remote = { client, capabilities };
-      this.setState({ status: 'remote', model: url, detail: describeCapabilities(capabilities) });
+      const probe = new EngineClient({ baseUrl: url, apiKey: apiKey || undefined, fetch: this.watchedFetch(url) });
+      const check = await checkEngine(probe, { model: settings.remoteModel });
+      const fallback = settings.remoteCapabilities;
+      // llama-server's /props says what the model takes; for the others the setting decides. Tools only the setting can turn off.
+      const capabilities: EngineCapabilities = {
+        vision: check.modalities?.vision ?? fallback.includes('vision'),
+        audio: check.modalities?.audio ?? fallback.includes('audio'),
+        tools: fallback.includes('tools'),
+      };
+      this.log.info(
+        `Remote engine at ${url}: ${check.models.length > 0 ? `serves ${check.models.map((m) => m.id).join(', ')}` : 'still loading'}; requests name ${check.model ? `"${check.model}"` : 'no model'}` +
+          `${check.contextSize ? `; context ${check.contextSize} tokens` : '; context size not given'}${check.modalities ? '' : `; capabilities from gemmaAgent.engine.remoteCapabilities (${fallback.join(', ') || 'none'})`}.`,
+      );
+      this.remote = { client: probe.withModel(check.model), capabilities, key, contextSize: check.contextSize };
+      this.setState({ status: 'remote', model: url, detail: remoteDetail(check, capabilities) });
       return this.remote;
     } catch (err) {
-      const error = new Error(`Could not reach the remote engine at ${url}: ${errorMessage(err)}`, { cause: err });
+      const error = new Error(`Could not use the remote engine at ${url}: ${errorMessage(err)}`, { cause: err });
+      this.log.error(error.message);
       this.setState({ status: 'failed', model: url, detail: errorText(error, { remoteUrl: url }) });
       throw error;
     }
+  }
+
+  /**
+   * fetch for the remote engine that keeps its state true after the check: when the server
+   * stops answering, the panel says so (the client stays, so the next request tries again),
+   * and once it answers again it is shown connected again.
+   */
+  private watchedFetch(url: string): FetchFunction {
+    let connected: EngineStateView | undefined;
+    return async (input, init) => {
+      try {
+        const response = await fetch(input, init);
+        if (this.remote && this.current.status === 'failed' && this.current.model === url && connected) this.setState(connected);
+        return response;
+      } catch (err) {
+        const lost = errorFromNetworkFailure(err, url);
+        if (this.remote && this.current.status === 'remote' && this.current.model === url && !isAbortError(err, init.signal ?? undefined) && lost.code === 'engine-unreachable') {
+          connected = this.current;
+          this.setState({ status: 'failed', model: url, detail: errorText(lost, { remoteUrl: url }) });
+        }
+        throw err;
+      }
+    };
   }
 
   private sharedMeta(plan: LaunchPlan): SharedMeta {
@@ -396,7 +491,7 @@ export class EngineController implements vscode.Disposable {
 
   private idleState(): EngineStateView {
     const s = readSettings();
-    if (s.remoteUrl) return { status: 'stopped', model: s.remoteUrl, detail: 'Remote engine; connects on first use.' };
+    if (s.remoteUrl) return { status: 'stopped', model: s.remoteUrl, detail: 'Remote engine, not checked yet: it is checked on first use.' };
     if (!s.modelPath) {
       return {
         status: 'not-configured',
@@ -412,6 +507,7 @@ export class EngineController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.secretWatch.dispose();
     void this.stop().finally(() => this.changed.dispose());
   }
 }
@@ -424,6 +520,15 @@ function connectionTo(endpoint: { url: string; apiKey: string }, c: { vision: bo
 /** "Context 32768 tokens · text, images, voice, tools · MTP drafting · <how>" for a ready local engine. */
 function readyDetail(contextSize: number, c: { vision: boolean; audio: boolean; drafting: boolean }, how: string): string {
   return `Context ${contextSize} tokens · ${describeCapabilities({ ...c, tools: true })}${c.drafting ? ' · MTP drafting' : ''} · ${how}`;
+}
+
+/** "gemma4:12b · Context 32768 tokens · text, tools" for a checked remote engine. */
+function remoteDetail(check: EngineCheck, c: EngineCapabilities): string {
+  const parts = [check.model ?? 'the model the server chooses'];
+  if (check.contextSize) parts.push(`Context ${check.contextSize} tokens`);
+  parts.push(describeCapabilities(c));
+  if (check.readiness === 'loading') parts.push('the server is still loading its model');
+  return parts.join(' · ');
 }
 
 function describeCapabilities(c: EngineCapabilities): string {

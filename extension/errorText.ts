@@ -67,6 +67,15 @@ const ADVICE: Readonly<Record<ErrorCode, Advice>> = {
     remote(c)
       ? `Set the remote engine's key with ${command('Set Remote Engine API Key')}.`
       : `The engine was probably restarted with a new key by another window: run ${RESTART} so both sides share one key.`,
+  'engine-not-openai': () =>
+    `Check that ${setting('engine.remoteUrl')} is the server's base address (for example http://gpu-box:8000), where GET /v1/models lists its models.`,
+  'engine-model-missing': (facts) =>
+    facts.none
+      ? 'Load or pull the model on the server, then try again.'
+      : `Set ${setting('engine.remoteModel')} to a model the server serves, or load that model on the server.`,
+  'engine-model-required': () => `Set ${setting('engine.remoteModel')} to the model to use.`,
+  'engine-tools-unsupported': () =>
+    `Start the server with tool calling (vLLM: --enable-auto-tool-choice --tool-call-parser gemma4), or remove "tools" from ${setting('engine.remoteCapabilities')}.`,
   'engine-output-parse': () => 'Retrying usually fixes it; a lower temperature makes it rarer.',
   'context-overflow': (_, c) =>
     remote(c) ? 'Start a new chat, drop attachments, or give the remote server a larger context.' : `Start a new chat, drop attachments, or raise ${setting('engine.contextSize')}.`,

@@ -31,6 +31,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     workspace: o.workspace,
     endpoint: o.endpoint,
     apiKey: o.apiKey,
+    model: o.model,
     request: o.request,
     approvals: o.approvals,
     network: o.network,

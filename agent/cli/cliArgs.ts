@@ -6,6 +6,8 @@ export interface CliRunOptions {
   workspace: string;
   endpoint: string;
   apiKey: string | undefined;
+  /** The model every request names; undefined: the one the server lists. */
+  model: string | undefined;
   /** default: the extension's default settings; auto: edits and commands too; none: nothing but reads runs without a yes. */
   approvals: ApprovalMode;
   /** Let commands in the sandbox reach the network. */
@@ -32,12 +34,16 @@ export const DEFAULT_ENDPOINT = 'http://127.0.0.1:8080';
 export const USAGE = `Usage: gemma-agent run --workspace DIR [options] "task"
 
 Runs the Gemma Agent on a folder without VS Code, against a running llama-server
-(or any OpenAI-compatible endpoint serving Gemma 4), and prints what it does.
+(or any OpenAI-compatible endpoint serving Gemma 4: vLLM, SGLang, Ollama, LM Studio),
+and prints what it does.
 
 Options:
   --workspace, -w DIR   The project folder the agent works in (required).
   --endpoint URL        The engine (default $GEMMA_AGENT_ENDPOINT or ${DEFAULT_ENDPOINT}).
   --api-key KEY         The engine's API key (default $GEMMA_AGENT_API_KEY).
+  --model NAME          The model to ask for, as the server's /v1/models lists it
+                        (default $GEMMA_AGENT_MODEL, else the one model it lists).
+                        Needed when it lists several (Ollama, LM Studio).
   --approvals MODE      What runs without asking: "default" (as the extension's default
                         settings: reads, and the allow-listed commands such as npm test),
                         "auto" (edits and commands too; the never-auto list, files that
@@ -80,6 +86,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         workspace: { type: 'string', short: 'w' },
         endpoint: { type: 'string' },
         'api-key': { type: 'string' },
+        model: { type: 'string' },
         'auto-approve': { type: 'boolean', default: false },
         approvals: { type: 'string' },
         network: { type: 'boolean', default: false },
@@ -126,6 +133,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         workspace: values.workspace,
         endpoint: values.endpoint ?? env.GEMMA_AGENT_ENDPOINT ?? DEFAULT_ENDPOINT,
         apiKey: values['api-key'] ?? env.GEMMA_AGENT_API_KEY,
+        model: (values.model ?? env.GEMMA_AGENT_MODEL)?.trim() || undefined,
         approvals,
         network: values.network === true,
         maxSteps: positiveInt('--max-steps', values['max-steps']),

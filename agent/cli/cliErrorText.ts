@@ -44,6 +44,11 @@ const exitAdvice: Advice = (facts) => EXIT_ADVICE[(facts.exitCause as ExitCause 
 
 const ADVICE: Readonly<Record<CliErrorCode, Advice>> = {
   'engine-auth': () => "Pass the server's key with --api-key or $GEMMA_AGENT_API_KEY.",
+  'engine-not-openai': () => "Check that --endpoint is the server's base address (for example http://127.0.0.1:8080), where GET /v1/models lists its models.",
+  'engine-model-missing': (facts) =>
+    facts.none ? 'Load or pull the model on the server, then run again.' : 'Pass a model the server serves with --model (or $GEMMA_AGENT_MODEL), or load that model on the server.',
+  'engine-model-required': () => 'Pass the model to use with --model (or $GEMMA_AGENT_MODEL).',
+  'engine-tools-unsupported': () => 'Start the server with tool calling (vLLM: --enable-auto-tool-choice --tool-call-parser gemma4; llama-server: --jinja).',
   'engine-output-parse': () => 'Retrying usually fixes it; a lower --temperature makes it rarer.',
   'context-overflow': () => 'Give a smaller task, or start llama-server with a larger context (-c).',
   'engine-loading': () => 'Wait a moment and run again.',

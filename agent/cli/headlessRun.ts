@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { EngineClient } from '../../engine/client';
+import { checkEngine, EngineClient, type EngineCheck } from '../../engine/client';
 import { errorMessage, problemOf } from '../../engine/errors';
 import type { AgentEvent } from '../events';
 import { ProjectRules } from '../context/projectRules';
@@ -19,6 +19,8 @@ export interface HeadlessRunOptions {
   workspace: string;
   endpoint: string;
   apiKey?: string | undefined;
+  /** The model every request names; undefined: the one the server lists. */
+  model?: string | undefined;
   request: string;
   approvals: ApprovalMode;
   /** The sandbox for commands; undefined: detect it; false: none (commands then always ask). */
@@ -78,16 +80,21 @@ export async function runHeadless(options: HeadlessRunOptions): Promise<Headless
     options.out.write(options.json ? `${JSON.stringify({ type: 'error', message: error, fatal: true })}\n` : `${error}\n`);
     return { exitCode: 1, result: undefined, error };
   }
-  const client = new EngineClient({ baseUrl: options.endpoint, ...(options.apiKey ? { apiKey: options.apiKey } : {}) });
+  const probe = new EngineClient({ baseUrl: options.endpoint, ...(options.apiKey ? { apiKey: options.apiKey } : {}) });
+  let check: EngineCheck;
   try {
-    const health = await client.health(options.signal ? { signal: options.signal } : {});
-    if (health === 'loading') options.out.write(options.json ? '' : 'The engine is still loading the model; the run waits for it.\n');
+    // That it answers as an OpenAI-compatible server, takes the key and serves the model; and which model that is.
+    check = await checkEngine(probe, { model: options.model, ...(options.signal ? { signal: options.signal } : {}) });
+    if (check.readiness === 'loading') options.out.write(options.json ? '' : 'The engine is still loading the model; the run waits for it.\n');
   } catch (error) {
     const problem = problemOf(error);
     const message = errorMessage(error);
     options.out.write(options.json ? `${JSON.stringify({ type: 'error', message, fatal: true, ...(problem ? { problem } : {}) })}\n` : `${cliErrorText(error)}\n`);
     return { exitCode: 1, result: undefined, error: message };
   }
+
+  const client = probe.withModel(check.model);
+  const contextSize = options.contextSize ?? check.contextSize;
 
   const printer = new EventPrinter(options.out);
   const onEvent = (event: AgentEvent): void => {
@@ -113,7 +120,7 @@ export async function runHeadless(options: HeadlessRunOptions): Promise<Headless
     request: options.request,
     onEvent,
     ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
-    ...(options.contextSize !== undefined ? { contextSize: options.contextSize } : {}),
+    ...(contextSize !== undefined ? { contextSize } : {}),
     ...(options.sampling ? { sampling: options.sampling } : {}),
     ...(options.keepEarlierThinking ? { keepEarlierThinking: true } : {}),
     ...(options.signal ? { signal: options.signal } : {}),

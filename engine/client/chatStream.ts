@@ -1,6 +1,6 @@
-import type { ChatCompletionChunk, Usage, WireError, WireTimings } from '../protocol';
+import type { ChatCompletionChunk, ChatDelta, Usage, WireTimings } from '../protocol';
 import type { ChatEvent, FinishReason } from './chatEvents';
-import { errorFromNetworkFailure, errorFromWireError } from './errorClassification';
+import { errorFromNetworkFailure, errorFromWireError, wireErrorOf } from './errorClassification';
 import { EngineConnectionLostError, EngineProtocolError } from './errors';
 import type { RequestGuard } from './requestGuard';
 import { SseParser, type SseEvent } from './sseParser';
@@ -18,7 +18,7 @@ interface StreamState {
 }
 
 /**
- * Turns llama-server's SSE body into ChatEvents. The stream is complete at `data: [DONE]`;
+ * Turns an OpenAI-compatible SSE body (llama-server's, vLLM's, SGLang's, Ollama's, LM Studio's) into ChatEvents. The stream is complete at `data: [DONE]`;
  * a stream that stops before that and before any finish_reason was cut off.
  */
 export async function* readChatStream(
@@ -75,14 +75,16 @@ function* eventsOf(event: SseEvent, state: StreamState): Generator<ChatEvent, vo
   try {
     payload = JSON.parse(event.data);
   } catch (error) {
+    if (event.event === 'error') throw errorFromWireError(500, { message: event.data }, event.data);
     throw new EngineProtocolError(`an event is not JSON: ${event.data.slice(0, 120)}`, { cause: error });
   }
   if (typeof payload !== 'object' || payload === null) {
     throw new EngineProtocolError(`an event is not a JSON object: ${event.data.slice(0, 120)}`);
   }
-  const wireError = (payload as { error?: WireError }).error;
+  // A failure after the headers comes as an event: llama-server, vLLM and SGLang send
+  // `data: {"error": {...}}`, LM Studio `event: error` with the same data (and a 200 status).
+  const wireError = wireErrorOf(payload) ?? (event.event === 'error' ? { message: event.data } : undefined);
   if (wireError !== undefined) {
-    // llama-server reports failures after the first token inside the stream, then ends it.
     throw errorFromWireError(typeof wireError.code === 'number' ? wireError.code : 500, wireError, event.data);
   }
 
@@ -95,9 +97,8 @@ function* eventsOf(event: SseEvent, state: StreamState): Generator<ChatEvent, vo
     // Requests never ask for n > 1; a stray second choice must not mix into the first.
     if (choice.index !== undefined && choice.index !== 0) continue;
     const delta = choice.delta ?? {};
-    if (typeof delta.reasoning_content === 'string' && delta.reasoning_content !== '') {
-      yield { type: 'reasoning', delta: delta.reasoning_content };
-    }
+    const thought = reasoningOf(delta);
+    if (thought !== '') yield { type: 'reasoning', delta: thought };
     if (typeof delta.content === 'string' && delta.content !== '') {
       yield { type: 'text', delta: delta.content };
     }
@@ -115,6 +116,16 @@ function* eventsOf(event: SseEvent, state: StreamState): Generator<ChatEvent, vo
     }
     if (choice.finish_reason) state.finishReason = finishReasonOf(choice.finish_reason);
   }
+}
+
+/**
+ * The thinking in a delta: `reasoning_content` (llama-server, SGLang, LM Studio, older vLLM) or
+ * `reasoning` (newer vLLM, Ollama). A server that sends both for a while sends the same text
+ * twice, so one is taken.
+ */
+function reasoningOf(delta: ChatDelta): string {
+  if (typeof delta.reasoning_content === 'string' && delta.reasoning_content !== '') return delta.reasoning_content;
+  return typeof delta.reasoning === 'string' ? delta.reasoning : '';
 }
 
 function finishReasonOf(wire: string): FinishReason {

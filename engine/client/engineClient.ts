@@ -1,4 +1,4 @@
-import type { AssistantMessage, ChatRequest, PropsResponse, TokenizeRequest, TokenizeResponse } from '../protocol';
+import type { AssistantMessage, ChatRequest, ModelEntry, PropsResponse, TokenizeRequest, TokenizeResponse } from '../protocol';
 import type { ChatEvent, ChatResult } from './chatEvents';
 import { readChatStream } from './chatStream';
 import { errorFromNetworkFailure, errorFromResponseBody } from './errorClassification';
@@ -14,6 +14,12 @@ export interface EngineClientOptions {
   baseUrl: string;
   /** The key llama-server was started with (--api-key). */
   apiKey?: string;
+  /**
+   * The model every chat request names, unless the request names its own. llama-server
+   * serves one model and ignores it; Ollama, LM Studio and older vLLM refuse a request
+   * without it, and a server with several models needs it to choose.
+   */
+  model?: string;
   /** Replaces the global fetch, e.g. to log or to fake the network. */
   fetch?: FetchFunction;
   /**
@@ -42,6 +48,15 @@ export interface ChatOptions extends RequestOptions {
 
 export type HealthStatus = 'ok' | 'loading';
 
+/** A model GET /v1/models lists, with the context size where the server gives it. */
+export interface ServedModel {
+  id: string;
+  /** `owned_by`: "llamacpp", "vllm", "sglang", an Ollama namespace, "organization_owner" (LM Studio). */
+  ownedBy?: string;
+  /** Tokens one request may hold: llama-server's meta.n_ctx, vLLM's and SGLang's max_model_len. */
+  contextSize?: number;
+}
+
 /** The parts of GET /props the extension uses. */
 export interface EngineProps {
   modalities: { vision: boolean; audio: boolean };
@@ -68,9 +83,15 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 /** A 32k prompt at 300 tokens/s and a long answer at 20 tokens/s fit well inside it. */
 const DEFAULT_TURN_TIMEOUT_MS = 20 * 60_000;
 
-/** Talks to one llama-server over its OpenAI-compatible and native HTTP endpoints. */
+/**
+ * Talks to one llama-server over its OpenAI-compatible and native HTTP endpoints, or to another
+ * OpenAI-compatible server (vLLM, SGLang, Ollama, LM Studio) over the endpoints they share.
+ */
 export class EngineClient {
   readonly baseUrl: string;
+  /** The model chat requests name; undefined: they name none. */
+  readonly model: string | undefined;
+  private readonly options: EngineClientOptions;
   private readonly apiKey: string | undefined;
   private readonly fetchImpl: FetchFunction;
   private readonly idleTimeoutMs: number;
@@ -79,13 +100,23 @@ export class EngineClient {
   private readonly turnTimeoutMs: number;
 
   constructor(options: EngineClientOptions) {
+    this.options = options;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+    this.model = options.model || undefined;
     this.apiKey = options.apiKey;
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.headersTimeoutMs = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.turnTimeoutMs = options.turnTimeoutMs ?? DEFAULT_TURN_TIMEOUT_MS;
+  }
+
+  /** The same engine, with `model` named in every chat request (undefined: none). */
+  withModel(model: string | undefined): EngineClient {
+    const options: EngineClientOptions = { ...this.options };
+    if (model) options.model = model;
+    else delete options.model;
+    return new EngineClient(options);
   }
 
   /**
@@ -95,7 +126,8 @@ export class EngineClient {
    */
   streamChat(request: ChatRequest, options: ChatOptions = {}): AsyncGenerator<ChatEvent, void, undefined> {
     // Built here, not inside the generator, so a malformed request throws at the call site.
-    return this.runStream(JSON.stringify(toStreamingWireRequest(request)), options);
+    const named = request.model === undefined && this.model !== undefined ? { ...request, model: this.model } : request;
+    return this.runStream(JSON.stringify(toStreamingWireRequest(named)), options);
   }
 
   private async *runStream(body: string, options: ChatOptions): AsyncGenerator<ChatEvent, void, undefined> {
@@ -149,16 +181,44 @@ export class EngineClient {
     return result;
   }
 
-  /** 'loading' while the model loads; throws EngineUnavailableError when nothing listens. */
+  /**
+   * 'loading' while the model loads; throws EngineUnavailableError when nothing listens.
+   * llama-server answers `{"status":"ok"}`, vLLM and SGLang an empty 200.
+   */
   async health(options: RequestOptions = {}): Promise<HealthStatus> {
     return this.exchange(options, '/health', { method: 'GET', headers: this.headers() }, async (response) => {
       if (response.status === 503) {
         await response.text();
         return 'loading';
       }
-      const body = await this.json<{ status?: unknown }>(response);
-      if (body.status !== 'ok') throw new EngineProtocolError(`unexpected /health reply ${JSON.stringify(body)}`);
+      const text = await response.text();
+      if (text.trim() === '') return 'ok';
+      let body: { status?: unknown };
+      try {
+        body = JSON.parse(text) as { status?: unknown };
+      } catch (error) {
+        throw new EngineProtocolError(`/health is not JSON: ${text.slice(0, 120)}`, { cause: error });
+      }
+      if (body?.status !== 'ok') throw new EngineProtocolError(`unexpected /health reply ${JSON.stringify(body)}`);
       return 'ok';
+    });
+  }
+
+  /** GET /v1/models: what the server serves. Throws EngineProtocolError when the answer is not a list of models. */
+  async models(options: RequestOptions = {}): Promise<ServedModel[]> {
+    return this.exchange(options, '/v1/models', { method: 'GET', headers: this.headers() }, async (response) => {
+      const raw = await this.json<{ data?: unknown }>(response);
+      if (typeof raw !== 'object' || raw === null || !Array.isArray(raw.data)) throw new EngineProtocolError('/v1/models has no list of models');
+      const served: ServedModel[] = [];
+      for (const entry of raw.data as Partial<ModelEntry>[]) {
+        if (typeof entry !== 'object' || entry === null || typeof entry.id !== 'string') continue;
+        const model: ServedModel = { id: entry.id };
+        if (typeof entry.owned_by === 'string') model.ownedBy = entry.owned_by;
+        const contextSize = entry.meta?.n_ctx ?? entry.max_model_len;
+        if (typeof contextSize === 'number' && contextSize > 0) model.contextSize = contextSize;
+        served.push(model);
+      }
+      return served;
     });
   }
 

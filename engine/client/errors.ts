@@ -4,6 +4,10 @@ export { isAbortError } from '../errors';
 
 export const ENGINE_ERROR_CODES = [
   'engine-auth',
+  'engine-not-openai',
+  'engine-model-missing',
+  'engine-model-required',
+  'engine-tools-unsupported',
   'engine-output-parse',
   'context-overflow',
   'engine-loading',
@@ -29,8 +33,88 @@ export abstract class EngineError extends CodedError<EngineErrorCode> {
 export class EngineAuthError extends EngineError {
   readonly retryable = false;
 
-  constructor(readonly detail?: string) {
-    super('engine-auth', 'The engine refused the API key (HTTP 401).', {});
+  constructor(
+    readonly detail?: string,
+    /** 401 (no key or a wrong one) or 403 (a key without the right to this). */
+    readonly status = 401,
+  ) {
+    super('engine-auth', `The engine refused the API key (HTTP ${status}).`, { status });
+  }
+}
+
+/**
+ * Something answers at the URL, but not as an OpenAI-compatible server: GET /v1/models is
+ * missing (404) or is not a list of models (a web page, a proxy's error page, another service).
+ */
+export class EngineNotOpenAiError extends EngineError {
+  readonly retryable = false;
+
+  constructor(
+    readonly url: string,
+    readonly detail: string,
+    readonly status?: number,
+  ) {
+    super('engine-not-openai', `The server at ${url} does not answer as an OpenAI-compatible engine (${detail}).`, { url, detail, status });
+  }
+}
+
+const listOf = (models: readonly string[]): string => models.map((m) => `"${m}"`).join(', ');
+
+/**
+ * The server does not serve the model a request names (vLLM's 404 "does not exist", Ollama's
+ * "not found", LM Studio's "Invalid model identifier"), or serves none at all.
+ */
+export class EngineModelMissingError extends EngineError {
+  readonly retryable = false;
+
+  constructor(
+    /** The model asked for, when known. */
+    readonly model: string | undefined,
+    /** What the server says it serves, when it said. */
+    readonly available: readonly string[],
+    readonly detail?: string,
+    /** True when the server serves nothing at all (nothing pulled or loaded). */
+    readonly none = false,
+  ) {
+    super(
+      'engine-model-missing',
+      none
+        ? 'The server serves no model: none is loaded or installed there.'
+        : model === undefined
+          ? 'The server does not serve the model the request names.'
+          : `The server serves no model named "${model}"${available.length > 0 ? `; it serves ${listOf(available)}` : ''}.`,
+      { model, available: [...available], none },
+    );
+  }
+}
+
+/**
+ * A request must name its model and none is chosen: the server lists several (vLLM with
+ * adapters, Ollama, LM Studio), or says "model is required".
+ */
+export class EngineModelRequiredError extends EngineError {
+  readonly retryable = false;
+
+  constructor(
+    readonly available: readonly string[],
+    readonly detail?: string,
+  ) {
+    super(
+      'engine-model-required',
+      available.length > 0
+        ? `The server serves several models (${listOf(available)}) and none is chosen for the requests.`
+        : 'The server needs a model named in every request, and none is chosen.',
+      { available: [...available] },
+    );
+  }
+}
+
+/** The server refuses requests that offer tools: it was started without a tool-call parser (vLLM without --enable-auto-tool-choice). */
+export class EngineToolsUnsupportedError extends EngineError {
+  readonly retryable = false;
+
+  constructor(readonly detail: string) {
+    super('engine-tools-unsupported', 'The engine refuses requests that offer tools: it runs without tool calling.', { detail });
   }
 }
 

@@ -1,4 +1,7 @@
 export * from './engineClient';
+export * from './connectivity';
+export { contextOverflowIn, type OverflowFacts } from './contextOverflow';
+export { errorFromNetworkFailure } from './errorClassification';
 export * from './errors';
 export type * from './chatEvents';
 export type { Timings } from './timings';

@@ -45,7 +45,10 @@ export interface ToolCallDelta {
 export interface ChatDelta {
   role?: 'assistant';
   content?: string | null;
+  /** The thinking, as llama-server, SGLang, LM Studio and older vLLM name it. */
   reasoning_content?: string;
+  /** The thinking, as newer vLLM and Ollama name it. */
+  reasoning?: string;
   tool_calls?: ToolCallDelta[];
 }
 
@@ -81,11 +84,16 @@ export interface ChatCompletion {
   timings?: WireTimings;
 }
 
-/** The error object llama-server sends, as the whole body or inside an SSE event. */
+/**
+ * The error object of an OpenAI-compatible server, as the whole body or inside an SSE event.
+ * llama-server fills every field; other servers leave some out (LM Studio sends only
+ * `message`), and Ollama and LM Studio put a string in `code` (`model_not_found`).
+ */
 export interface WireError {
-  code: number;
+  code?: number | string | null;
   message: string;
-  type: string;
+  type?: string;
+  param?: string | null;
   /** Present with type 'exceed_context_size_error'. */
   n_prompt_tokens?: number;
   n_ctx?: number;

@@ -54,7 +54,7 @@ export async function runChatTurn(deps: ChatTurnDeps, parts: ContentPart[], hist
   if (unsupported) {
     throw new Error(`The engine cannot ${unsupported.type === 'image_url' ? 'read images' : 'hear audio'}: set "gemmaAgent.model.projector" to the Gemma 4 projector (mmproj).`);
   }
-  const session = await chatSession(deps, client, history);
+  const session = await chatSession(deps, client, history, capabilities.tools);
   const result = await session.run(parts, { signal, onEvent });
   return { result, history: session.messages.filter((m) => m.role !== 'system') };
 }
@@ -64,12 +64,12 @@ export async function runChatTurn(deps: ChatTurnDeps, parts: ContentPart[], hist
  * as soon as it is ready, so the first question is served from the prompt cache.
  */
 export async function warmUpChat(deps: ChatTurnDeps, signal?: AbortSignal): Promise<void> {
-  const { client } = await deps.engine.connection();
-  await (await chatSession(deps, client, [])).warmUp(signal);
+  const { client, capabilities } = await deps.engine.connection();
+  await (await chatSession(deps, client, [], capabilities.tools)).warmUp(signal);
 }
 
 /** The session of a chat run: the same options every time, so its prompt starts the same way. */
-async function chatSession(deps: ChatTurnDeps, client: EngineClient, history: readonly ChatMessage[]): Promise<AgentSession> {
+async function chatSession(deps: ChatTurnDeps, client: EngineClient, history: readonly ChatMessage[], toolsSupported: boolean): Promise<AgentSession> {
   const workspace = deps.workspace.get();
   const settings = approvalSettings();
   // Every command runs in the OS sandbox when the machine has one; without it none runs unasked.
@@ -80,7 +80,8 @@ async function chatSession(deps: ChatTurnDeps, client: EngineClient, history: re
   return new AgentSession({
     client,
     workspace: workspace ?? new NoFolderWorkspace(),
-    tools: workspace ? createDefaultTools() : [],
+    // An engine without tool calling (gemmaAgent.engine.remoteCapabilities) gets none.
+    tools: workspace && toolsSupported ? createDefaultTools() : [],
     approver: deps.approver,
     approval: workspace ? { ...settings, sandbox: sandbox ? 'os' : 'none', ...(deps.readOnly ? { readOnly: true } : {}) } : { ...settings, restricted: true },
     ...(sandbox ? { sandbox, commandNetwork: () => deps.network.allowed() } : {}),

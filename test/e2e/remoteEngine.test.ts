@@ -64,6 +64,7 @@ describe('e2e: remote engine from settings', function () {
     const chat = engine.requests.filter((r) => r.path.endsWith('/chat/completions'));
     assert.equal(chat.length, 1);
     assert.equal(chat[0].headers.authorization, 'Bearer team-secret');
+    assert.equal(chat[0].body.model, '/models/gemma-4-12B-it-Q4_K_M.gguf', 'the request names the one model the server lists');
     const last = chat[0].body.messages.at(-1);
     assert.equal(last?.role, 'user');
     assert.deepEqual(last?.content, [{ type: 'text', text: 'Hi team' }]);

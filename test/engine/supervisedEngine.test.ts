@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import { resolveServerBinary } from '../../engine/binary/resolveServerBinary';
-import { EngineClient, EngineAuthError, EngineError } from '../../engine/client';
+import { checkEngine, EngineClient, EngineAuthError, EngineContextOverflowError, EngineError, EngineModelMissingError } from '../../engine/client';
 import { EngineSupervisor, type SupervisorEvent } from '../../engine/supervisor/engineSupervisor';
 import { prepareAudio, prepareImage } from '../../engine/media';
 import { encodeWav16Mono } from '../../engine/media/wavEncode';
@@ -74,6 +74,31 @@ describe('engine: supervised llama-server on the synthetic set', function () {
     await assert.rejects(anonymous.chat({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }), EngineAuthError);
     const raw = await fetch(`${endpoint.url}/v1/models`);
     assert.equal(raw.status, 401);
+  });
+
+  it('passes the remote engine check: its one model listed by its path, its context and modalities from /props', async () => {
+    const endpoint = supervisor.endpoint!;
+    const check = await checkEngine(new EngineClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey }));
+    assert.deepEqual(check.models.map((m) => m.id), [models.model], 'llama-server lists the path it was given with -m');
+    assert.equal(check.model, models.model);
+    assert.equal(check.readiness, 'ok');
+    assert.equal(check.contextSize, 4096);
+    assert.deepEqual(check.modalities, { vision: true, audio: true });
+    await assert.rejects(checkEngine(new EngineClient({ baseUrl: endpoint.url, apiKey: 'wrong' })), EngineAuthError);
+    await assert.rejects(checkEngine(new EngineClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey }), { model: 'another.gguf' }), EngineModelMissingError);
+    // A request that names the model is served as one that does not.
+    const named = await client().withModel(check.model).chat({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 4, chat_template_kwargs: { enable_thinking: false } });
+    assert.ok(['stop', 'length'].includes(named.finishReason), named.finishReason);
+  });
+
+  it('reports a prompt longer than its context as a context overflow, with both numbers', async () => {
+    // The synthetic vocabulary has byte tokens and one merge: a character is about a token.
+    const error = await client()
+      .chat({ messages: [{ role: 'user', content: 'word '.repeat(1200) }], max_tokens: 4 })
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof EngineContextOverflowError, String(error));
+    assert.equal(error.contextSize, 4096);
+    assert.ok((error.promptTokens ?? 0) > 4096, String(error.promptTokens));
   });
 
   it('streams text with timings and drafts with the MTP drafter', async () => {

@@ -1,6 +1,7 @@
 // A stand-in for llama-server in supervisor unit tests: it parses the same flags, prints the
 // same "listening on" line, answers /health with 503 while "loading" and 200 after, and can
-// be told to crash, hang or exit early through FAKE_* environment variables.
+// be told to crash, hang or exit early through FAKE_* environment variables. Behind the key it
+// lists its one model on /v1/models as llama-server does.
 const http = require('node:http');
 const args = process.argv.slice(2);
 const flag = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -24,6 +25,13 @@ const server = http.createServer((req, res) => {
     return;
   }
   if (req.url === '/crash') { res.end('bye'); setTimeout(() => process.exit(3), 10); return; }
+  if (req.url === '/v1/models' || req.url === '/models') {
+    // As llama-server lists its one model: --alias, else -m's path as given.
+    const id = flag('--alias') ?? flag('-m') ?? flag('--model') ?? 'model.gguf';
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ object: 'list', data: [{ id, object: 'model', created: Math.floor(started / 1000), owned_by: 'llamacpp', meta: null }] }));
+    return;
+  }
   res.writeHead(404); res.end();
 });
 server.listen(Number(flag('--port') ?? 0), flag('--host') ?? '127.0.0.1', () => {

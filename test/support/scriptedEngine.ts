@@ -3,11 +3,14 @@
  * engine client and of the agent loop. Each POST /v1/chat/completions consumes the next
  * step. Replies are laid out like llama-server's own, down to the key order (compare
  * streams/llama-server-tool-call.sse, taken from the real server), so code that works
- * here works against the real server.
+ * here works against the real server. With `profile` it plays another OpenAI-compatible
+ * server instead (vLLM, SGLang, Ollama, LM Studio: see serverProfiles.ts): its model list,
+ * health route, error shapes, thinking field and whether a request must name the model.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatRequest, PropsResponse, Usage, WireError, WireTimings } from '../../engine/protocol';
+import { serverProfile, type HttpReply, type ServerProfile, type ServerProfileName } from './serverProfiles';
 
 export interface ScriptedToolCall {
   name: string;
@@ -136,10 +139,16 @@ export interface HttpLogEntry {
 }
 
 export interface ScriptedEngineOptions {
+  /** Which server to play (default llama-server). */
+  profile?: ServerProfileName;
+  /** The profile's older release: for vLLM, flat errors, `reasoning_content` and a required `model`. */
+  legacy?: boolean;
+  /** What GET /v1/models lists (default: the one model). */
+  models?: string[];
   /** When set, every endpoint but /health requires `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
   steps?: ScriptEntry[];
-  /** Shown as `model` in replies and /props (llama-server uses the model path or --alias). */
+  /** Shown as `model` in replies and /props, and listed by /v1/models (llama-server: --alias, else the model path). */
   model?: string;
   props?: {
     vision?: boolean;
@@ -271,6 +280,7 @@ interface Exchange {
 
 class Engine implements ScriptedEngine {
   url = '';
+  private readonly profile: ServerProfile;
   readonly requests: RecordedRequest[] = [];
   readonly warmUps: ChatRequest[] = [];
   readonly log: HttpLogEntry[] = [];
@@ -297,10 +307,17 @@ class Engine implements ScriptedEngine {
 
   constructor(private readonly options: ScriptedEngineOptions) {
     this.script = [...(options.steps ?? [])];
+    this.profile = serverProfile(options.profile ?? 'llama-server', { legacy: options.legacy === true });
   }
 
   private get model(): string {
+    if (this.profile.name !== 'llama-server') return this.options.model ?? this.profile.defaultModel;
     return this.options.model ?? this.options.props?.modelPath ?? DEFAULT_MODEL;
+  }
+
+  /** What GET /v1/models lists: llama-server names its one model by --alias, else by -hf's repository, else by -m's path as given. */
+  private get modelIds(): string[] {
+    return this.options.models ?? [this.model];
   }
 
   get remainingSteps(): number {
@@ -352,19 +369,24 @@ class Engine implements ScriptedEngine {
     });
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     res.on('finish', () => this.log.push({ method: req.method ?? 'GET', path, status: res.statusCode }));
-    res.setHeader('Server', 'llama.cpp');
+    if (this.profile.serverHeader) res.setHeader('Server', this.profile.serverHeader);
     try {
       const body = await readBody(req);
-      if (path === '/health' || path === '/v1/health') return this.health(res);
-      if (!this.authorized(req)) {
-        return sendJson(res, 401, { error: { message: 'Invalid API Key', type: 'authentication_error', code: 401 } });
-      }
+      const method = req.method ?? 'GET';
+      if (path === '/health' || path === '/v1/health') return this.health(res, method, path);
+      if (!this.authorized(req)) return sendReply(res, this.profile.unauthorized());
       if (this.loading) return sendJson(res, 503, errorBody('Loading model', 503, 'unavailable_error'));
-      const route = `${req.method ?? 'GET'} ${path}`;
+      const route = `${method} ${path}`;
       switch (route) {
         case 'POST /v1/chat/completions':
         case 'POST /chat/completions':
           return await this.chat(exchange, path, body);
+        case 'GET /v1/models':
+        case 'GET /models':
+          return sendJson(res, 200, this.profile.modelList({ ids: this.modelIds, nCtx: this.options.props?.nCtx ?? 8192, created: Math.floor(Date.now() / 1000) }));
+      }
+      if (!this.profile.nativeEndpoints) return sendReply(res, this.profile.notFound(method, path));
+      switch (route) {
         case 'GET /props':
           return sendJson(res, 200, this.props());
         case 'GET /metrics':
@@ -381,7 +403,7 @@ class Engine implements ScriptedEngine {
         case 'POST /tokenize':
           return sendJson(res, 200, tokenizeReply(body));
         default:
-          return sendJson(res, 404, errorBody('File Not Found', 404, 'not_found_error'));
+          return sendReply(res, this.profile.notFound(method, path));
       }
     } catch (error) {
       if (!res.headersSent && !exchange.gone) {
@@ -392,9 +414,11 @@ class Engine implements ScriptedEngine {
     }
   }
 
-  private health(res: http.ServerResponse): void {
-    if (this.loading) sendJson(res, 503, errorBody('Loading model', 503, 'unavailable_error'));
-    else sendJson(res, 200, { status: 'ok' });
+  private health(res: http.ServerResponse, method: string, path: string): void {
+    const ready = this.profile.health();
+    if (!ready) sendReply(res, this.profile.notFound(method, path));
+    else if (this.loading) sendJson(res, 503, errorBody('Loading model', 503, 'unavailable_error'));
+    else sendReply(res, ready);
   }
 
   private authorized(req: http.IncomingMessage): boolean {
@@ -429,6 +453,15 @@ class Engine implements ScriptedEngine {
     const warmUp = body.max_tokens === 1 && body.messages.length > 0 && body.messages.every((m) => m.role === 'system');
     if (warmUp) this.warmUps.push(body);
     else this.requests.push(record);
+    // A server that checks the model refuses before it reads the prompt: no step is used.
+    const refused = typeof body.model === 'string' && body.model !== '' ? this.profile.unknownModel(body.model, this.modelIds) : this.profile.missingModel();
+    if (refused) {
+      if (!warmUp) {
+        for (const resolve of this.waiters.get(record.index) ?? []) resolve(record);
+        this.waiters.delete(record.index);
+      }
+      return sendReply(exchange.res, refused);
+    }
     const entry = warmUp ? reply('.') : this.script.shift();
     const step = typeof entry === 'function' ? entry(record) : entry;
     record.step = step;
@@ -451,14 +484,11 @@ class Engine implements ScriptedEngine {
       case 'context-overflow': {
         const nCtx = step.nCtx ?? this.options.props?.nCtx ?? 8192;
         const promptTokens = step.promptTokens ?? nCtx + 1024;
-        const wire: WireError = {
-          code: 400,
-          message: `request (${promptTokens} tokens) exceeds the available context size (${nCtx} tokens), try increasing it`,
-          type: 'exceed_context_size_error',
-          n_prompt_tokens: promptTokens,
-          n_ctx: nCtx,
-        };
-        return sendJson(exchange.res, 400, { error: wire });
+        const overflow = this.profile.overflow(promptTokens, nCtx, typeof body.max_tokens === 'number' ? body.max_tokens : undefined, stream);
+        if (overflow.delivery === 'http') return sendReply(exchange.res, overflow.reply);
+        exchange.res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        exchange.res.end(overflow.chunk);
+        return;
       }
       case 'raw':
         return this.raw(exchange, step);
@@ -494,7 +524,7 @@ class Engine implements ScriptedEngine {
     if (exchange.gone) return;
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Keep-Alive': 'timeout=5, max=100' });
     res.flushHeaders();
-    const meta = chunkMeta(this.model);
+    const meta = chunkMeta(this.model, this.profile.name === 'llama-server');
     const send = async (payload: object, pause = true): Promise<boolean> => {
       if (pause) await this.sleep(step.delayMs);
       if (exchange.gone) return false;
@@ -505,7 +535,7 @@ class Engine implements ScriptedEngine {
 
     if (!(await send(delta({ role: 'assistant', content: null }), false))) return;
     const size = Math.max(1, step.chunkSize ?? 6);
-    for (const piece of pieces(step.reasoning, size)) if (!(await send(delta({ reasoning_content: piece })))) return;
+    for (const piece of pieces(step.reasoning, size)) if (!(await send(delta({ [this.profile.reasoningField]: piece })))) return;
     for (const piece of pieces(step.text, size)) if (!(await send(delta({ content: piece })))) return;
     const calls = (step.toolCalls ?? []).map(normaliseCall);
     for (const [index, call] of calls.entries()) {
@@ -537,9 +567,10 @@ class Engine implements ScriptedEngine {
         const finishReason = step.finishReason ?? (calls.length > 0 ? 'tool_calls' : 'stop');
         const finish: Record<string, unknown> = { choices: [{ finish_reason: finishReason, index: 0, delta: {} }], ...meta };
         const includeUsage = body.stream_options?.include_usage === true;
-        if (!includeUsage) finish.timings = timings;
+        const withTimings = this.profile.timings;
+        if (!includeUsage && withTimings) finish.timings = timings;
         if (!(await send(finish))) return;
-        if (includeUsage && !(await send({ choices: [], ...meta, usage, timings }, false))) return;
+        if (includeUsage && !(await send({ choices: [], ...meta, usage, ...(withTimings ? { timings } : {}) }, false))) return;
         res.end('data: [DONE]\n\n');
         return;
       }
@@ -553,11 +584,11 @@ class Engine implements ScriptedEngine {
     const calls = (step.toolCalls ?? []).map(normaliseCall);
     const { timings, usage } = this.account(body, step, calls);
     const message: Record<string, unknown> = { role: 'assistant', content: step.text ?? '' };
-    if (step.reasoning) message.reasoning_content = step.reasoning;
+    if (step.reasoning) message[this.profile.reasoningField] = step.reasoning;
     if (calls.length > 0) {
       message.tool_calls = calls.map((call) => ({ type: 'function', function: { name: call.name, arguments: call.arguments }, id: call.id }));
     }
-    const { id, ...meta } = chunkMeta(this.model);
+    const { id, ...meta } = chunkMeta(this.model, this.profile.name === 'llama-server');
     sendJson(exchange.res, 200, {
       choices: [{ finish_reason: step.finishReason ?? (calls.length > 0 ? 'tool_calls' : 'stop'), index: 0, message }],
       created: meta.created,
@@ -566,7 +597,7 @@ class Engine implements ScriptedEngine {
       object: 'chat.completion',
       usage,
       id,
-      timings,
+      ...(this.profile.timings ? { timings } : {}),
     });
   }
 
@@ -755,18 +786,21 @@ interface ChunkMeta {
   created: number;
   id: string;
   model: string;
-  system_fingerprint: string;
+  /** llama-server's build; the other servers send none. */
+  system_fingerprint?: string;
   object: string;
 }
 
-function chunkMeta(model: string): ChunkMeta {
-  return {
+function chunkMeta(model: string, fingerprint: boolean): ChunkMeta {
+  const meta: ChunkMeta = {
     created: Math.floor(Date.now() / 1000),
     id: `chatcmpl-${randomString()}`,
     model,
     system_fingerprint: BUILD_INFO,
     object: 'chat.completion.chunk',
   };
+  if (!fingerprint) delete meta.system_fingerprint;
+  return meta;
 }
 
 function parseErrorMessage(format = PEG_FORMAT): string {
@@ -794,6 +828,12 @@ function errorTypeFor(status: number): string {
     default:
       return 'server_error';
   }
+}
+
+function sendReply(res: http.ServerResponse, reply: HttpReply): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(reply.status, { 'Content-Type': reply.contentType, 'Content-Length': Buffer.byteLength(reply.body) });
+  res.end(reply.body);
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {

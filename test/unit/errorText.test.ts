@@ -13,8 +13,12 @@ import {
   EngineContextOverflowError,
   EngineHttpError,
   EngineLoadingError,
+  EngineModelMissingError,
+  EngineModelRequiredError,
+  EngineNotOpenAiError,
   EngineOutputParseError,
   EngineProtocolError,
+  EngineToolsUnsupportedError,
   EngineTimeoutError,
   EngineUnavailableError,
 } from '../../engine/client/errors';
@@ -52,6 +56,10 @@ const exited = (cause: ExitCause): EngineStartError =>
 /** One error of each code, built as the engine, the agent and the recorder build them. */
 const SAMPLES: Readonly<Record<ErrorCode, () => CodedError>> = {
   'engine-auth': () => new EngineAuthError('Invalid API Key'),
+  'engine-not-openai': () => new EngineNotOpenAiError('http://gpu-box:8000', 'GET /v1/models answered HTTP 404', 404),
+  'engine-model-missing': () => new EngineModelMissingError('gemma-4-12b', ['google/gemma-4-31B-it']),
+  'engine-model-required': () => new EngineModelRequiredError(['gemma4:12b', 'qwen3:8b']),
+  'engine-tools-unsupported': () => new EngineToolsUnsupportedError('"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set'),
   'engine-output-parse': () => new EngineOutputParseError('does not match the expected peg-gemma4 format', 'peg-gemma4'),
   'context-overflow': () => new EngineContextOverflowError(9000, 8192, 'the request exceeds the available context size'),
   'engine-loading': () => new EngineLoadingError('Loading model'),
@@ -231,6 +239,39 @@ describe('error wording: facts below, words on top', () => {
 
     it("in the CLI: a smaller task, or llama-server's -c", () => {
       assert.match(cliErrorText(error), /Give a smaller task, or start llama-server with a larger context \(-c\)\.$/);
+    });
+  });
+
+  describe('a remote engine that is not what it should be', () => {
+    it('not an OpenAI-compatible server: the URL in VS Code, --endpoint in the CLI', () => {
+      const error = SAMPLES['engine-not-openai']();
+      assert.equal(error.message, 'The server at http://gpu-box:8000 does not answer as an OpenAI-compatible engine (GET /v1/models answered HTTP 404).');
+      assert.match(errorText(error, REMOTE), /Check that "gemmaAgent\.engine\.remoteUrl" is the server's base address/);
+      assert.match(cliErrorText(error), /Check that --endpoint is the server's base address/);
+    });
+
+    it('a model it does not serve, or none chosen among several: the model setting or --model', () => {
+      const missing = SAMPLES['engine-model-missing']();
+      assert.equal(missing.message, 'The server serves no model named "gemma-4-12b"; it serves "google/gemma-4-31B-it".');
+      assert.match(errorText(missing, REMOTE), /Set "gemmaAgent\.engine\.remoteModel" to a model the server serves/);
+      assert.match(cliErrorText(missing), /Pass a model the server serves with --model/);
+      const none = new EngineModelMissingError(undefined, [], undefined, true);
+      assert.match(errorText(none, REMOTE), /none is loaded or installed there\. Load or pull the model on the server/);
+      const required = SAMPLES['engine-model-required']();
+      assert.equal(required.message, 'The server serves several models ("gemma4:12b", "qwen3:8b") and none is chosen for the requests.');
+      assert.match(errorText(required, REMOTE), /Set "gemmaAgent\.engine\.remoteModel" to the model to use\.$/);
+      assert.match(cliErrorText(required), /Pass the model to use with --model \(or \$GEMMA_AGENT_MODEL\)\.$/);
+    });
+
+    it('a vLLM without tool calling: its flags, or tools off', () => {
+      const error = SAMPLES['engine-tools-unsupported']();
+      assert.match(errorText(error, REMOTE), /--enable-auto-tool-choice --tool-call-parser gemma4\), or remove "tools" from "gemmaAgent\.engine\.remoteCapabilities"/);
+      assert.match(cliErrorText(error), /vLLM: --enable-auto-tool-choice --tool-call-parser gemma4; llama-server: --jinja/);
+    });
+
+    it('a refused key says which status', () => {
+      assert.match(new EngineAuthError('Forbidden', 403).message, /HTTP 403/);
+      assert.match(errorText(new EngineAuthError(), REMOTE), /Set Remote Engine API Key/);
     });
   });
 

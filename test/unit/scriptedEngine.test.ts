@@ -109,6 +109,23 @@ describe('scripted engine', () => {
     );
   });
 
+  it('lists its one model on /v1/models as llama-server does: --alias, else the model path', async () => {
+    engine = await startScriptedEngine({ apiKey: 'k', props: { modelPath: '/models/gemma-4-12B-it-Q4_K_M.gguf', nCtx: 16384 } });
+    assert.equal((await fetch(`${engine.url}/v1/models`)).status, 401, 'behind the key');
+    const list = (await (await fetch(`${engine.url}/v1/models`, { headers: { Authorization: 'Bearer k' } })).json()) as {
+      object: string;
+      data: Array<{ id: string; object: string; owned_by: string; created: number; meta: { n_ctx: number } }>;
+    };
+    assert.equal(list.object, 'list');
+    assert.equal(list.data.length, 1);
+    assert.deepEqual([list.data[0].id, list.data[0].object, list.data[0].owned_by, list.data[0].meta.n_ctx], ['/models/gemma-4-12B-it-Q4_K_M.gguf', 'model', 'llamacpp', 16384]);
+    assert.equal(typeof list.data[0].created, 'number');
+    await engine.close();
+    engine = await startScriptedEngine({ model: 'gemma' });
+    const aliased = (await (await fetch(`${engine.url}/v1/models`)).json()) as { data: Array<{ id: string }> };
+    assert.deepEqual(aliased.data.map((m) => m.id), ['gemma']);
+  });
+
   it('counts image tokens from the PNG size and reuses a common prefix', async () => {
     engine = await startScriptedEngine({ steps: [reply('a'), reply('b')] });
     // 1024x768 PNG header: Gemma 4 gives it 16*16 patches + 2.

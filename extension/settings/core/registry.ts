@@ -59,6 +59,8 @@ export const SETTINGS = {
   shareEngine: flag('gemmaAgent.engine.shareAcrossWindows', true),
   idleMinutes: integer('gemmaAgent.engine.idleMinutes', 30, 0),
   remoteUrl: { ...text('gemmaAgent.engine.remoteUrl'), userOnlyWhenRestricted: true },
+  // Chooses what answers on the user's server, so a repository cannot pick it either.
+  remoteModel: { ...text('gemmaAgent.engine.remoteModel'), userOnlyWhenRestricted: true },
   remoteCapabilities: list('gemmaAgent.engine.remoteCapabilities', ['tools']),
   thinking: flag('gemmaAgent.chat.thinking', true),
   approvalReads: choice('gemmaAgent.agent.approval.reads', ['auto', 'ask'] as const, DEFAULT_APPROVAL_SETTINGS.reads),
