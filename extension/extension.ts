@@ -10,6 +10,8 @@ import { MessageRouter } from './chat/core/messageRouter';
 import { WindowWorkspace } from './workspace/windowWorkspace';
 import { EngineController, REMOTE_KEY_SECRET } from './engineController';
 import { registerInlineChat } from './inlineChat';
+import { registerChatModelProvider } from './languageModel/chatModelProvider';
+import { chooseExternalToolsCommand } from './languageModel/externalTools';
 import { createLog } from './log';
 import { registerScreenshotToCode } from './screenshotToCode';
 import { VoiceRecorderController } from './voice/voiceController';
@@ -115,6 +117,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   context.subscriptions.push(registerInlineChat(engine, log));
   context.subscriptions.push(registerScreenshotToCode(context, engine, log));
+  context.subscriptions.push(registerChatModelProvider(engine), vscode.commands.registerCommand('gemmaAgent.chooseExternalTools', chooseExternalToolsCommand));
 
   log.info(`Gemma Agent activated in ${(performance.now() - started).toFixed(1)} ms`);
 }

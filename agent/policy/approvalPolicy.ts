@@ -24,6 +24,7 @@ export function decideApproval(request: ApprovalRequest, settings: ApprovalSetti
   if (settings.readOnly && request.category !== 'read') {
     return { action: 'refuse', why: `this is Ask mode, where the agent only reads: ${request.category === 'edit' ? 'no file is changed' : 'no command is run'}. Write the plan instead; the user can run it in Agent mode` };
   }
+  if (request.external) return ask('it is a tool from outside Gemma Agent (VS Code or an MCP server) and runs outside the sandbox, so it always asks', true);
   switch (request.category) {
     case 'read':
       return settings.reads === 'auto' ? AUTO : ask('reads ask first');

@@ -109,6 +109,8 @@ export interface ApprovalRequest {
   after?: string;
   /** Why the policy asks (set by the loop): "npm runs the scripts this file defines, so edits to it always ask". */
   why?: string;
+  /** A tool from outside (VS Code's or an MCP server's): it runs outside the sandbox, so it always asks. */
+  external?: boolean;
 }
 
 export type ApprovalDecision = { approved: true } | { approved: false; reason?: string };

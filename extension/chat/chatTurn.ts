@@ -5,6 +5,7 @@ import { AgentSession, type AgentRunResult } from '../../agent/loop';
 import type { ApprovalSettings } from '../../agent/policy/approvalSettings';
 import { detectCommandSandbox } from '../../agent/sandbox/commandSandbox';
 import { createDefaultTools } from '../../agent/tools';
+import { externalTools } from '../languageModel/externalTools';
 import type { EngineClient } from '../../engine/client';
 import type { ChatMessage, ContentPart } from '../../engine/protocol';
 import type { EngineController } from '../engineController';
@@ -81,7 +82,7 @@ async function chatSession(deps: ChatTurnDeps, client: EngineClient, history: re
     client,
     workspace: workspace ?? new NoFolderWorkspace(),
     // An engine without tool calling (gemmaAgent.engine.remoteCapabilities) gets none.
-    tools: workspace && toolsSupported ? createDefaultTools() : [],
+    tools: workspace && toolsSupported ? [...createDefaultTools(), ...externalTools()] : [],
     approver: deps.approver,
     approval: workspace ? { ...settings, sandbox: sandbox ? 'os' : 'none', ...(deps.readOnly ? { readOnly: true } : {}) } : { ...settings, restricted: true },
     ...(sandbox ? { sandbox, commandNetwork: () => deps.network.allowed() } : {}),

@@ -52,6 +52,8 @@ export interface StartOptions {
   /** User settings.json content. Workspace trust is off unless a test turns it on. */
   settings?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
+  /** More VSIX files to install beside ours (test extensions). */
+  extensions?: string[];
 }
 
 /**
@@ -76,7 +78,7 @@ export async function startCodeServer(options: StartOptions): Promise<RunningCod
       ...existing, 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', ...options.settings }, null, 2),
   );
   const common = ['--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
-  execFileSync(install.node, [install.entry, ...common, '--install-extension', options.vsix], { stdio: 'pipe' });
+  for (const vsix of [options.vsix, ...(options.extensions ?? [])]) execFileSync(install.node, [install.entry, ...common, '--install-extension', vsix], { stdio: 'pipe' });
 
   const port = options.port ?? (await freePort());
   const args = [install.entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', options.workspace];

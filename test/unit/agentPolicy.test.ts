@@ -30,6 +30,12 @@ describe('agent approval policy', () => {
     }
   });
 
+  it('always asks before a tool from outside, even with commands on auto', () => {
+    const decision = decideApproval({ category: 'command', tool: 'mcp_search', title: 'Call the MCP tool mcp_search', detail: 'mcp_search {}', external: true }, AUTO_ALL);
+    assert.equal(decision.action, 'ask');
+    assert.match(decision.action === 'ask' ? decision.why : '', /outside Gemma Agent/);
+  });
+
   it('auto-approves allowed prefixes at word boundaries only', () => {
     assert.equal(action('npm test', ASK_ALL), 'auto');
     assert.equal(action('npm   test -- --grep add', ASK_ALL), 'auto');

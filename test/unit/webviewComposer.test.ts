@@ -42,7 +42,7 @@ describe('webview composer', () => {
     input.value = 'Explain this function';
     const event = key(input, { key: 'Enter' });
     assert.equal(event.defaultPrevented, true);
-    assert.deepEqual(posts, [{ type: 'send', payload: { text: 'Explain this function', attachmentIds: [], mentions: [] } }]);
+    assert.deepEqual(posts, [{ type: 'send', payload: { text: 'Explain this function', attachmentIds: [], mentions: [], mode: 'agent' } }]);
     assert.equal(input.value, '');
     assert.deepEqual(drafts.at(-1), { text: '', mentions: [] });
   });
@@ -83,7 +83,7 @@ describe('webview composer', () => {
     // A voice clip alone is a request.
     input.value = '';
     key(input, { key: 'Enter' });
-    assert.deepEqual(posts, [{ type: 'send', payload: { text: '', attachmentIds: ['img-1', 'clip-1'], mentions: [] } }]);
+    assert.deepEqual(posts, [{ type: 'send', payload: { text: '', attachmentIds: ['img-1', 'clip-1'], mentions: [], mode: 'agent' } }]);
     assert.equal(composer.attachments.ids.length, 0);
   });
 
@@ -137,7 +137,7 @@ describe('webview composer', () => {
 
     type(input, 'please');
     key(input, { key: 'Enter' });
-    assert.deepEqual(posts.at(-1), { type: 'send', payload: { text: 'Look at @src/cli.ts please', attachmentIds: [], mentions: ['src/cli.ts'] } });
+    assert.deepEqual(posts.at(-1), { type: 'send', payload: { text: 'Look at @src/cli.ts please', attachmentIds: [], mentions: ['src/cli.ts'], mode: 'agent' } });
   });
 
   it('closes the suggestion list on Escape and leaves the text alone', async () => {
@@ -156,7 +156,7 @@ describe('webview composer', () => {
     const { posts, input } = setup({ text: 'see @src/a.ts', mentions: ['src/a.ts', 'src/gone.ts'] });
     input.value = 'see @src/a.ts now';
     key(input, { key: 'Enter' });
-    assert.deepEqual(posts.at(-1), { type: 'send', payload: { text: 'see @src/a.ts now', attachmentIds: [], mentions: ['src/a.ts'] } });
+    assert.deepEqual(posts.at(-1), { type: 'send', payload: { text: 'see @src/a.ts now', attachmentIds: [], mentions: ['src/a.ts'], mode: 'agent' } });
   });
 
   it('finds the mention being typed at the caret', () => {

@@ -70,6 +70,7 @@ export const SETTINGS = {
   commandsDeny: list('gemmaAgent.agent.commands.deny', DEFAULT_APPROVAL_SETTINGS.deny),
   // Read as raw text: networkChoice also takes the true/false of its first, boolean form.
   commandsNetwork: { key: 'gemmaAgent.agent.commands.network', default: 'ask', read: (raw: unknown) => raw } as SettingSpec<unknown>,
+  externalTools: list('gemmaAgent.agent.externalTools', []),
   maxSteps: integer('gemmaAgent.agent.maxSteps', DEFAULT_MAX_STEPS, 1, 200),
   thinkingBudget: integer('gemmaAgent.agent.thinkingBudget', DEFAULT_THINKING_BUDGET, 0, 32768),
   thinkingSteps: choice('gemmaAgent.agent.thinkingSteps', ['every', 'first-and-after-failure'] as const, 'every'),

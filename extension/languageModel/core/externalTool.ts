@@ -1,0 +1,96 @@
+import type { AgentTool, ToolContext, ToolOutput, Validation } from '../../../agent/tool';
+import type { ApprovalRequest } from '../../../agent/workspace/workspace';
+import type { ToolDefinition } from '../../../engine/protocol';
+import { toolParameters } from './chatMessages';
+
+/** A tool registered in VS Code (LanguageModelToolInformation, without vscode). */
+export interface ExternalToolInfo {
+  name: string;
+  description: string;
+  inputSchema: object | undefined;
+  tags: readonly string[];
+}
+
+/** Calls the tool (vscode.lm.invokeTool) and returns the text of its result parts. */
+export type InvokeTool = (name: string, input: object, signal?: AbortSignal) => Promise<string>;
+
+/** The longest result handed back to the model; a 12B model's context is small. */
+export const EXTERNAL_RESULT_LIMIT = 20_000;
+
+/**
+ * Where a tool comes from, for the approval card: VS Code names an MCP server's tools
+ * `mcp_<server>_<tool>` and tags them with the server.
+ */
+export function externalToolSource(info: ExternalToolInfo): string {
+  if (info.name.startsWith('mcp_') || info.tags.some((t) => t.startsWith('mcp'))) return 'MCP tool';
+  return 'VS Code tool';
+}
+
+/**
+ * A tool from VS Code (an extension's or an MCP server's) as one of the agent's own. It is a
+ * 'command': whatever it does happens outside the workspace's checkpoints, so it asks first
+ * as a command does.
+ */
+export class ExternalTool implements AgentTool<object> {
+  readonly definition: ToolDefinition;
+  readonly category = 'command' as const;
+
+  constructor(
+    private readonly info: ExternalToolInfo,
+    private readonly invoke: InvokeTool,
+  ) {
+    this.definition = {
+      type: 'function',
+      function: { name: info.name, ...(info.description ? { description: info.description } : {}), parameters: toolParameters(info.inputSchema) },
+    };
+  }
+
+  validate(raw: unknown): Validation<object> {
+    if (raw === undefined || raw === null) return { ok: true, args: {} };
+    if (typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, error: `${this.info.name} takes its arguments as a JSON object.` };
+    const schema = toolParameters(this.info.inputSchema);
+    const missing = (schema.required ?? []).filter((key) => !(key in raw));
+    if (missing.length > 0) return { ok: false, error: `${this.info.name} needs ${missing.map((m) => `"${m}"`).join(', ')}.` };
+    return { ok: true, args: raw };
+  }
+
+  describe(args: object): Promise<ApprovalRequest> {
+    const shown = JSON.stringify(args, null, 2);
+    return Promise.resolve({
+      category: 'command',
+      external: true,
+      tool: this.info.name,
+      title: `Call the ${externalToolSource(this.info)} ${this.info.name}`,
+      detail: `${this.info.name} ${shown === '{}' ? '' : shown}`.trim(),
+    });
+  }
+
+  async run(args: object, context: ToolContext): Promise<ToolOutput> {
+    try {
+      const text = await this.invoke(this.info.name, args, context.signal);
+      const content = text.length > EXTERNAL_RESULT_LIMIT ? `${text.slice(0, EXTERNAL_RESULT_LIMIT)}\n[… cut at ${EXTERNAL_RESULT_LIMIT} characters]` : text;
+      return { content: content === '' ? '(the tool returned nothing)' : content, isError: false };
+    } catch (err) {
+      if (context.signal?.aborted) throw err;
+      return { content: `${this.info.name} failed: ${err instanceof Error ? err.message : String(err)}`, isError: true };
+    }
+  }
+}
+
+/**
+ * The external tools the user chose (gemmaAgent.agent.externalTools), in the order chosen.
+ * Names the agent has itself, or that VS Code does not know now, are left out.
+ */
+export function chooseExternalTools(available: readonly ExternalToolInfo[], chosen: readonly string[], ownNames: readonly string[], invoke: InvokeTool): ExternalTool[] {
+  const own = new Set(ownNames);
+  const seen = new Set<string>();
+  const out: ExternalTool[] = [];
+  for (const name of chosen) {
+    if (own.has(name) || seen.has(name)) continue;
+    const info = available.find((t) => t.name === name);
+    if (!info) continue;
+    seen.add(name);
+    out.push(new ExternalTool(info, invoke));
+  }
+  return out;
+}
