@@ -56,6 +56,8 @@ export const commandChecks: Record<string, (ctx: CheckContext) => Check> = {
   'npm run test:readme': () => ({ kind: 'completes', limitS: 120, expect: /passing/, env: { [NESTED_ENV]: '1' } }),
   'npm run bench:engine': () => ({ kind: 'starts', limitS: 240, until: /"metric"/ }),
   'npm run bench:first-run': () => ({ kind: 'starts', limitS: 120, until: /"metric":"memory_plan_context"/ }),
+  'npm run bench:agent': () => ({ kind: 'starts', limitS: 300, until: /"metric":"agent_step"/ }),
+  'npm run bench:media': () => ({ kind: 'starts', limitS: 240, until: /"metric":"image_prepare/ }),
   'npm run bench:tools': () => ({ kind: 'completes', limitS: 120, expect: /"metric":"edit_cancel_ms"/ }),
   'npm run agent -- run --workspace DIR --endpoint URL "task"': (ctx) => ({
     kind: 'completes',
