@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import type { RunCheckpoint } from '../../agent/checkpoint/runCheckpoint';
 import { ShadowCheckpoints } from '../../agent/checkpoint/shadowGit';
 import { errorMessage } from '../../engine/errors';
+import type { ChatMessageView } from '../../webview/protocol';
 import type { WindowWorkspace } from '../workspace/windowWorkspace';
 import type { EditorActions } from './editorActions';
 
@@ -14,6 +16,8 @@ type Notify = (level: 'info' | 'warning' | 'error', text: string) => void;
  */
 export class ChatCheckpoints {
   private shadow: { root: string; checkpoints: ShadowCheckpoints; usable: Promise<boolean> } | undefined;
+  /** The in-memory undo of the last run (or Apply): "Undo Last Agent Run". */
+  private lastRun: RunCheckpoint | undefined;
 
   constructor(
     private readonly workspace: WindowWorkspace,
@@ -33,6 +37,31 @@ export class ChatCheckpoints {
       this.log.warn(`Checkpoint "${label}" failed: ${errorMessage(error)}`);
       return undefined;
     }
+  }
+
+  rememberRun(checkpoint: RunCheckpoint): void {
+    this.lastRun = checkpoint;
+  }
+
+  /** Undoes every file change of the last agent run (or the last Apply). */
+  async undoLastRun(): Promise<void> {
+    if (!this.lastRun || this.lastRun.isEmpty) {
+      void vscode.window.showInformationMessage('Gemma Agent: the last run changed no files.');
+      return;
+    }
+    const report = await this.lastRun.undoRun();
+    this.lastRun = undefined;
+    const failed = report.failed.length ? ` Could not restore: ${report.failed.map((f) => f.path).join(', ')}.` : '';
+    void vscode.window.showInformationMessage(`Gemma Agent: restored ${report.restored.length} file(s) to how they were before the last run.${failed}`);
+  }
+
+  /** "Restore files" on a user message. */
+  restoreToMessage(message: ChatMessageView | undefined): Promise<void> {
+    if (!message?.checkpoint) {
+      this.notify('warning', 'This message has no checkpoint to restore.');
+      return Promise.resolve();
+    }
+    return this.restore(message.checkpoint, `"${message.text.trim().slice(0, 40) || 'this message'}"`);
   }
 
   /** Puts the workspace back as it was at checkpoint `id`, after showing what changes and asking. */

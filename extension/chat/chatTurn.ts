@@ -7,6 +7,7 @@ import { detectCommandSandbox } from '../../agent/sandbox/commandSandbox';
 import { createDefaultTools } from '../../agent/tools';
 import { externalTools } from '../languageModel/externalTools';
 import type { EngineClient } from '../../engine/client';
+import { errorMessage } from '../../engine/errors';
 import type { ChatMessage, ContentPart } from '../../engine/protocol';
 import type { EngineController } from '../engineController';
 import { setting } from '../settings/settings';
@@ -62,11 +63,21 @@ export async function runChatTurn(deps: ChatTurnDeps, parts: ContentPart[], hist
 
 /**
  * Has the engine read what every chat run starts with (system prompt and tool definitions)
- * as soon as it is ready, so the first question is served from the prompt cache.
+ * each time it becomes ready, so the first question is served from the prompt cache.
  */
-export async function warmUpChat(deps: ChatTurnDeps, signal?: AbortSignal): Promise<void> {
-  const { client, capabilities } = await deps.engine.connection();
-  await (await chatSession(deps, client, [], capabilities.tools)).warmUp(signal);
+export function warmUpWhenReady(deps: ChatTurnDeps, busy: () => boolean, log: vscode.LogOutputChannel): vscode.Disposable {
+  let wasReady = false;
+  return deps.engine.onDidChangeState((state) => {
+    const ready = state.status === 'ready' || state.status === 'remote';
+    if (ready && !wasReady && !busy()) {
+      void (async () => {
+        const { client, capabilities } = await deps.engine.connection();
+        await (await chatSession(deps, client, [], capabilities.tools)).warmUp();
+        log.info('Engine warmed up: the system prompt and tool definitions are in its cache.');
+      })().catch((err: unknown) => log.warn(`Engine warm-up skipped: ${errorMessage(err)}`));
+    }
+    wasReady = ready;
+  });
 }
 
 /** The session of a chat run: the same options every time, so its prompt starts the same way. */

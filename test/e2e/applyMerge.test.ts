@@ -1,14 +1,10 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
-import { reply, startScriptedEngine, type ScriptedEngine } from '../support/scriptedEngine';
-import { launchBrowser, screenshot } from './support/browser';
-import { openChat, openWorkbench, waitForFileContent } from './support/workbench';
-
-const vsix = path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
+import type { Page } from 'playwright-core';
+import { reply, type ScriptedEngine } from '../support/scriptedEngine';
+import { screenshot } from './support/browser';
+import { startChatSession, type ChatSession } from './support/session';
+import { openChat, waitForFileContent } from './support/workbench';
 
 const mathTs = ['// Arithmetic.', '', 'export function add(a: number, b: number): number {', '  return a - b;', '}', '', 'export function mul(a: number, b: number): number {', '  return a * b;', '}', ''].join('\n');
 const fixedAdd = 'export function add(a: number, b: number): number {\n  return a + b;\n}';
@@ -19,33 +15,24 @@ const fixedAdd = 'export function add(a: number, b: number): number {\n  return 
  * be placed exactly goes to the agent, which merges it with an edit.
  */
 describe('e2e: Apply merges a code block into the file', function () {
+  let session: ChatSession;
   let engine: ScriptedEngine;
-  let server: RunningCodeServer;
-  let browser: Browser;
   let page: Page;
   let workspace: string;
 
   before(async function () {
-    assert.ok(fs.existsSync(vsix), `${vsix} is missing: run "npm run package" first`);
-    engine = await startScriptedEngine({
+    session = await startChatSession({
       steps: [
         reply(`Here is the fix:\n\n\`\`\`ts src/math.ts\n${fixedAdd}\n\`\`\`\n\nAnd a fragment:\n\n\`\`\`ts src/math.ts\nconst twice = add(1, 1);\n\`\`\`\n`),
         reply('I will place it.'),
       ],
+      files: { 'src/math.ts': mathTs },
     });
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-ws-'));
-    fs.mkdirSync(path.join(workspace, 'src'));
-    fs.writeFileSync(path.join(workspace, 'src', 'math.ts'), mathTs);
-    server = await startCodeServer({ vsix, workspace, settings: { 'gemmaAgent.engine.remoteUrl': engine.url, 'gemmaAgent.chat.thinking': false } });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openWorkbench(page, server.url, workspace);
+    ({ engine, page, workspace } = session);
   });
 
   after(async function () {
-    await browser?.close();
-    await server?.stop();
-    await engine?.close();
+    await session?.close();
   });
 
   it('merges a whole function over the one it replaces, and hands a fragment to the agent', async function () {

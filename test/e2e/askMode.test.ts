@@ -1,14 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
-import { reply, startScriptedEngine, toolCallReply, type ScriptedEngine } from '../support/scriptedEngine';
-import { launchBrowser, screenshot } from './support/browser';
-import { openChat, openWorkbench, waitForFileContent } from './support/workbench';
+import type { Page } from 'playwright-core';
+import { reply, toolCallReply, type ScriptedEngine } from '../support/scriptedEngine';
+import { screenshot } from './support/browser';
+import { startChatSession, type ChatSession } from './support/session';
+import { openChat, waitForFileContent } from './support/workbench';
 
-const vsix = path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
 
 /*
  * Ask mode keeps the agent's hands off the workspace: it reads, an edit it tries is refused
@@ -16,15 +14,13 @@ const vsix = path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
  * out, with the edits going through as usual.
  */
 describe('e2e: Ask mode plans, Agent mode runs the plan', function () {
+  let session: ChatSession;
   let engine: ScriptedEngine;
-  let server: RunningCodeServer;
-  let browser: Browser;
   let page: Page;
   let workspace: string;
 
   before(async function () {
-    assert.ok(fs.existsSync(vsix), `${vsix} is missing: run "npm run package" first`);
-    engine = await startScriptedEngine({
+    session = await startChatSession({
       steps: [
         toolCallReply({ name: 'read_file', arguments: { path: 'notes.md' } }),
         toolCallReply({ name: 'write_file', arguments: { path: 'todo.md', content: '- ship it\n' } }),
@@ -32,19 +28,14 @@ describe('e2e: Ask mode plans, Agent mode runs the plan', function () {
         toolCallReply({ name: 'write_file', arguments: { path: 'todo.md', content: '- ship it\n' } }),
         reply('Done: todo.md is there.'),
       ],
+      files: { 'notes.md': '# Notes\n' },
+      settings: { 'gemmaAgent.agent.approval.edits': 'auto' },
     });
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-ws-'));
-    fs.writeFileSync(path.join(workspace, 'notes.md'), '# Notes\n');
-    server = await startCodeServer({ vsix, workspace, settings: { 'gemmaAgent.engine.remoteUrl': engine.url, 'gemmaAgent.chat.thinking': false, 'gemmaAgent.agent.approval.edits': 'auto' } });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openWorkbench(page, server.url, workspace);
+    ({ engine, page, workspace } = session);
   });
 
   after(async function () {
-    await browser?.close();
-    await server?.stop();
-    await engine?.close();
+    await session?.close();
   });
 
   it('reads but changes nothing in Ask mode, then runs the plan in Agent mode', async function () {

@@ -1,14 +1,9 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
-import { reply, startScriptedEngine, toolCallReply, type ScriptedEngine } from '../support/scriptedEngine';
-import { launchBrowser, screenshot } from './support/browser';
-import { openChat, openFile, openWorkbench } from './support/workbench';
-
-const vsix = path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
+import type { Page } from 'playwright-core';
+import { reply, toolCallReply, type ScriptedEngine } from '../support/scriptedEngine';
+import { screenshot } from './support/browser';
+import { startChatSession, type ChatSession } from './support/session';
+import { openChat, openFile } from './support/workbench';
 
 const calcTs = ['export function total(prices: number[]): number {', '  return prices.reduce((sum, p) => sum + p, 0);', '}', ''].join('\n');
 
@@ -18,32 +13,21 @@ const calcTs = ['export function total(prices: number[]): number {', '  return p
  * ones that were there before).
  */
 describe('e2e: errors an edit introduced reach the model', function () {
+  let session: ChatSession;
   let engine: ScriptedEngine;
-  let server: RunningCodeServer;
-  let browser: Browser;
   let page: Page;
-  let workspace: string;
 
   before(async function () {
-    assert.ok(fs.existsSync(vsix), `${vsix} is missing: run "npm run package" first`);
-    engine = await startScriptedEngine({
+    session = await startChatSession({
       steps: [toolCallReply({ name: 'edit_file', arguments: { path: 'src/calc.ts', search: '  return prices.reduce((sum, p) => sum + p, 0);', replace: '  const label: number = "total";\n  return prices.reduce((sum, p) => sum + p, 0);' } }), reply('I changed it.')],
+      files: { 'src/calc.ts': calcTs, 'src/old.ts': 'export const broken: string = 1;\n' },
+      settings: { 'gemmaAgent.agent.approval.edits': 'auto' },
     });
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-ws-'));
-    fs.mkdirSync(path.join(workspace, 'src'));
-    fs.writeFileSync(path.join(workspace, 'src', 'calc.ts'), calcTs);
-    // A file with an error of its own: opening it first has the TypeScript server running.
-    fs.writeFileSync(path.join(workspace, 'src', 'old.ts'), 'export const broken: string = 1;\n');
-    server = await startCodeServer({ vsix, workspace, settings: { 'gemmaAgent.engine.remoteUrl': engine.url, 'gemmaAgent.chat.thinking': false, 'gemmaAgent.agent.approval.edits': 'auto' } });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openWorkbench(page, server.url, workspace);
+    ({ engine, page } = session);
   });
 
   after(async function () {
-    await browser?.close();
-    await server?.stop();
-    await engine?.close();
+    await session?.close();
   });
 
   it('tells the model about the type error its edit introduced', async function () {

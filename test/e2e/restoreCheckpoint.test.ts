@@ -1,14 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
-import { reply, startScriptedEngine, toolCallReply, type ScriptedEngine } from '../support/scriptedEngine';
-import { launchBrowser, screenshot } from './support/browser';
-import { openChat, openWorkbench, waitForFileContent, waitForWorkbench } from './support/workbench';
+import type { Page } from 'playwright-core';
+import { reply, toolCallReply } from '../support/scriptedEngine';
+import { screenshot } from './support/browser';
+import { startChatSession, type ChatSession } from './support/session';
+import { openChat, waitForFileContent, waitForWorkbench } from './support/workbench';
 
-const vsix = path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
 
 /*
  * Lasting checkpoints: every message keeps the workspace as it was before it ran, also
@@ -16,33 +14,25 @@ const vsix = path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
  * its commands changed, after showing the changes and asking.
  */
 describe('e2e: restore the workspace to before a message', function () {
-  let engine: ScriptedEngine;
-  let server: RunningCodeServer;
-  let browser: Browser;
+  let session: ChatSession;
   let page: Page;
   let workspace: string;
 
   before(async function () {
-    assert.ok(fs.existsSync(vsix), `${vsix} is missing: run "npm run package" first`);
-    engine = await startScriptedEngine({
+    session = await startChatSession({
       steps: [
         toolCallReply({ name: 'edit_file', arguments: { path: 'notes.md', search: '# Notes', replace: '# Notes (edited)' } }),
         toolCallReply({ name: 'write_file', arguments: { path: 'made.md', content: 'new file\n' } }),
         reply('Edited notes.md and made made.md.'),
       ],
+      files: { 'notes.md': '# Notes\n' },
+      settings: { 'gemmaAgent.agent.approval.edits': 'auto' },
     });
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-ws-'));
-    fs.writeFileSync(path.join(workspace, 'notes.md'), '# Notes\n');
-    server = await startCodeServer({ vsix, workspace, settings: { 'gemmaAgent.engine.remoteUrl': engine.url, 'gemmaAgent.chat.thinking': false, 'gemmaAgent.agent.approval.edits': 'auto' } });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openWorkbench(page, server.url, workspace);
+    ({ page, workspace } = session);
   });
 
   after(async function () {
-    await browser?.close();
-    await server?.stop();
-    await engine?.close();
+    await session?.close();
   });
 
   it('puts back what the run changed, after a reload, once the user agrees', async function () {
