@@ -8,6 +8,9 @@ const watch = process.argv.includes('--watch');
 const common = {
   bundle: true,
   minify: production,
+  // Error classes name themselves (CodedError sets name from the class), and the media
+  // worker tells a MediaError by that name: minified names would turn them into "e".
+  keepNames: true,
   sourcemap: production ? false : 'linked',
   logLevel: 'info',
 };

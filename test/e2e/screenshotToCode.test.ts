@@ -72,7 +72,10 @@ describe('e2e: screenshot to code', function () {
   it('refuses a damaged image with the reason and never asks the engine', async function () {
     await fromExplorer(page, 'broken.png');
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'broken.png cannot be used as a screenshot' });
-    await toast.waitFor({ timeout: 30_000 });
+    await toast.waitFor({ timeout: 30_000 }).catch(async (err: Error) => {
+      await screenshot(page, 'failed-screenshot-to-code-damaged');
+      throw err;
+    });
     assert.match((await toast.textContent()) ?? '', /damaged/);
     await screenshot(page, '30-screenshot-to-code-damaged-image');
     assert.equal(engine.requests.length, 0);

@@ -133,8 +133,9 @@ describe('media: the bundled worker', () => {
   let dir: string;
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'media-worker-bundle-'));
-    // As scripts/build.mjs builds it.
-    await esbuild.build({ entryPoints: { mediaWorker: path.join(ROOT, 'engine/media/mediaWorker.ts') }, outdir: dir, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
+    // As scripts/build.mjs builds it for the VSIX: minified, with names kept (a minified
+    // MediaError would reach the host as an error named "e", and lose its code).
+    await esbuild.build({ entryPoints: { mediaWorker: path.join(ROOT, 'engine/media/mediaWorker.ts') }, outdir: dir, bundle: true, minify: true, keepNames: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
   });
   after(async () => {
     await fs.rm(dir, { recursive: true, force: true });
@@ -161,6 +162,7 @@ describe('media: the bundled worker', () => {
   it('is built by scripts/build.mjs and shipped in the VSIX', async () => {
     const build = await fs.readFile(path.join(ROOT, 'scripts/build.mjs'), 'utf8');
     assert.ok(build.includes("mediaWorker: 'engine/media/mediaWorker.ts'"), 'scripts/build.mjs bundles the worker');
+    assert.match(build, /keepNames: true/, 'the production bundles keep class names, which errors carry');
     const ignore = (await fs.readFile(path.join(ROOT, '.vscodeignore'), 'utf8')).split('\n');
     assert.ok(ignore.includes(`!dist/${WORKER_BUNDLE}`), '.vscodeignore lets dist/mediaWorker.js into the VSIX');
   });
