@@ -45,8 +45,10 @@ export function createApp(root: HTMLElement, { post, storage, schedule }: AppCon
   engine.setAttribute('aria-label', 'Engine');
 
   const notice = new NoticeBar();
-  const conversation = new Conversation(post, schedule, (position) => store.setScroll(position));
-  const composer = new Composer({
+  // eslint-disable-next-line prefer-const -- the composer is made after the conversation it edits from
+  let composer: Composer;
+  const conversation = new Conversation(post, schedule, (position) => store.setScroll(position), (messageId, text) => composer.beginEdit(messageId, text));
+  composer = new Composer({
     post,
     draft: { text: saved.draft, mentions: saved.mentions },
     onDraftChange: (draft) => store.setDraft(draft),

@@ -43,6 +43,9 @@ export class Composer {
   private readonly modeButton: HTMLButtonElement;
   /** Agent: reads, edits, runs. Ask: reads only and answers with a plan. */
   private mode: ChatMode = 'agent';
+  /** The sent message being edited: the next send replaces it. */
+  private editing: string | undefined;
+  private readonly editBanner: HTMLElement;
   private picked = new Set<string>();
   private busy = false;
 
@@ -76,6 +79,11 @@ export class Composer {
     this.stop.hidden = true;
     this.stop.addEventListener('click', () => post('stop', {}));
 
+    this.editBanner = el('div', 'composer-editing');
+    this.editBanner.hidden = true;
+    const cancelEdit = iconButton('composer-edit-cancel', 'stop', 'Stop editing (Esc)', () => this.endEdit(), 'Cancel');
+    this.editBanner.append(el('span', undefined, 'Editing a sent message: sending replaces it, and what came after it.'), cancelEdit);
+
     this.modeButton = el('button', 'composer-mode');
     this.modeButton.type = 'button';
     this.modeButton.addEventListener('click', () => this.setMode(this.mode === 'agent' ? 'ask' : 'agent'));
@@ -97,7 +105,7 @@ export class Composer {
     const box = el('div', 'composer-box');
     box.append(this.input, bar);
     form.append(this.mentions.list, box);
-    this.element.append(this.attachments.element, this.recording.element, form);
+    this.element.append(this.editBanner, this.attachments.element, this.recording.element, form);
 
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -120,6 +128,19 @@ export class Composer {
       event.preventDefault();
       this.takeImages(event.dataTransfer);
     });
+  }
+
+  /** "Edit" on a sent message: its text comes into the box, and the next send replaces it. */
+  beginEdit(messageId: string, text: string): void {
+    this.editing = messageId;
+    this.editBanner.hidden = false;
+    this.input.value = text;
+    this.input.focus();
+  }
+
+  private endEdit(): void {
+    this.editing = undefined;
+    this.editBanner.hidden = true;
   }
 
   /** Switches between Agent and Ask; the button says which one the next message uses. */
@@ -167,7 +188,13 @@ export class Composer {
       return;
     }
     const mentions = [...this.picked].filter((path) => text.includes(`@${path}`));
-    this.options.post('send', { text, attachmentIds, mentions, mode: this.mode });
+    if (this.editing) {
+      if (!text) return;
+      this.options.post('editMessage', { messageId: this.editing, text });
+      this.endEdit();
+    } else {
+      this.options.post('send', { text, attachmentIds, mentions, mode: this.mode });
+    }
     // Sent attachments are consumed by the host; the next message starts with none.
     this.attachments.clear();
     this.input.value = '';
@@ -184,6 +211,12 @@ export class Composer {
     if (event.key === 'Escape' && this.recording.active) {
       event.preventDefault();
       this.options.post('stopRecording', { cancel: true });
+      return;
+    }
+    if (event.key === 'Escape' && this.editing) {
+      event.preventDefault();
+      this.endEdit();
+      this.input.value = '';
       return;
     }
     if (isSendKey(event)) {

@@ -29,6 +29,8 @@ export class Conversation {
     private readonly post: PostToHost,
     private readonly schedule: FrameScheduler,
     private readonly onScroll: (position: ScrollPosition) => void = () => undefined,
+    /** "Edit" on a user message hands its text to the composer. */
+    private readonly onEdit: (messageId: string, text: string) => void = () => undefined,
   ) {
     this.element = el('div', 'messages');
     this.element.setAttribute('role', 'log');
@@ -164,7 +166,7 @@ export class Conversation {
   }
 
   private add(view: ChatMessageView, streaming: boolean): void {
-    const message = new MessageElement(view, { post: this.post, schedule: this.schedule, onRender: () => this.followEnd && this.scrollToEnd() }, streaming);
+    const message = new MessageElement(view, { post: this.post, schedule: this.schedule, onRender: () => this.followEnd && this.scrollToEnd(), onEdit: this.onEdit }, streaming);
     const previous = this.messages.get(view.id);
     if (previous) previous.element.replaceWith(message.element);
     else this.element.append(message.element);

@@ -106,6 +106,8 @@ export interface ChatMessageView {
   stopped?: boolean;
   /** User messages: the checkpoint of the workspace taken before this message ran, for "Restore". */
   checkpoint?: string;
+  /** User messages: where this message starts in the model's history, so it can be edited or run again. */
+  historyIndex?: number;
   /** 'ask': a reply of Ask mode (read-only, a plan); once finished it offers "Run in Agent mode". */
   mode?: ChatMode;
 }
@@ -204,6 +206,10 @@ export interface WebviewToHost {
   runPlan: { messageId: string };
   /** Put the workspace back as it was before this user message (asks first, with the diff). */
   restoreCheckpoint: { messageId: string };
+  /** Run the user message behind this reply again (what came after it is dropped). */
+  regenerate: { messageId: string };
+  /** Send a changed version of an earlier user message in its place (what came after it is dropped). */
+  editMessage: { messageId: string; text: string };
   /** Stop the streaming reply or the running agent. */
   stop: Record<string, never>;
   /** The user approved a pending tool call. */
@@ -360,6 +366,8 @@ const validators: { [K in keyof WebviewToHost]: Validator<WebviewToHost[K]> } = 
   retry: byId('messageId'),
   runPlan: byId('messageId'),
   restoreCheckpoint: byId('messageId'),
+  regenerate: byId('messageId'),
+  editMessage: (p) => (isId(p.messageId) && text(p.text, MAX_TEXT) && p.text.trim() !== '' ? { messageId: p.messageId, text: p.text } : undefined),
   action: (p) => (typeof p.action === 'string' && hostActions.has(p.action) ? { action: p.action as HostAction } : undefined),
 };
 

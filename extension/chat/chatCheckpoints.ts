@@ -55,6 +55,34 @@ export class ChatCheckpoints {
     void vscode.window.showInformationMessage(`Gemma Agent: restored ${report.restored.length} file(s) to how they were before the last run.${failed}`);
   }
 
+  /**
+   * Before a message is sent again: says what will be dropped and, when files changed since
+   * the message, offers to put them back first. False when the user cancels.
+   */
+  async offerRestore(id: string | undefined, what: string, laterMessages: number): Promise<boolean> {
+    const checkpoints = id ? await this.checkpoints() : undefined;
+    const changes = checkpoints && id ? await checkpoints.changesSince(id).catch(() => []) : [];
+    const dropped = laterMessages > 0 ? `The ${laterMessages === 1 ? 'message' : `${laterMessages} messages`} after it will be removed from the chat.` : '';
+    if (changes.length === 0) {
+      if (!dropped) return true;
+      return (await vscode.window.showWarningMessage(`Send ${what} again?`, { modal: true, detail: dropped }, 'Send Again')) === 'Send Again';
+    }
+    const list = changes.slice(0, 20).map((c) => `${c.kind === 'added' ? 'delete' : c.kind === 'deleted' ? 'bring back' : 'restore'} ${c.path}`).join('\n');
+    const pick = await vscode.window.showWarningMessage(
+      `${changes.length === 1 ? '1 file has' : `${changes.length} files have`} changed since ${what}. Put ${changes.length === 1 ? 'it' : 'them'} back before sending it again?`,
+      { modal: true, detail: `${list}${changes.length > 20 ? `\n... and ${changes.length - 20} more` : ''}${dropped ? `\n\n${dropped}` : ''}` },
+      'Restore and Send',
+      'Send Without Restoring',
+    );
+    if (pick === undefined) return false;
+    if (pick === 'Restore and Send' && checkpoints && id) {
+      const workspace = this.workspace.get();
+      const dirty = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => workspace?.relativeOrUndefined(d.uri)).filter((p): p is string => p !== undefined));
+      await checkpoints.restore(id, dirty);
+    }
+    return true;
+  }
+
   /** "Restore files" on a user message. */
   restoreToMessage(message: ChatMessageView | undefined): Promise<void> {
     if (!message?.checkpoint) {

@@ -31,6 +31,10 @@ export interface Submission {
   context?: string;
   /** Ask: the agent only reads and answers with a plan. Default agent. */
   mode?: ChatMode;
+  /** The model's content for the message, when it is an earlier one sent again (built from the parts above otherwise). */
+  parts?: ContentPart[];
+  /** The attachment chips to show, when `parts` carries them. */
+  attachmentViews?: ChatMessageView['attachments'];
 }
 
 
@@ -86,6 +90,8 @@ export class ChatController implements vscode.Disposable {
       },
       send: async ({ text, attachmentIds, mentions, mode }) => this.submit({ text, attachments: this.attachments.take(attachmentIds), context: await this.mentions.context(mentions), mode: mode ?? 'agent' }),
       runPlan: ({ messageId }) => this.runPlan(messageId),
+      regenerate: ({ messageId }) => this.rerun(this.userBefore(messageId)),
+      editMessage: ({ messageId, text }) => this.rerun(messageId, text),
       restoreCheckpoint: ({ messageId }) => this.checkpoints.restoreToMessage(this.conversation.current.views.find((v) => v.id === messageId && v.role === 'user')),
       stop: () => this.running?.abort(),
       approve: ({ callId }) => void this.approver.decide(callId, { approved: true }),
@@ -135,7 +141,9 @@ export class ChatController implements vscode.Disposable {
   async submit(submission: Submission): Promise<void> {
     if (this.running) return this.notice('warning', 'A reply is still running: stop it first.');
     const attachments = submission.attachments ?? [];
-    const userView: ChatMessageView = { id: this.id('u'), role: 'user', text: submission.text, attachments: attachments.map((a) => a.view) };
+    const mode = submission.mode ?? 'agent';
+    const userView: ChatMessageView = { id: this.id('u'), role: 'user', text: submission.text, attachments: submission.attachmentViews ?? attachments.map((a) => a.view), historyIndex: this.conversation.current.history.length };
+    if (mode === 'ask') userView.mode = 'ask';
     // The workspace as it is before this message: "Restore files" on the message goes back here.
     const checkpoint = await this.checkpoints.snapshot(`before message ${userView.id}`);
     if (checkpoint) userView.checkpoint = checkpoint;
@@ -143,13 +151,48 @@ export class ChatController implements vscode.Disposable {
     if (this.conversation.current.title === 'New chat' && submission.text.trim()) this.conversation.current.title = submission.text.trim().slice(0, 60);
     // Kept at once: a reload or crash while the reply runs must not lose what the user sent.
     await this.conversation.save();
-    const parts: ContentPart[] = [];
-    if (submission.text.trim()) parts.push({ type: 'text', text: submission.text });
-    for (const a of attachments) parts.push(...a.parts);
-    if (submission.context) parts.push({ type: 'text', text: submission.context });
-    const mode = submission.mode ?? 'agent';
-    if (mode === 'ask') parts.push({ type: 'text', text: ASK_MODE_NOTE });
+    const parts: ContentPart[] = submission.parts ?? [];
+    if (!submission.parts) {
+      if (submission.text.trim()) parts.push({ type: 'text', text: submission.text });
+      for (const a of attachments) parts.push(...a.parts);
+      if (submission.context) parts.push({ type: 'text', text: submission.context });
+      if (mode === 'ask') parts.push({ type: 'text', text: ASK_MODE_NOTE });
+    }
     await this.run(parts, mode);
+  }
+
+  /** The user message a reply answers. */
+  private userBefore(replyId: string): string | undefined {
+    const views = this.conversation.current.views;
+    const index = views.findIndex((v) => v.id === replyId);
+    return views.slice(0, index < 0 ? 0 : index).reverse().find((v) => v.role === 'user')?.id;
+  }
+
+  /**
+   * Runs an earlier user message again (Regenerate), or a changed version of it (Edit): the
+   * conversation goes back to just before it, the files too if the user says so (asked only
+   * when some changed), and the message is sent in its place with its attachments.
+   */
+  private async rerun(messageId: string | undefined, text?: string): Promise<void> {
+    if (this.running) return this.notice('warning', 'A reply is still running: stop it first.');
+    const chat = this.conversation.current;
+    const index = chat.views.findIndex((v) => v.id === messageId && v.role === 'user');
+    const user = chat.views[index];
+    const original = user?.historyIndex !== undefined ? chat.history[user.historyIndex] : undefined;
+    if (!user || !original || original.role !== 'user') return this.notice('warning', 'This message cannot be sent again: it is not in the conversation the model has.');
+    const later = chat.views.length - index - 1;
+    if (!(await this.checkpoints.offerRestore(user.checkpoint, `"${user.text.trim().slice(0, 40) || 'this message'}"`, later))) return;
+    chat.views.splice(index);
+    chat.history.splice(user.historyIndex!);
+    this.restore();
+    const parts = typeof original.content === 'string' ? [{ type: 'text' as const, text: original.content }] : [...original.content];
+    if (text !== undefined) {
+      // The user's words are the first text part; mentions, attachments and notes stay.
+      const first = parts.findIndex((p) => p.type === 'text');
+      if (first >= 0 && parts[first].type === 'text' && parts[first].text === user.text) parts[first] = { type: 'text', text };
+      else parts.unshift({ type: 'text', text });
+    }
+    await this.submit({ text: text ?? user.text, parts, attachmentViews: user.attachments, mode: user.mode ?? 'agent' });
   }
 
   /** "Run in Agent mode" under an Ask-mode plan: the plan is in the conversation already. */

@@ -122,7 +122,7 @@ describe('chat turn projection: agent events to view updates', () => {
 describe('chat message router', () => {
   function handlers(calls: string[], overrides: Partial<WebviewHandlers> = {}): WebviewHandlers {
     const table = {} as Record<keyof WebviewToHost, (p: unknown) => void>;
-    const names: (keyof WebviewToHost)[] = ['ready', 'send', 'stop', 'approve', 'deny', 'viewDiff', 'copy', 'insertCode', 'applyCode', 'openLink', 'attachSelection', 'attachFile', 'pickImage', 'pasteImage', 'removeAttachment', 'openAttachment', 'startRecording', 'stopRecording', 'suggestFiles', 'newChat', 'loadChat', 'deleteChat', 'listChats', 'retry', 'runPlan', 'restoreCheckpoint', 'action'];
+    const names: (keyof WebviewToHost)[] = ['ready', 'send', 'stop', 'approve', 'deny', 'viewDiff', 'copy', 'insertCode', 'applyCode', 'openLink', 'attachSelection', 'attachFile', 'pickImage', 'pasteImage', 'removeAttachment', 'openAttachment', 'startRecording', 'stopRecording', 'suggestFiles', 'newChat', 'loadChat', 'deleteChat', 'listChats', 'retry', 'runPlan', 'restoreCheckpoint', 'regenerate', 'editMessage', 'action'];
     for (const n of names) table[n] = (p) => void calls.push(`${n}:${JSON.stringify(p)}`);
     return { ...(table as unknown as WebviewHandlers), ...overrides };
   }

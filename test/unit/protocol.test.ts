@@ -10,6 +10,8 @@ const valid: { [K in keyof WebviewToHost]: WebviewToHost[K] } = {
   send: { text: 'Fix the parser', attachmentIds: ['att-1', 'img:2'], mentions: ['src/parser.ts'], mode: 'ask' },
   runPlan: { messageId: 'a123' },
   restoreCheckpoint: { messageId: 'u123' },
+  regenerate: { messageId: 'a123' },
+  editMessage: { messageId: 'u123', text: 'try again, shorter' },
   stop: {},
   approve: { callId: 'call_abc123' },
   deny: { callId: 'call_abc123', reason: 'not now' },

@@ -306,6 +306,26 @@ describe('webview chat page', () => {
     assert.deepEqual(posts.at(-1), { type: 'restoreCheckpoint', payload: { messageId: 'u1' } });
   });
 
+  it('edits a sent message in the composer and sends it in its place, and regenerates a finished reply', () => {
+    const { send, posts } = start();
+    send({ type: 'appendMessage', payload: { id: 'u1', role: 'user', text: 'fix the parser', historyIndex: 0 } });
+    send({ type: 'appendMessage', payload: { id: 'a1', role: 'assistant', text: '' } });
+    const regenerate = $<HTMLButtonElement>('[data-message-id="a1"] button.message-regenerate');
+    assert.equal(regenerate.hidden, true, 'not while the reply streams');
+    send({ type: 'endMessage', payload: { id: 'a1' } });
+    regenerate.click();
+    assert.deepEqual(posts.at(-1), { type: 'regenerate', payload: { messageId: 'a1' } });
+
+    $<HTMLButtonElement>('[data-message-id="u1"] button.message-edit').click();
+    const input = $<HTMLTextAreaElement>('textarea.composer-input');
+    assert.equal(input.value, 'fix the parser');
+    assert.equal($('.composer-editing').hidden, false);
+    input.value = 'fix the parser, and add a test';
+    $<HTMLButtonElement>('button.composer-send').click();
+    assert.deepEqual(posts.at(-1), { type: 'editMessage', payload: { messageId: 'u1', text: 'fix the parser, and add a test' } });
+    assert.equal($('.composer-editing').hidden, true, 'the next message is a new one again');
+  });
+
   it('answers @ lookups through the host', () => {
     const { send, posts } = start();
     const input = $<HTMLTextAreaElement>('textarea.composer-input');

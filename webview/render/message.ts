@@ -14,6 +14,8 @@ export interface MessageContext {
   schedule: FrameScheduler;
   /** Called after each streamed render, so the log can follow the end. */
   onRender: () => void;
+  /** "Edit" on a user message: the composer takes its text. */
+  onEdit?: (messageId: string, text: string) => void;
 }
 
 /**
@@ -33,6 +35,7 @@ export class MessageElement {
   private rulesLine: HTMLElement | undefined;
   private progressLine: HTMLElement | undefined;
   private readonly runPlan: HTMLElement | undefined;
+  private regenerate: HTMLElement | undefined;
 
   constructor(
     view: ChatMessageView,
@@ -64,6 +67,13 @@ export class MessageElement {
       const strip = el('div', 'message-attachments');
       for (const attachment of view.attachments) strip.append(createAttachmentChip(attachment, { onOpen: (id) => context.post('openAttachment', { id }) }));
       this.element.append(strip);
+    }
+    if (view.role === 'user' && view.historyIndex !== undefined) {
+      this.element.append(iconButton('message-edit', 'insert', 'Edit this message and send it again (what came after it is dropped)', () => context.onEdit?.(view.id, view.text), 'Edit'));
+    }
+    if (view.role === 'assistant') {
+      this.regenerate = iconButton('message-regenerate', 'retry', 'Run the message before this reply again', () => context.post('regenerate', { messageId: view.id }), 'Regenerate');
+      this.element.append(this.regenerate);
     }
     if (view.role === 'user' && view.checkpoint) {
       this.element.append(iconButton('message-restore', 'retry', 'Restore the workspace files to how they were before this message (shows what changes first)', () => context.post('restoreCheckpoint', { messageId: view.id }), 'Restore files'));
@@ -132,6 +142,7 @@ export class MessageElement {
   private setStreaming(streaming: boolean): void {
     this.element.classList.toggle('streaming', streaming);
     if (this.runPlan) this.runPlan.hidden = streaming;
+    if (this.regenerate) this.regenerate.hidden = streaming;
     if (streaming) this.element.setAttribute('aria-busy', 'true');
     else this.element.removeAttribute('aria-busy');
   }
