@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { RunCheckpoint } from '../../agent/checkpoint/runCheckpoint';
-import { ShadowCheckpoints } from '../../agent/checkpoint/shadowGit';
+import { ShadowCheckpoints, type CheckpointChange } from '../../agent/checkpoint/shadowGit';
 import { errorMessage } from '../../engine/errors';
 import type { ChatMessageView } from '../../webview/protocol';
 import type { WindowWorkspace } from '../workspace/windowWorkspace';
@@ -67,18 +67,16 @@ export class ChatCheckpoints {
       if (!dropped) return true;
       return (await vscode.window.showWarningMessage(`Send ${what} again?`, { modal: true, detail: dropped }, 'Send Again')) === 'Send Again';
     }
-    const list = changes.slice(0, 20).map((c) => `${c.kind === 'added' ? 'delete' : c.kind === 'deleted' ? 'bring back' : 'restore'} ${c.path}`).join('\n');
+    const list = changeList(changes, new Set());
     const pick = await vscode.window.showWarningMessage(
       `${changes.length === 1 ? '1 file has' : `${changes.length} files have`} changed since ${what}. Put ${changes.length === 1 ? 'it' : 'them'} back before sending it again?`,
-      { modal: true, detail: `${list}${changes.length > 20 ? `\n... and ${changes.length - 20} more` : ''}${dropped ? `\n\n${dropped}` : ''}` },
+      { modal: true, detail: `${list}${dropped ? `\n\n${dropped}` : ''}` },
       'Restore and Send',
       'Send Without Restoring',
     );
     if (pick === undefined) return false;
     if (pick === 'Restore and Send' && checkpoints && id) {
-      const workspace = this.workspace.get();
-      const dirty = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => workspace?.relativeOrUndefined(d.uri)).filter((p): p is string => p !== undefined));
-      await checkpoints.restore(id, dirty);
+      await checkpoints.restore(id, this.unsavedFiles());
     }
     return true;
   }
@@ -99,17 +97,14 @@ export class ChatCheckpoints {
     const changes = await checkpoints.changesSince(id);
     if (changes.length === 0) return this.notify('info', `No file changed since ${what}.`);
     const workspace = this.workspace.get();
-    const dirty = new Set(
-      vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => (workspace ? workspace.relativeOrUndefined(d.uri) : undefined)).filter((p): p is string => p !== undefined),
-    );
+    const dirty = this.unsavedFiles();
     const files = await Promise.all(
       changes.map(async (c) => ({ path: c.path, before: c.kind === 'added' ? '' : ((await checkpoints.fileAt(id, c.path)) ?? ''), now: c.kind === 'deleted' ? '' : await workspace?.readFile(c.path).catch(() => '') ?? '' })),
     );
     await this.editor.showChanges(`Restore to ${what}`, files.map((f) => ({ path: f.path, before: f.now, after: f.before })));
-    const list = changes.map((c) => `${c.kind === 'added' ? 'delete' : c.kind === 'deleted' ? 'bring back' : 'restore'} ${c.path}${dirty.has(c.path) ? ' (unsaved changes: kept)' : ''}`);
     const pick = await vscode.window.showWarningMessage(
       `Restore ${changes.length === 1 ? '1 file' : `${changes.length} files`} to how they were before ${what}?`,
-      { modal: true, detail: `${list.slice(0, 20).join('\n')}${list.length > 20 ? `\n... and ${list.length - 20} more` : ''}\n\nThe conversation stays as it is.` },
+      { modal: true, detail: `${changeList(changes, dirty)}\n\nThe conversation stays as it is.` },
       'Restore',
     );
     if (pick !== 'Restore') return;
@@ -122,6 +117,13 @@ export class ChatCheckpoints {
     }
   }
 
+  /** Workspace files with unsaved editor text: a restore leaves them alone. */
+  private unsavedFiles(): Set<string> {
+    const workspace = this.workspace.get();
+    const files = vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => workspace?.relativeOrUndefined(d.uri));
+    return new Set(files.filter((p): p is string => p !== undefined));
+  }
+
   private async checkpoints(): Promise<ShadowCheckpoints | undefined> {
     const root = this.workspace.get()?.root;
     if (!root) return undefined;
@@ -131,4 +133,10 @@ export class ChatCheckpoints {
     }
     return (await this.shadow.usable) ? this.shadow.checkpoints : undefined;
   }
+}
+
+/** What a restore does to each file, one line each, the first 20 of them. */
+function changeList(changes: readonly CheckpointChange[], kept: ReadonlySet<string>): string {
+  const lines = changes.map((c) => `${c.kind === 'added' ? 'delete' : c.kind === 'deleted' ? 'bring back' : 'restore'} ${c.path}${kept.has(c.path) ? ' (unsaved changes: kept)' : ''}`);
+  return `${lines.slice(0, 20).join('\n')}${lines.length > 20 ? `\n... and ${lines.length - 20} more` : ''}`;
 }

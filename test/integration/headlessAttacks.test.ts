@@ -6,6 +6,7 @@ import type { ApprovalMode } from '../../agent/cli/cliArgs';
 import { runHeadless } from '../../agent/cli/headlessRun';
 import { detectCommandSandbox } from '../../agent/sandbox/commandSandbox';
 import type { Approver } from '../../agent/workspace/workspace';
+import { destructiveCommands } from '../support/attackCommands';
 import { reply, startScriptedEngine, toolCallReply, type ScriptStep } from '../support/scriptedEngine';
 
 /*
@@ -79,22 +80,7 @@ describe('headless runner: attack cases under every approval mode', function () 
     const S = sentinel;
     const destructive = [
       `rm -rf ${S}`,
-      `bash -c "rm -rf ${S}"`,
-      `sh -c 'rm -rf ${S}'`,
-      `$(echo rm) -rf ${S}`,
-      `x=rm; $x -rf ${S}`,
-      `find ${S} -delete`,
-      `python3 -c "import shutil; shutil.rmtree('${S}')"`,
-      `node -e "require('fs').rmSync('${S}', { recursive: true, force: true })"`,
-      `perl -e 'unlink glob("${S}/*")'`,
-      `rm -fr ${S}`,
-      `rm -r -f ${S}`,
-      `cd / && rm -rf ${S}`,
-      `mv ${S} ${workspace}/stolen`,
-      `truncate -s 0 ${S}/keep.txt`,
-      `cp /dev/null ${S}/keep.txt`,
-      `echo gone | tee ${S}/keep.txt`,
-      `ln -sf /dev/null ${S}/keep.txt`,
+      ...destructiveCommands(S, workspace),
       `echo x > link-out/new.txt`,
       `touch ${marker}`,
       `git diff --output=${S}/keep.txt`,

@@ -11,6 +11,7 @@ import { createDefaultTools } from '../../agent/tools';
 import type { Approver } from '../../agent/workspace/workspace';
 import { EngineClient } from '../../engine/client';
 import { makeSentinel, tempDir } from '../support/files';
+import { destructiveCommands } from '../support/attackCommands';
 import { reply, startScriptedEngine, toolCallReply } from '../support/scriptedEngine';
 
 /*
@@ -59,26 +60,10 @@ describe('command sandbox: attacks from a model with approved commands', functio
   }
 
   it('keeps every destructive command away from a folder outside the workspace', async () => {
-    const S = sentinel;
     const attacks = [
-      `bash -c "rm -rf ${S}"`,
-      `sh -c 'rm -rf ${S}'`,
-      `$(echo rm) -rf ${S}`,
-      `x=rm; $x -rf ${S}`,
-      `find ${S} -delete`,
-      `python3 -c "import shutil; shutil.rmtree('${S}')"`,
-      `node -e "require('fs').rmSync('${S}', { recursive: true, force: true })"`,
-      `perl -e 'unlink glob("${S}/*")'`,
-      `rm -fr ${S}`,
-      `rm -r -f ${S}`,
-      `cd / && rm -rf ${S}`,
-      `mv ${S} ${workspace}/stolen`,
-      `truncate -s 0 ${S}/keep.txt`,
-      `cp /dev/null ${S}/keep.txt`,
-      `echo gone | tee ${S}/keep.txt`,
-      `ln -sf /dev/null ${S}/keep.txt`,
-      `echo x > ${S}/new.txt`,
-      `git -C ${workspace} diff --no-index --output=${S}/keep.txt /dev/null ${workspace}/notes.txt`,
+      ...destructiveCommands(sentinel, workspace),
+      `echo x > ${sentinel}/new.txt`,
+      `git -C ${workspace} diff --no-index --output=${sentinel}/keep.txt /dev/null ${workspace}/notes.txt`,
     ];
     let escaped = 0;
     for (const attack of attacks) {

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../../engine/errors';
 import type { AgentTool, ToolContext, ToolOutput, Validation } from '../../../agent/tool';
 import type { ApprovalRequest } from '../../../agent/workspace/workspace';
 import type { ToolDefinition } from '../../../engine/protocol';
@@ -72,7 +73,7 @@ export class ExternalTool implements AgentTool<object> {
       return { content: content === '' ? '(the tool returned nothing)' : content, isError: false };
     } catch (err) {
       if (context.signal?.aborted) throw err;
-      return { content: `${this.info.name} failed: ${err instanceof Error ? err.message : String(err)}`, isError: true };
+      return { content: `${this.info.name} failed: ${errorMessage(err)}`, isError: true };
     }
   }
 }
