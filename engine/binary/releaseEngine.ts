@@ -166,6 +166,15 @@ async function extract(file: string, into: string): Promise<void> {
   }
 }
 
+/**
+ * Removes a half-extracted folder. A failed tar extraction rejects while some of its file
+ * writes are still landing, so one pass can meet a folder that fills again (ENOTEMPTY):
+ * retry, and never let the clean-up hide the error that caused it.
+ */
+async function removeStaging(dir: string): Promise<void> {
+  await fs.promises.rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }).catch(() => undefined);
+}
+
 function findBinary(dir: string, name: string): string | undefined {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
@@ -198,7 +207,7 @@ export async function installReleaseEngine(choice: ReleaseChoice, options: Relea
   const marker = path.join(dir, '.complete');
   const downloads = path.join(options.root, 'llama-server', LLAMA_CPP_RELEASE.tag, 'downloads');
   const staging = `${dir}.extracting`;
-  await fs.promises.rm(staging, { recursive: true, force: true });
+  await fs.promises.rm(staging, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   for (const asset of [choice.archive, choice.runtime].filter((a): a is ReleaseAsset => a !== undefined)) {
     const archive = path.join(downloads, asset.name);
     if (!fs.existsSync(archive)) {
@@ -208,7 +217,7 @@ export async function installReleaseEngine(choice: ReleaseChoice, options: Relea
       await extract(archive, staging);
     } catch (error) {
       await fs.promises.rm(archive, { force: true }); // a damaged archive is fetched again next time
-      await fs.promises.rm(staging, { recursive: true, force: true });
+      await removeStaging(staging);
       throw error;
     }
   }
