@@ -6,6 +6,8 @@ import type { ApprovalCategory, ApprovalRequest, Workspace } from './workspace/w
 export interface ToolOutput {
   content: string;
   isError: boolean;
+  /** The whole text of a file this result shows in full (read_file), for later re-reads. */
+  seen?: { path: string; text: string };
 }
 
 export interface ToolContext {
@@ -20,6 +22,12 @@ export interface ToolContext {
    * runs (the extension asks the user once); without it the sandbox's own choice holds.
    */
   commandNetwork?: () => Promise<boolean>;
+  /**
+   * The text of `path` as an earlier result of this conversation showed it in full, while
+   * that result is still in the history word for word (not compacted away); undefined
+   * otherwise. A re-read can then send only what changed since.
+   */
+  earlierRead?: (path: string) => string | undefined;
 }
 
 /** Arguments that passed validation, or a precise message for the model to retry with. */

@@ -176,6 +176,8 @@ interface SessionRun {
   tools: readonly ToolDefinition[];
   files: Record<string, string>;
   inline?: InlineFigure;
+  /** Reply tokens the proxy put in the cache outside the measured requests. */
+  replyTokens: number;
 }
 
 interface SessionPlan {
@@ -189,6 +191,11 @@ interface SessionPlan {
   stopAfterStep?: number;
   /** false: the scripted replies carry no thinking, so the history has no reasoning_content. */
   reasoning?: boolean;
+  /**
+   * false: the replies never reach the server's cache (each step's new tokens also count
+   * the previous reply). Default true: the cache holds them as a real run's generation would.
+   */
+  generatedReplies?: boolean;
 }
 
 const YES: Approver = { approve: () => Promise.resolve({ approved: true }) };
@@ -203,7 +210,7 @@ async function runSession(endpoint: EngineEndpoint, plan: SessionPlan): Promise<
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), content);
   }
-  const proxy = await ReplayProxy.start(endpoint);
+  const proxy = await ReplayProxy.start(endpoint, { generatedReplies: plan.generatedReplies ?? true });
   const script = (steps: ScriptedStep[]): ScriptedStep[] =>
     plan.reasoning === false ? steps.map((s) => ({ ...s, reply: { ...s.reply, reasoning: undefined } })) : steps;
   try {
@@ -226,7 +233,11 @@ async function runSession(endpoint: EngineEndpoint, plan: SessionPlan): Promise<
 
     // Long timeouts: the proxy answers only once the server has read the whole prompt.
     const client = new EngineClient({ baseUrl: proxy.url, headersTimeoutMs: 600_000, idleTimeoutMs: 600_000 });
-    const session = new AgentSession({ client, workspace: new FsWorkspace(root), tools: createDefaultTools(), approver: YES, approval: APPROVE_ALL });
+    const sessionOptions = { workspace: new FsWorkspace(root), tools: createDefaultTools(), approver: YES, approval: APPROVE_ALL };
+    const session = new AgentSession({ client, ...sessionOptions });
+    // As the extension does once the engine is ready: the system prompt and the tools go into
+    // the cache before the first question (straight to the server, not a scripted step).
+    await new AgentSession({ client: new EngineClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey }), ...sessionOptions }).warmUp();
     const abort = new AbortController();
     if (plan.stopAfterStep !== undefined) {
       const last = plan.stopAfterStep - 1;
@@ -246,7 +257,7 @@ async function runSession(endpoint: EngineEndpoint, plan: SessionPlan): Promise<
     const turn1 = figures(proxy.records.slice(0, first.length), 1, first);
     if (plan.stopAfterStep !== undefined) {
       if (turn1.length < plan.stopAfterStep) throw new Error(`the run ended after ${turn1.length} steps (${result1.reason}${result1.error ? `: ${result1.error}` : ''})`);
-      return { turn1, turn2: [], messages: session.messages, tools: session.toolsOffered, files, ...(inline ? { inline } : {}) };
+      return { turn1, turn2: [], messages: session.messages, tools: session.toolsOffered, files, replyTokens: proxy.replyTokensPrefilled, ...(inline ? { inline } : {}) };
     }
     if (result1.reason !== 'answered' || result1.steps !== first.length) {
       throw new Error(`turn 1 ended with ${result1.reason} after ${result1.steps} steps${result1.error ? `: ${result1.error}` : ''}`);
@@ -260,7 +271,7 @@ async function runSession(endpoint: EngineEndpoint, plan: SessionPlan): Promise<
       throw new Error(`the follow-up ended with ${result2.reason} after ${result2.steps} steps${result2.error ? `: ${result2.error}` : ''}`);
     }
     const turn2 = figures(proxy.records.slice(first.length), 2, second);
-    return { turn1, turn2, messages: session.messages, tools: session.toolsOffered, files, ...(inline ? { inline } : {}) };
+    return { turn1, turn2, messages: session.messages, tools: session.toolsOffered, files, replyTokens: proxy.replyTokensPrefilled, ...(inline ? { inline } : {}) };
   } finally {
     await proxy.close();
     fs.rmSync(root, { recursive: true, force: true });
@@ -297,6 +308,11 @@ function emitSteps(scenario: string, steps: StepFigure[]): void {
       prefill_ms_here: Math.round(s.prefillMs),
     });
   }
+}
+
+/** New tokens of the steps that follow a call of `tool` (its call and its result). */
+function newTokensAfter(steps: StepFigure[], tool: string): number {
+  return steps.reduce((sum, s, i) => sum + (i > 0 && steps[i - 1].tool === tool ? s.fresh : 0), 0);
 }
 
 function cachedRatio(steps: StepFigure[]): { ratio: number; cached: number; prompt: number; fresh: number } {
@@ -410,8 +426,21 @@ async function main(): Promise<void> {
   const plain = await withEngine(plan, (endpoint) => runSession(endpoint, { ...base, reasoning: false }));
   emitSteps('no_reasoning', [...plain.turn1, ...plain.turn2]);
 
+  // 5. The text run with replies the server never saw: the lower bound the replay alone gives.
+  const unseen = await withEngine(plan, (endpoint) => runSession(endpoint, { ...base, generatedReplies: false, stopAfterStep: firstTurnSteps().length }));
+  emitSteps('replies_not_cached', unseen.turn1);
+
   const run1 = cachedRatio(text.run.turn1);
-  emit('agent_run_cached_ratio', run1.ratio, 'ratio', { steps: text.run.turn1.length, cached_tokens: run1.cached, prompt_tokens: run1.prompt });
+  emit('agent_run_cached_ratio', run1.ratio, 'ratio', {
+    steps: text.run.turn1.length,
+    cached_tokens: run1.cached,
+    prompt_tokens: run1.prompt,
+    // What the replies added to the cache as a real run's generation would (not counted above).
+    reply_tokens_in_cache: text.run.replyTokens,
+    read_file_new_tokens: newTokensAfter(text.run.turn1, 'read_file'),
+  });
+  const unseenRun = cachedRatio(unseen.turn1);
+  emit('agent_run_cached_ratio_replies_not_cached', unseenRun.ratio, 'ratio', { cached_tokens: unseenRun.cached, prompt_tokens: unseenRun.prompt });
   emit('agent_run_new_tokens', run1.fresh, 'tokens', { est_prefill_s: Number((run1.fresh / PREFILL_TOKENS_PER_SECOND).toFixed(3)), steps: text.run.turn1.length });
   const follow = text.run.turn2[0];
   emit('follow_up_first_step_new_ratio', follow.fresh / follow.prompt, 'ratio', {

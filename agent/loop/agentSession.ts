@@ -52,6 +52,8 @@ export class AgentSession {
   private readonly approval: ApprovalSettings;
   private budget: ContextBudget | null | undefined;
   private running = false;
+  /** Files shown whole, by the id of the tool call whose result showed them. */
+  private readonly reads = new Map<string, { path: string; text: string; content: string }>();
 
   constructor(private readonly options: AgentSessionOptions) {
     this.client = options.client;
@@ -68,6 +70,20 @@ export class AgentSession {
       });
     const history = (options.history ?? []).filter((message, index) => !(index === 0 && message.role === 'system'));
     this.conversation = [{ role: 'system', content: systemPrompt }, ...history];
+  }
+
+  /**
+   * The text of `path` as the latest whole read in the history showed it; undefined when no
+   * such result is left word for word (compaction cut or summarised it, or it is gone).
+   */
+  private earlierRead(path: string): string | undefined {
+    for (let i = this.conversation.length - 1; i >= 0; i--) {
+      const message = this.conversation[i];
+      if (message.role !== 'tool') continue;
+      const read = this.reads.get(message.tool_call_id);
+      if (read?.path === path && message.content === read.content) return read.text;
+    }
+    return undefined;
   }
 
   /** The conversation so far, system prompt first. */
@@ -354,8 +370,10 @@ export class AgentSession {
               maxOutputChars: o.maxToolOutputChars ?? DEFAULTS.maxToolOutputChars,
               sandbox: o.sandbox,
               ...(o.commandNetwork ? { commandNetwork: o.commandNetwork } : {}),
+              earlierRead: (path) => this.earlierRead(path),
             });
             content = result.content;
+            if (result.seen) this.reads.set(call.id, { ...result.seen, content });
             isError = result.isError;
             stopped = result.stopped;
             if (result.touched !== undefined) touched.push(result.touched);

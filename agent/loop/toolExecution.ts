@@ -17,6 +17,7 @@ export interface ExecutionContext {
   maxOutputChars: number;
   sandbox?: CommandSandbox;
   commandNetwork?: () => Promise<boolean>;
+  earlierRead?: (path: string) => string | undefined;
 }
 
 /** What goes back to the model for one call; `stopped` when the user aborted during it. */
@@ -26,6 +27,8 @@ export interface ExecutionResult {
   stopped: boolean;
   /** The workspace-relative path the call worked on, once approved (for the project rules of its folder). */
   touched?: string;
+  /** The file text this result shows whole and uncut, for later re-reads. */
+  seen?: { path: string; text: string };
 }
 
 /** Keeps the head and tail of a long output: the start says what it is, the end how it ended. */
@@ -51,6 +54,7 @@ export async function executeToolCall(tool: AgentTool, args: unknown, context: E
   if (signal) toolContext.signal = signal;
   if (context.sandbox) toolContext.sandbox = context.sandbox;
   if (context.commandNetwork) toolContext.commandNetwork = context.commandNetwork;
+  if (context.earlierRead) toolContext.earlierRead = context.earlierRead;
   const name = tool.definition.function.name;
 
   let request;
@@ -96,7 +100,9 @@ export async function executeToolCall(tool: AgentTool, args: unknown, context: E
   try {
     const output = await tool.run(args, toolContext);
     // The tool finished even if a stop came meanwhile: the model must see what it did.
-    return { content: clampOutput(output.content, context.maxOutputChars), isError: output.isError, stopped: signal?.aborted === true, ...touched };
+    const content = clampOutput(output.content, context.maxOutputChars);
+    const seen = output.seen && content === output.content ? { seen: output.seen } : {};
+    return { content, isError: output.isError, stopped: signal?.aborted === true, ...touched, ...seen };
   } catch (error) {
     if (isAbortError(error, signal)) return STOPPED;
     return { content: `${name} failed: ${errorMessage(error)}`, isError: true, stopped: false, ...touched };

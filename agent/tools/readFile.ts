@@ -4,6 +4,7 @@ import { parametersSchema, validateArgs, type ParamTable } from './toolArgs';
 import { TOOL_LIMITS } from './toolLimits';
 import { clipLine, fenced, guarded, ok, ToolError } from './toolOutput';
 import { workspacePath } from './toolPaths';
+import { unifiedDiff } from './unifiedDiff';
 
 export interface ReadFileArgs {
   path: string;
@@ -23,6 +24,10 @@ const PARAMS: ParamTable = {
  * Reads a text file, a window at a time for long files. The text comes as it is, without a
  * number on every line: numbers cost about 40% more tokens on typical code (3,107 against
  * 2,209 for a 200-line file), and edits name text, not lines. The header gives the range.
+ *
+ * Reading again a file whose whole text is still in the history says so, or sends only the
+ * diff since: models re-read a file to check their own edit, and the whole file again was
+ * the largest new prompt of a 10-step run (`npm run bench:agent`). A line range always reads.
  */
 export class ReadFileTool implements AgentTool<ReadFileArgs> {
   readonly category = 'read';
@@ -30,7 +35,7 @@ export class ReadFileTool implements AgentTool<ReadFileArgs> {
     type: 'function' as const,
     function: {
       name: NAME,
-      description: `Read a text file. The header names the lines shown; long files are shown ${TOOL_LIMITS.readMaxLines} lines at a time; use start_line and end_line for the rest.`,
+      description: `Read a text file, ${TOOL_LIMITS.readMaxLines} lines at a time (start_line, end_line for more). Read again, it shows what changed since; start_line=1 shows it whole.`,
       parameters: parametersSchema(PARAMS),
     },
   };
@@ -57,24 +62,43 @@ export class ReadFileTool implements AgentTool<ReadFileArgs> {
       if (info.type === 'directory') throw new ToolError(`${NAME}: ${path} is a folder. Use list_dir to see what it holds.`);
       const text = await workspace.readFile(path);
       if (text.includes('\u0000')) throw new ToolError(`${NAME}: ${path} is a binary file (${info.size} bytes); only text files can be read.`);
-      return ok(renderWindow(path, text, args.start_line, args.end_line));
+      const whole = args.start_line === undefined && args.end_line === undefined;
+      const before = whole ? context.earlierRead?.(path) : undefined;
+      const window = renderWindow(path, text, args.start_line, args.end_line);
+      if (before !== undefined) {
+        const again = renderReread(path, before, text, window.content);
+        if (again !== undefined) return ok(again);
+      }
+      return window.whole ? { ...ok(window.content), seen: { path, text } } : ok(window.content);
     });
   }
 }
 
-function renderWindow(path: string, text: string, startLine: number | undefined, endLine: number | undefined): string {
+/** What a re-read sends instead of the whole file, or undefined when the file itself is shorter. */
+function renderReread(path: string, before: string, now: string, full: string): string | undefined {
+  if (before === now) return `${path} has not changed since you read it in full earlier in this conversation; that text still holds. To see it again anyway, call read_file with start_line=1.`;
+  const diff = unifiedDiff(path, before, now);
+  // A diff about as long as the file helps nobody: send the file.
+  if (diff.length > full.length / 2) return undefined;
+  return `${path} changed since you read it in full earlier in this conversation. What changed since then (a unified diff; the rest is as you read it):\n${fenced(diff)}\nTo see the whole file again, call read_file with start_line=1.`;
+}
+
+/** The lines asked for, and whether they are the whole file unclipped. */
+function renderWindow(path: string, text: string, startLine: number | undefined, endLine: number | undefined): { content: string; whole: boolean } {
   const lines = text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const total = lines.length;
-  if (total === 0) return `${path} is empty (0 lines).`;
+  if (total === 0) return { content: `${path} is empty (0 lines).`, whole: false };
   const first = startLine ?? 1;
   if (first > total) throw new ToolError(`${NAME}: start_line ${first} is past the end; ${path} has ${total} lines.`);
   const wanted = Math.min(endLine ?? total, total, first + TOOL_LIMITS.readMaxLines - 1);
 
   const shown: string[] = [];
   let chars = 0;
+  let clipped = false;
   for (let n = first; n <= wanted; n++) {
     const line = clipLine(lines[n - 1], TOOL_LIMITS.lineMaxChars);
+    clipped ||= line.length !== lines[n - 1].length;
     if (shown.length > 0 && chars + line.length > TOOL_LIMITS.readMaxChars) break;
     shown.push(line);
     chars += line.length + 1;
@@ -83,5 +107,5 @@ function renderWindow(path: string, text: string, startLine: number | undefined,
   const header = `Contents of ${path} (lines ${first}-${last} of ${total}):`;
   const requestedEnd = Math.min(endLine ?? total, total);
   const footer = last < requestedEnd ? `\n[Shown up to line ${last} of ${total}. To read on, call read_file with start_line=${last + 1}.]` : '';
-  return `${header}\n${fenced(shown.join('\n'))}${footer}`;
+  return { content: `${header}\n${fenced(shown.join('\n'))}${footer}`, whole: first === 1 && last === total && !clipped };
 }

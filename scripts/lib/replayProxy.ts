@@ -6,6 +6,14 @@
  * how much of the prompt came from the cache. The agent then gets the scripted reply for
  * that step, streamed by the scripted engine of the tests and carrying the server's prompt
  * timings, so the run goes on as if the model had written it.
+ *
+ * With `generatedReplies`, the proxy also leaves in the server's cache what a real run's
+ * generation would have left there: before forwarding a step, it renders this request and
+ * the previous one through the server's template (/apply-template), and when the previous
+ * prompt is a prefix of this one it prefills the previous prompt plus the reply as rendered
+ * up to its tool result (`<|tool_response>` in the Gemma 4 format) through /completion.
+ * Those prefills are not measured: a real run decodes those tokens instead. Without it, each
+ * step's new tokens also count the previous reply, which the server never generated.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -60,17 +68,22 @@ export class ReplayProxy {
   onRecord: ((record: ForwardRecord) => void) | undefined;
   url = '';
   private readonly queue: ScriptedTurn[] = [];
+  /** The previous chat request as the agent sent it (for `generatedReplies`). */
+  private previousBody: Record<string, unknown> | undefined;
+  /** Reply tokens put in the cache outside the measured requests. */
+  replyTokensPrefilled = 0;
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
 
   private constructor(
     private readonly upstream: Upstream,
     private readonly encoder: ScriptedEngine,
+    private readonly generatedReplies: boolean,
   ) {}
 
-  static async start(upstream: Upstream): Promise<ReplayProxy> {
+  static async start(upstream: Upstream, options: { generatedReplies?: boolean } = {}): Promise<ReplayProxy> {
     // No draft fields: the server generated almost nothing, so there is nothing to report.
     const encoder = await startScriptedEngine({ drafter: false });
-    const proxy = new ReplayProxy(upstream, encoder);
+    const proxy = new ReplayProxy(upstream, encoder, options.generatedReplies ?? false);
     await new Promise<void>((resolve, reject) => {
       proxy.server.once('error', reject);
       proxy.server.listen(0, '127.0.0.1', () => resolve());
@@ -119,6 +132,8 @@ export class ReplayProxy {
     const body = JSON.parse(raw) as Record<string, unknown>;
     const turn = this.queue.shift();
     if (!turn) throw new Error(`chat request #${this.records.length} has no scripted reply left (did the agent compact or retry?)`);
+    if (this.generatedReplies && this.previousBody) await this.prefillPreviousReply(this.previousBody, body);
+    this.previousBody = body;
     const started = performance.now();
     const { timings, endedAt } = await this.forward(body, turn.forward ?? {});
     const record: ForwardRecord = { index: this.records.length, body, timings, ms: endedAt - started, endedAt };
@@ -173,6 +188,41 @@ export class ReplayProxy {
     return result;
   }
 
+  /**
+   * Puts the previous prompt and the reply that followed it into the server's cache, as its
+   * generation would have; nothing when this prompt does not extend the previous one (the
+   * history was rewritten) or the reply ended the turn (its thinking is not sent back, so a
+   * real run's cache parts from this prompt at the reply's first token anyway).
+   */
+  private async prefillPreviousReply(previous: Record<string, unknown>, current: Record<string, unknown>): Promise<void> {
+    const [before, now] = await Promise.all([this.render(previous), this.render(current)]);
+    if (!now.startsWith(before)) return;
+    const end = now.indexOf('<|tool_response>', before.length);
+    if (end < 0) return;
+    const images = imageData(current);
+    const prompt = images.length > 0 ? { prompt_string: now.slice(0, end), multimodal_data: images } : now.slice(0, end);
+    const answer = await this.post('/completion', { prompt, n_predict: 1, cache_prompt: true, temperature: 0 });
+    const timings = timingsOf(answer as { timings?: Partial<PromptTimings> });
+    this.replyTokensPrefilled += timings.prompt_n;
+  }
+
+  private async render(body: Record<string, unknown>): Promise<string> {
+    const { prompt } = (await this.post('/apply-template', { messages: body.messages, tools: body.tools, chat_template_kwargs: body.chat_template_kwargs })) as { prompt?: unknown };
+    if (typeof prompt !== 'string') throw new Error('/apply-template sent no prompt');
+    return prompt;
+  }
+
+  private async post(path: string, body: unknown): Promise<unknown> {
+    const response = await fetch(`${this.upstream.url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.upstream.apiKey}` },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`llama-server ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+    return JSON.parse(text) as unknown;
+  }
+
   private async generating(): Promise<boolean> {
     const response = await fetch(`${this.upstream.url}/slots`, { headers: { Authorization: `Bearer ${this.upstream.apiKey}` } });
     if (!response.ok) throw new Error(`GET /slots answered ${response.status}; the bench needs it (do not pass --no-slots)`);
@@ -212,6 +262,19 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerat
       yield JSON.parse(data) as SseEvent;
     }
   }
+}
+
+/** The base64 data of every image in the request, in the order the template places them. */
+function imageData(body: Record<string, unknown>): string[] {
+  const images: string[] = [];
+  for (const message of (body.messages ?? []) as Array<{ content?: unknown }>) {
+    if (!Array.isArray(message.content)) continue;
+    for (const part of message.content as Array<{ type?: string; image_url?: { url?: string } }>) {
+      const url = part.type === 'image_url' ? part.image_url?.url : undefined;
+      if (url) images.push(url.slice(url.indexOf(',') + 1));
+    }
+  }
+  return images;
 }
 
 function timingsOf(payload: { timings?: Partial<PromptTimings> }): PromptTimings {

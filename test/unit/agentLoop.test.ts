@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import type { AgentEvent } from '../../agent/events';
 import { AgentSession, PARSE_ERROR_NOTE, runAgent, type AgentSessionOptions } from '../../agent/loop';
 import { DEFAULT_APPROVAL_SETTINGS } from '../../agent/policy/approvalSettings';
+import type { AgentTool } from '../../agent/tool';
+import { ReadFileTool } from '../../agent/tools/readFile';
 import { EngineClient } from '../../engine/client';
 import type { ChatMessage, ToolMessage } from '../../engine/protocol';
 import {
@@ -15,7 +17,7 @@ import {
   toolCallReply,
   type ScriptedEngine,
 } from '../support/scriptedEngine';
-import { eventsOfType, MemoryWorkspace, memoryTools, ScriptedApprover } from '../support/agentTestKit';
+import { editFileTool, eventsOfType, MemoryWorkspace, memoryTools, ScriptedApprover } from '../support/agentTestKit';
 
 const AUTO_ALL = { ...DEFAULT_APPROVAL_SETTINGS, reads: 'auto', edits: 'auto', commands: 'auto' } as const;
 
@@ -134,6 +136,36 @@ describe('agent loop (scripted engine, in-memory workspace)', () => {
     assert.equal(edit?.role === 'assistant' && edit.tool_calls?.[0]?.function.arguments, '{"new_text":"a + b","old_text":"a - b","path":"math.js"}');
     const reread = engine.requests[3].body.messages.at(-2);
     assert.equal(reread?.role === 'assistant' && reread.tool_calls?.[0]?.function.arguments, '{"path":"math.js"}');
+  });
+
+  it('sends a file read in full again as the diff since, and in full once that read has left the history', async () => {
+    const tools = [new ReadFileTool(), editFileTool()] as AgentTool[];
+    // Long enough that the diff is the shorter answer (for a 3-line file the file is).
+    const helpers = Array.from({ length: 40 }, (_, i) => `function helper${i}(x) {\n  return x * ${i};\n}\n`).join('');
+    workspace.files.set('math.js', `function add(a, b) {\n  return a - b;\n}\n${helpers}`);
+    engine.push(
+      toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }),
+      toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }),
+      toolCallReply({ name: 'edit_file', arguments: { path: 'math.js', old_text: 'a - b', new_text: 'a + b' } }),
+      toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }),
+      toolCallReply({ name: 'read_file', arguments: { path: 'math.js', start_line: 1 } }),
+      reply('Done.'),
+    );
+    const session = new AgentSession(options({ tools }));
+    assert.equal((await session.run('Fix add.')).reason, 'answered');
+    const results = toolMessages(session.messages).map((m) => m.content);
+    assert.match(results[0], /^Contents of math\.js \(lines 1-123 of 123\):/);
+    assert.match(results[1], /^math\.js has not changed since you read it in full/);
+    assert.match(results[3], /^math\.js changed since you read it in full/);
+    assert.match(results[3], /\n- {2}return a - b;\n\+ {2}return a \+ b;\n/);
+    assert.ok(results[3].length < results[0].length / 4, 'the diff is much shorter than the file');
+    assert.match(results[4], /^Contents of math\.js \(lines 1-123 of 123\):\n```\nfunction add\(a, b\) \{\n {2}return a \+ b;/);
+
+    // Once every whole read is cut down in the history (as compaction does), a re-read sends the file again.
+    for (const message of toolMessages(session.messages)) if (message.content.startsWith('Contents of')) message.content = '[cut]';
+    engine.push(toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }), reply('Read.'));
+    assert.equal((await session.run('Read it again.')).reason, 'answered');
+    assert.match(toolMessages(session.messages).at(-1)?.content ?? '', /^Contents of math\.js \(lines 1-123 of 123\):/);
   });
 
   it('sends precise errors for malformed calls and lets the model retry', async () => {

@@ -108,6 +108,27 @@ describe('agent tools', function () {
       assert.ok(out.content.length <= file.length * 1.05, `${out.content.length} characters for a ${file.length}-character file`);
     });
 
+    it('hands back the text it showed whole, and answers a re-read with what changed, or with the file when that is shorter', async () => {
+      const file = Array.from({ length: 60 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
+      writeFiles(root, { 'a.txt': file, 'short.txt': 'one\n', 'long.txt': Array.from({ length: 400 }, (_, i) => `l${i}`).join('\n') });
+      const first = await tool('read_file').run({ path: 'a.txt' }, context);
+      assert.deepEqual(first.seen, { path: 'a.txt', text: file });
+      // A window is not the whole file, so it is not remembered as one.
+      assert.equal((await tool('read_file').run({ path: 'long.txt' }, context)).seen, undefined);
+      assert.equal((await tool('read_file').run({ path: 'a.txt', start_line: 2 }, context)).seen, undefined);
+
+      const remembering: ToolContext = { ...context, earlierRead: (p) => (p === 'a.txt' ? file : p === 'short.txt' ? 'zero\n' : undefined) };
+      assert.match((await tool('read_file').run({ path: 'a.txt' }, remembering)).content, /^a\.txt has not changed since you read it in full/);
+      fs.writeFileSync(path.join(root, 'a.txt'), file.replace('line 30\n', 'line thirty\n'));
+      const diff = await tool('read_file').run({ path: 'a.txt' }, remembering);
+      assert.match(diff.content, /^a\.txt changed since you read it in full[^]*\n-line 30\n\+line thirty\n[^]*start_line=1\.$/);
+      assert.equal(diff.seen, undefined, 'the diff is measured against the whole read, which stays the reference');
+      // A line range always reads, whatever was read before.
+      assert.match((await tool('read_file').run({ path: 'a.txt', start_line: 1 }, remembering)).content, /^Contents of a\.txt \(lines 1-60 of 60\):/);
+      // For a one-line file the file is shorter than any diff.
+      assert.equal((await tool('read_file').run({ path: 'short.txt' }, remembering)).content, 'Contents of short.txt (lines 1-1 of 1):\n```\none\n```');
+    });
+
     it('reads a window and says how to read on', async () => {
       writeFiles(root, { 'long.txt': Array.from({ length: 400 }, (_, i) => `line ${i + 1}`).join('\n') });
       const first = await call('read_file', { path: 'long.txt' });
