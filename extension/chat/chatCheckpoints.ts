@@ -27,6 +27,20 @@ export class ChatCheckpoints {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
+  /**
+   * Readies the checkpoints in the background (git hashes the work tree once), so the first
+   * message does not wait seconds for its checkpoint on a large repository. Never throws.
+   */
+  async prepare(): Promise<void> {
+    const checkpoints = await this.checkpoints();
+    if (!checkpoints) return;
+    const started = Date.now();
+    await checkpoints.prepare().then(
+      () => this.log.info(`Checkpoints ready in ${Date.now() - started} ms.`),
+      (error: unknown) => this.log.warn(`Checkpoints could not be readied: ${errorMessage(error)}`),
+    );
+  }
+
   /** A checkpoint of the workspace now; undefined where there is no folder or no git. Never throws. */
   async snapshot(label: string): Promise<string | undefined> {
     const checkpoints = await this.checkpoints();

@@ -83,6 +83,7 @@ export class ChatController implements vscode.Disposable {
     // A freshly ready engine reads the start of every chat prompt before the first question.
     this.disposables.push(warmUpWhenReady({ engine: deps.engine, workspace, approver: this.approver, network: this.network }, () => this.busy, deps.log));
     this.checkpoints = new ChatCheckpoints(workspace, deps.storageDir, this.editor, (level, text) => this.notice(level, text), deps.log);
+    void this.checkpoints.prepare();
     router.handle({
       ready: () => {
         router.post('engineState', deps.engine.state);

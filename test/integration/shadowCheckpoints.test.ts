@@ -71,4 +71,13 @@ describe('shadow git checkpoints', function () {
     assert.deepEqual(restored.map((c) => c.path), ['src/a.ts']);
     assert.equal(fs.readFileSync(path.join(root, 'keep.md'), 'utf8'), 'edited too\n');
   });
+
+  it('readies ahead without taking a checkpoint: the first one still holds what changed after', async () => {
+    const checkpoints = new ShadowCheckpoints(root, storage);
+    await checkpoints.prepare();
+    fs.writeFileSync(path.join(root, 'src', 'a.ts'), 'export const a = 3;\n');
+    const first = await checkpoints.snapshot('before message 1');
+    assert.equal(await checkpoints.fileAt(first, 'src/a.ts'), 'export const a = 3;\n');
+    assert.deepEqual(await checkpoints.changesSince(first), []);
+  });
 });

@@ -59,6 +59,7 @@ export const commandChecks: Record<string, (ctx: CheckContext) => Check> = {
   'npm run bench:agent': () => ({ kind: 'starts', limitS: 300, until: /"metric":"agent_step"/ }),
   'npm run bench:media': () => ({ kind: 'starts', limitS: 240, until: /"metric":"image_prepare/ }),
   'npm run bench:tools': () => ({ kind: 'completes', limitS: 120, expect: /"metric":"edit_cancel_ms"/ }),
+  'npm run bench:checkpoint': () => ({ kind: 'completes', limitS: 240, expect: /"metric":"checkpoint_storage_mb"/ }),
   'npm run agent -- run --workspace DIR --endpoint URL "task"': (ctx) => ({
     kind: 'completes',
     run: `npm run agent -- run --workspace ${ctx.workspace} --endpoint ${ctx.endpoint} "Say what this folder holds"`,

@@ -153,7 +153,7 @@ describe('agent loop (scripted engine, in-memory workspace)', () => {
     );
     const session = new AgentSession(options({ tools }));
     assert.equal((await session.run('Fix add.')).reason, 'answered');
-    const results = toolMessages(session.messages).map((m) => m.content);
+    const results = toolMessages(session.messages).map((m) => String(m.content));
     assert.match(results[0], /^Contents of math\.js \(lines 1-123 of 123\):/);
     assert.match(results[1], /^math\.js has not changed since you read it in full/);
     assert.match(results[3], /^math\.js changed since you read it in full/);
@@ -162,10 +162,10 @@ describe('agent loop (scripted engine, in-memory workspace)', () => {
     assert.match(results[4], /^Contents of math\.js \(lines 1-123 of 123\):\n```\nfunction add\(a, b\) \{\n {2}return a \+ b;/);
 
     // Once every whole read is cut down in the history (as compaction does), a re-read sends the file again.
-    for (const message of toolMessages(session.messages)) if (message.content.startsWith('Contents of')) message.content = '[cut]';
+    for (const message of toolMessages(session.messages)) if (String(message.content).startsWith('Contents of')) message.content = '[cut]';
     engine.push(toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }), reply('Read.'));
     assert.equal((await session.run('Read it again.')).reason, 'answered');
-    assert.match(toolMessages(session.messages).at(-1)?.content ?? '', /^Contents of math\.js \(lines 1-123 of 123\):/);
+    assert.match(String(toolMessages(session.messages).at(-1)?.content), /^Contents of math\.js \(lines 1-123 of 123\):/);
   });
 
   it('sends precise errors for malformed calls and lets the model retry', async () => {
