@@ -131,4 +131,25 @@ describe('e2e: the tools of an MCP server configured in VS Code, for the agent',
     assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'VS Code does not ask again for a read-only tool');
     assert.equal(String(engine.requests.at(-1)?.body.messages.filter((m) => m.role === 'tool').at(-1)?.content), 'mcp-secret-7f3a91');
   });
+
+  it('lists the server’s tools in Choose VS Code Tools for the Agent, with the server', async function () {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('>Gemma Agent: Choose VS Code Tools for the Agent');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Choose VS Code Tools for the Agent' }).first().waitFor();
+    await input.press('Enter');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'vscode_' }).first().waitFor({ timeout: 30_000 });
+    // The list is long (VS Code's own tools come first) and drawn only where it is seen.
+    await input.fill('mcp_gemmatest');
+    const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^mcp_gemmatest_write_marker$/ }) });
+    await row.waitFor({ timeout: 30_000 }).catch(async (err: Error) => {
+      await screenshot(page, 'failed-mcp-pick');
+      throw err;
+    });
+    assert.equal((await row.locator('.label-description').textContent())?.trim(), 'MCP server notes');
+    assert.equal(await row.getAttribute('aria-checked'), 'true', 'ticked: it is chosen in the setting');
+    assert.equal(await page.locator('.quick-input-list .monaco-list-row', { hasText: 'mcp_gemmatest_read_secret' }).count(), 1);
+    await screenshot(page, '98-mcp-tool-pick');
+    await page.keyboard.press('Escape');
+  });
 });
