@@ -3,6 +3,7 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runHeadless } from '../agent/cli/headlessRun';
+import { checkEngine, EngineClient } from '../engine/client';
 import type { AgentEvent } from '../agent/events';
 import type { SamplingOptions } from '../agent/loop';
 import { loadTasks, type EvalTask } from './evalTasks';
@@ -11,6 +12,8 @@ import { passAtK } from './passAtK';
 export interface EvalOptions {
   endpoint: string;
   apiKey?: string;
+  /** The model every request names, as the server lists it; undefined: the one model it lists. */
+  model?: string;
   /** pass@k is reported for this k (and pass@1). */
   k: number;
   /** Runs per task (default k); more samples make pass@k less noisy. */
@@ -76,6 +79,8 @@ export interface PromptVariant {
 
 export interface EvalReport {
   endpoint: string;
+  /** The model the requests named (null: the server was still loading and named none yet). */
+  model: string | null;
   variant: PromptVariant;
   k: number;
   samples: number;
@@ -119,6 +124,7 @@ async function runSample(task: EvalTask, sample: number, options: EvalOptions): 
       workspace: workdir,
       endpoint: options.endpoint,
       apiKey: options.apiKey,
+      model: options.model,
       request: task.request,
       approvals: 'auto',
       maxSteps: options.maxSteps ?? task.maxSteps,
@@ -171,12 +177,16 @@ export async function runEvals(options: EvalOptions): Promise<EvalReport> {
     throw new Error(`pass@${options.k} needs at least ${options.k} samples per task; got ${samples}.`);
   }
   const tasks = await loadTasks(options.tasksDir, options.taskNames);
+  // Once, before any sample, by the rule the product and the headless runner follow: the model
+  // asked for, else the one the server lists; a server with several and none named fails here.
+  const check = await checkEngine(new EngineClient({ baseUrl: options.endpoint, ...(options.apiKey ? { apiKey: options.apiKey } : {}) }), { model: options.model });
+  const sampleOptions: EvalOptions = check.model ? { ...options, model: check.model } : options;
   const runs: SampleResult[] = [];
   const reports: TaskReport[] = [];
   for (const task of tasks) {
     const taskRuns: SampleResult[] = [];
     for (let sample = 1; sample <= samples; sample++) {
-      const result = await runSample(task, sample, options);
+      const result = await runSample(task, sample, sampleOptions);
       taskRuns.push(result);
       runs.push(result);
       options.onSample?.(result);
@@ -194,6 +204,7 @@ export async function runEvals(options: EvalOptions): Promise<EvalReport> {
   }
   return {
     endpoint: options.endpoint,
+    model: check.model ?? null,
     variant: {
       earlierThinking: options.keepEarlierThinking ? 'kept' : 'dropped',
       thinking: options.sampling?.thinking ?? true,

@@ -93,7 +93,7 @@ async function chatSession(deps: ChatTurnDeps, client: EngineClient, history: re
     client,
     workspace: workspace ?? new NoFolderWorkspace(),
     // An engine without tool calling (gemmaAgent.engine.remoteCapabilities) gets none.
-    tools: workspace && toolsSupported ? [...createDefaultTools(), ...externalTools()] : [],
+    tools: workspace && toolsSupported ? [...createDefaultTools(), ...(await externalTools())] : [],
     approver: deps.approver,
     approval: workspace ? { ...settings, sandbox: sandbox ? 'os' : 'none', ...(deps.readOnly ? { readOnly: true } : {}) } : { ...settings, restricted: true },
     ...(sandbox ? { sandbox, commandNetwork: () => deps.network.allowed() } : {}),

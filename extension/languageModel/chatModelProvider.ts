@@ -81,6 +81,7 @@ export class GemmaChatModelProvider implements vscode.LanguageModelChatProvider,
       }
       const maxTokens = options.modelOptions?.max_tokens ?? options.modelOptions?.maxTokens;
       if (typeof maxTokens === 'number' && maxTokens > 0) request.max_tokens = Math.floor(maxTokens);
+      // Thinking is not reported: VS Code's thinking part is a proposed API, not in the stable types.
       for await (const event of client.streamChat(request, { signal: abort.signal })) {
         if (event.type === 'text') progress.report(new vscode.LanguageModelTextPart(event.delta));
         else if (event.type === 'tool-calls') {

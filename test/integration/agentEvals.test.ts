@@ -73,4 +73,29 @@ describe('agent evals: harness with the scripted engine', () => {
     const leftover = fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('gemma-eval-') && !tmpBefore.has(name));
     assert.deepEqual(leftover, []);
   });
+
+  it('names the model in every request: the one asked for as the server spells it, else the one it lists', async function () {
+    this.timeout(60_000);
+    const solve = () => [toolCallReply({ name: 'write_file', arguments: { path: 'notes/hello.txt', content: 'Hello, Gemma!\n' } }), reply('Done.')];
+    // Ollama refuses a request that names no model (the scripted one does too).
+    const ollama = await startScriptedEngine({ profile: 'ollama', models: ['gemma4:12b', 'qwen3:8b'], steps: solve() });
+    try {
+      const report = await runEvals({ endpoint: ollama.url, model: 'GEMMA4:12B', k: 1, taskNames: ['create-file'] });
+      assert.equal(report.model, 'gemma4:12b');
+      assert.equal(report.runs[0].passed, true, report.runs[0].log);
+      assert.equal(ollama.requests.length, 2);
+      assert.deepEqual(ollama.requests.map((r) => r.body.model), ['gemma4:12b', 'gemma4:12b']);
+    } finally {
+      await ollama.close();
+    }
+    const vllm = await startScriptedEngine({ profile: 'vllm', steps: solve() });
+    try {
+      const report = await runEvals({ endpoint: vllm.url, k: 1, taskNames: ['create-file'] });
+      assert.equal(report.model, 'google/gemma-4-12b-it');
+      assert.equal(report.runs[0].passed, true, report.runs[0].log);
+      assert.deepEqual(vllm.requests.map((r) => r.body.model), ['google/gemma-4-12b-it', 'google/gemma-4-12b-it']);
+    } finally {
+      await vllm.close();
+    }
+  });
 });

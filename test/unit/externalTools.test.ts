@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { decideApproval } from '../../agent/policy/approvalPolicy';
 import { DEFAULT_APPROVAL_SETTINGS } from '../../agent/policy/approvalSettings';
 import type { ToolContext } from '../../agent/tool';
-import { chooseExternalTools, ExternalTool, EXTERNAL_RESULT_LIMIT, type ExternalToolInfo, type InvokeTool } from '../../extension/languageModel/core/externalTool';
+import { chooseExternalTools, ExternalTool, EXTERNAL_RESULT_LIMIT, mcpOrigin, missingMcpTools, type ExternalToolInfo, type InvokeTool } from '../../extension/languageModel/core/externalTool';
 
 const available: ExternalToolInfo[] = [
   { name: 'mcp_notes_search', description: 'Search the notes', inputSchema: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] }, tags: ['mcp'] },
@@ -66,5 +66,26 @@ describe('external tools: VS Code and MCP tools as agent tools', () => {
     const abort = new AbortController();
     abort.abort();
     await assert.rejects(failing.run({}, { ...context, signal: abort.signal }), /server down/);
+  });
+
+  it('names the MCP server and the tool on the card when VS Code gives them', async () => {
+    // As code-server 4.139 (VS Code 1.139) hands an MCP tool to an extension, stable fields and all.
+    const seen = { name: 'mcp_gemmatest_write_marker', description: 'Writes', inputSchema: {}, tags: ['mcp'], fullReferenceName: 'notes/write_marker', source: { label: 'notes', name: 'gemmatest' } };
+    assert.deepEqual(mcpOrigin(seen), { server: 'notes', tool: 'write_marker' });
+    // Without `source` (VS Code hands it only to extensions with a proposed API) the reference name does.
+    assert.deepEqual(mcpOrigin({ ...seen, source: undefined }), { server: 'notes', tool: 'write_marker' });
+    assert.equal(mcpOrigin({ ...seen, source: undefined, fullReferenceName: undefined }), undefined);
+    assert.equal(mcpOrigin({ ...seen, tags: [] }), undefined, 'only MCP tools');
+    assert.equal(mcpOrigin({ name: 'run_task', tags: [], fullReferenceName: 'execute/runTask' }), undefined);
+    assert.equal(mcpOrigin(null), undefined);
+    const tool = new ExternalTool({ ...available[0], mcp: { server: 'notes', tool: 'search' } }, invoke);
+    const request = await tool.describe({ query: 'q' });
+    assert.equal(request.title, 'Call search on the MCP server notes');
+    assert.equal(request.tool, 'mcp_notes_search');
+  });
+
+  it('knows which chosen MCP tools VS Code does not list yet (their server has not run)', () => {
+    assert.deepEqual(missingMcpTools(['mcp_a_x', 'weather', 'mcp_b_y', 'mcp_a_x'], ['mcp_b_y', 'weather']), ['mcp_a_x']);
+    assert.deepEqual(missingMcpTools(['weather'], []), [], 'an extension tool is not started this way');
   });
 });

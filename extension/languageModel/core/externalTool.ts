@@ -10,6 +10,14 @@ export interface ExternalToolInfo {
   description: string;
   inputSchema: object | undefined;
   tags: readonly string[];
+  /** For an MCP server's tool, when VS Code names the server (see mcpOrigin). */
+  mcp?: McpOrigin;
+}
+
+/** The MCP server a tool comes from, as the user named it in mcp.json, and the tool's own name there. */
+export interface McpOrigin {
+  server: string;
+  tool: string;
 }
 
 /** Calls the tool (vscode.lm.invokeTool) and returns the text of its result parts. */
@@ -19,12 +27,37 @@ export type InvokeTool = (name: string, input: object, signal?: AbortSignal) => 
 export const EXTERNAL_RESULT_LIMIT = 20_000;
 
 /**
+ * The server of an MCP tool, read from what VS Code hands every extension at run time beside
+ * the stable fields: `fullReferenceName` ("<server>/<tool>", the server as named in mcp.json)
+ * and, where the build exposes it, `source.label`. Neither is in the stable API's types, so
+ * both are read as untyped facts; without them the card says only "MCP tool".
+ */
+export function mcpOrigin(tool: unknown): McpOrigin | undefined {
+  if (typeof tool !== 'object' || tool === null) return undefined;
+  const { tags, fullReferenceName, source } = tool as { tags?: unknown; fullReferenceName?: unknown; source?: unknown };
+  if (!Array.isArray(tags) || !tags.includes('mcp')) return undefined;
+  const reference = typeof fullReferenceName === 'string' ? fullReferenceName : '';
+  const slash = reference.lastIndexOf('/');
+  const label = typeof source === 'object' && source !== null && typeof (source as { label?: unknown }).label === 'string' ? (source as { label: string }).label : undefined;
+  const server = label || (slash > 0 ? reference.slice(0, slash) : '');
+  const name = slash >= 0 ? reference.slice(slash + 1) : '';
+  if (!server || !name) return undefined;
+  return { server, tool: name };
+}
+
+/**
  * Where a tool comes from, for the approval card: VS Code names an MCP server's tools
- * `mcp_<server>_<tool>` and tags them with the server.
+ * `mcp_<server>_<tool>` and tags them `mcp`.
  */
 export function externalToolSource(info: ExternalToolInfo): string {
   if (info.name.startsWith('mcp_') || info.tags.some((t) => t.startsWith('mcp'))) return 'MCP tool';
   return 'VS Code tool';
+}
+
+/** The approval card's title: the server and the tool's own name when VS Code gives them. */
+export function externalToolTitle(info: ExternalToolInfo): string {
+  if (info.mcp) return `Call ${info.mcp.tool} on the MCP server ${info.mcp.server}`;
+  return `Call the ${externalToolSource(info)} ${info.name}`;
 }
 
 /**
@@ -61,7 +94,7 @@ export class ExternalTool implements AgentTool<object> {
       category: 'command',
       external: true,
       tool: this.info.name,
-      title: `Call the ${externalToolSource(this.info)} ${this.info.name}`,
+      title: externalToolTitle(this.info),
       detail: `${this.info.name} ${shown === '{}' ? '' : shown}`.trim(),
     });
   }
@@ -94,4 +127,10 @@ export function chooseExternalTools(available: readonly ExternalToolInfo[], chos
     out.push(new ExternalTool(info, invoke));
   }
   return out;
+}
+
+/** The chosen MCP tools (VS Code names them `mcp_…`) that VS Code does not list now: their servers have not run. */
+export function missingMcpTools(chosen: readonly string[], available: readonly string[]): string[] {
+  const listed = new Set(available);
+  return [...new Set(chosen)].filter((name) => name.startsWith('mcp_') && !listed.has(name));
 }
