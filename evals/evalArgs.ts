@@ -4,7 +4,7 @@ import { errorMessage } from '../engine/errors';
 import type { EvalOptions } from './evalHarness';
 
 export const USAGE =
-  'Usage: npx tsx evals/run.ts --endpoint URL [--api-key K] [--model NAME] [--k 3] [--samples N] [--tasks a,b] [--max-steps N] [--max-tokens N] [--temperature T] [--no-thinking] [--thinking-budget N] [--thinking-steps every|first-and-after-failure] [--keep-earlier-thinking] [--json FILE] [--keep] [--keep-logs]\n' +
+  'Usage: npx tsx evals/run.ts --endpoint URL [--api-key K] [--model NAME] [--k 3] [--samples N] [--tasks a,b] [--max-steps N] [--max-tokens N] [--temperature T] [--no-thinking] [--thinking-budget N] [--thinking-steps every|first-and-after-failure] [--keep-earlier-thinking] [--full-rereads] [--json FILE] [--keep] [--keep-logs]\n' +
   '  --model NAME  the model every request names, as the server\'s /v1/models lists it (default $GEMMA_AGENT_MODEL, else the one model it lists)';
 
 export type ParsedEvalArgs = { kind: 'run'; options: EvalOptions; jsonFile: string | undefined; keepLogs: boolean } | { kind: 'usage-error'; message: string };
@@ -35,6 +35,7 @@ export function parseEvalArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
         'thinking-budget': { type: 'string' },
         'thinking-steps': { type: 'string' },
         'keep-earlier-thinking': { type: 'boolean', default: false },
+        'full-rereads': { type: 'boolean', default: false },
         json: { type: 'string' },
         keep: { type: 'boolean', default: false },
         'keep-logs': { type: 'boolean', default: false },
@@ -50,7 +51,7 @@ export function parseEvalArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     const maxTokens = whole('--max-tokens', values['max-tokens']);
     if (maxTokens !== undefined) sampling.maxTokens = maxTokens;
     if (values.temperature !== undefined) sampling.temperature = Number(values.temperature);
-    const options: EvalOptions = { endpoint, k: whole('--k', values.k) ?? 1, sampling, keepWorkdirs: values.keep === true, keepEarlierThinking: values['keep-earlier-thinking'] === true };
+    const options: EvalOptions = { endpoint, k: whole('--k', values.k) ?? 1, sampling, keepWorkdirs: values.keep === true, keepEarlierThinking: values['keep-earlier-thinking'] === true, fullRereads: values['full-rereads'] === true };
     const apiKey = values['api-key'] ?? env.GEMMA_AGENT_API_KEY;
     if (apiKey) options.apiKey = apiKey;
     const model = (values.model ?? env.GEMMA_AGENT_MODEL)?.trim();

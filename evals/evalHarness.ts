@@ -26,6 +26,8 @@ export interface EvalOptions {
   sampling?: SamplingOptions;
   /** Send earlier thinking back within a turn (the official template's rendering); default off. */
   keepEarlierThinking?: boolean;
+  /** Send files read again whole instead of the diff since (the tools' default); default off. */
+  fullRereads?: boolean;
   /** Longest a check may run (default 60 s). */
   checkTimeoutMs?: number;
   /** Keep the agent's working copies (their paths are in the samples). */
@@ -72,6 +74,8 @@ export interface TaskReport {
 export interface PromptVariant {
   /** 'dropped': the model's earlier thinking is not sent back (the default); 'kept': as the template would show it within a turn. */
   earlierThinking: 'dropped' | 'kept';
+  /** How read_file answers a file read again while its earlier whole read is in the history. */
+  rereads: 'diff since the earlier read' | 'whole file';
   thinking: boolean;
   thinkingBudget: number | null;
   thinkingSteps: 'every' | 'first-and-after-failure';
@@ -134,6 +138,7 @@ async function runSample(task: EvalTask, sample: number, options: EvalOptions): 
       approver: { approve: async () => ({ approved: false, reason: 'the eval runs unattended and this action needs a person' }) },
       ...(options.sampling ? { sampling: options.sampling } : {}),
       ...(options.keepEarlierThinking ? { keepEarlierThinking: true } : {}),
+      ...(options.fullRereads ? { fullRereads: true } : {}),
       ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
     });
     const seconds = (Date.now() - started) / 1000;
@@ -207,6 +212,7 @@ export async function runEvals(options: EvalOptions): Promise<EvalReport> {
     model: check.model ?? null,
     variant: {
       earlierThinking: options.keepEarlierThinking ? 'kept' : 'dropped',
+      rereads: options.fullRereads ? 'whole file' : 'diff since the earlier read',
       thinking: options.sampling?.thinking ?? true,
       thinkingBudget: options.sampling?.thinkingBudget ?? null,
       thinkingSteps: options.sampling?.thinkingSteps ?? 'every',

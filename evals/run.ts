@@ -1,7 +1,7 @@
 /**
  * Measures the agent on the tasks in evals/tasks:
  *   npx tsx evals/run.ts --endpoint URL [--api-key K] [--model NAME] [--k 3] [--samples N] [--tasks a,b]
- *     [--max-steps N] [--max-tokens N] [--temperature T] [--no-thinking] [--thinking-budget N] [--thinking-steps every|first-and-after-failure] [--keep-earlier-thinking] [--json FILE]
+ *     [--max-steps N] [--max-tokens N] [--temperature T] [--no-thinking] [--thinking-budget N] [--thinking-steps every|first-and-after-failure] [--keep-earlier-thinking] [--full-rereads] [--json FILE]
  *     [--keep] [--keep-logs]
  * Prints one line per sample on stderr, then a table and the JSON report on stdout.
  */

@@ -39,6 +39,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     contextSize: o.contextSize,
     sampling,
     keepEarlierThinking: o.keepEarlierThinking,
+    fullRereads: o.fullRereads,
     out: io.stdout,
     json: o.json,
     interactive: io.stdinIsTty,

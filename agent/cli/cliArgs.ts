@@ -20,6 +20,7 @@ export interface CliRunOptions {
   thinkingBudget: number;
   thinkingSteps: 'every' | 'first-and-after-failure';
   keepEarlierThinking: boolean;
+  fullRereads: boolean;
   json: boolean;
   request: string;
 }
@@ -61,6 +62,8 @@ Options:
   --keep-earlier-thinking
                         Send earlier thinking back within a turn, as the official chat
                         template renders it (off: the next turn's prompt cache is kept).
+  --full-rereads        Send a file read again whole (off: "not changed" or the diff
+                        since the earlier whole read, while that read is in the history).
   --json                Print events as JSON lines instead of text.
   --help, -h            Show this help.
 
@@ -98,6 +101,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         'thinking-budget': { type: 'string' },
         'thinking-steps': { type: 'string' },
         'keep-earlier-thinking': { type: 'boolean', default: false },
+        'full-rereads': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -144,6 +148,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         thinkingBudget,
         thinkingSteps,
         keepEarlierThinking: values['keep-earlier-thinking'] === true,
+        fullRereads: values['full-rereads'] === true,
         json: values.json === true,
         request,
       },

@@ -32,6 +32,8 @@ export interface HeadlessRunOptions {
   sampling?: SamplingOptions;
   /** Send earlier thinking back within a turn (the official template's rendering). */
   keepEarlierThinking?: boolean;
+  /** Send files read again whole instead of the diff since the earlier read. */
+  fullRereads?: boolean;
   /** Where events are printed (text, or JSON lines with `json`). */
   out: TextSink;
   json?: boolean;
@@ -123,6 +125,7 @@ export async function runHeadless(options: HeadlessRunOptions): Promise<Headless
     ...(contextSize !== undefined ? { contextSize } : {}),
     ...(options.sampling ? { sampling: options.sampling } : {}),
     ...(options.keepEarlierThinking ? { keepEarlierThinking: true } : {}),
+    ...(options.fullRereads ? { fullRereads: true } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
   });

@@ -55,6 +55,11 @@ export interface AgentSessionOptions {
    * message comes, so keeping it makes the follow-up turn re-read the whole conversation.
    */
   keepEarlierThinking?: boolean;
+  /**
+   * Send a file read again whole, even when its earlier whole read is still in the history.
+   * Default false: the re-read says "not changed" or sends the diff since (far fewer tokens).
+   */
+  fullRereads?: boolean;
   /** Awaited before each step's request, e.g. to take a checkpoint of the workspace (commands change files too). */
   beforeStep?: (step: number) => Promise<void>;
   /** Most model turns in one run (default 25). */

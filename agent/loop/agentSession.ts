@@ -370,7 +370,7 @@ export class AgentSession {
               maxOutputChars: o.maxToolOutputChars ?? DEFAULTS.maxToolOutputChars,
               sandbox: o.sandbox,
               ...(o.commandNetwork ? { commandNetwork: o.commandNetwork } : {}),
-              earlierRead: (path) => this.earlierRead(path),
+              ...(o.fullRereads ? {} : { earlierRead: (path: string) => this.earlierRead(path) }),
             });
             content = result.content;
             if (result.seen) this.reads.set(call.id, { ...result.seen, content });

@@ -22,6 +22,9 @@ describe('agent headless runner (gemma-agent run)', () => {
     assert.equal(ok.options.approvals, 'auto');
     assert.equal(ok.options.thinking, false);
     assert.equal(ok.options.endpoint, 'http://127.0.0.1:8080');
+    assert.equal(ok.options.fullRereads, false);
+    const whole = parseCli(['run', '-w', '/tmp/x', '--full-rereads', 'task'], {});
+    assert.ok(whole.kind === 'run' && whole.options.fullRereads);
     const fromEnv = parseCli(['run', '-w', 'x', 't'], { GEMMA_AGENT_ENDPOINT: 'http://h:1', GEMMA_AGENT_API_KEY: 'k' });
     assert.ok(fromEnv.kind === 'run' && fromEnv.options.endpoint === 'http://h:1' && fromEnv.options.apiKey === 'k');
     assert.equal(parseCli(['run', 'task'], {}).kind, 'usage-error');

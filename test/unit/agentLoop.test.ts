@@ -161,6 +161,15 @@ describe('agent loop (scripted engine, in-memory workspace)', () => {
     assert.ok(results[3].length < results[0].length / 4, 'the diff is much shorter than the file');
     assert.match(results[4], /^Contents of math\.js \(lines 1-123 of 123\):\n```\nfunction add\(a, b\) \{\n {2}return a \+ b;/);
 
+    // With fullRereads (the eval's other variant) the same re-read sends the file whole.
+    engine.push(toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }), toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }), reply('Read.'));
+    const whole = new AgentSession(options({ tools, fullRereads: true }));
+    assert.equal((await whole.run('Read it twice.')).reason, 'answered');
+    const twice = toolMessages(whole.messages).map((m) => String(m.content));
+    assert.equal(twice.length, 2);
+    assert.equal(twice[1], twice[0]);
+    assert.match(twice[1], /^Contents of math\.js \(lines 1-123 of 123\):/);
+
     // Once every whole read is cut down in the history (as compaction does), a re-read sends the file again.
     for (const message of toolMessages(session.messages)) if (String(message.content).startsWith('Contents of')) message.content = '[cut]';
     engine.push(toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }), reply('Read.'));

@@ -21,6 +21,12 @@ describe('agent evals: the runner’s flags', () => {
     assert.match(USAGE, /--model NAME/);
   });
 
+  it('sends files read again whole only with --full-rereads', () => {
+    assert.equal(run(['--endpoint', 'http://h:1'])?.fullRereads, false);
+    assert.equal(run(['--endpoint', 'http://h:1', '--full-rereads'])?.fullRereads, true);
+    assert.match(USAGE, /--full-rereads/);
+  });
+
   it('reads the endpoint and key from the flags or the environment, and checks the numbers', () => {
     const options = run(['--k', '3', '--samples', '5', '--tasks', 'a, b'], { GEMMA_AGENT_ENDPOINT: 'http://e:2', GEMMA_AGENT_API_KEY: 'key' });
     assert.deepEqual([options?.endpoint, options?.apiKey, options?.k, options?.samples, options?.taskNames], ['http://e:2', 'key', 3, 5, ['a', 'b']]);
