@@ -19,6 +19,7 @@ import { Mentions } from './mentions';
 import { createNetworkChoice } from './networkQuestion';
 import { PendingAttachments, type VoiceRecorder } from './pendingAttachments';
 import { Throttled } from './core/throttle';
+import { planResend, planRetry, userBefore } from './core/resend';
 
 /** How often a reply that is still streaming is written to disk. */
 const PROGRESS_SAVE_MS = 2000;
@@ -91,7 +92,7 @@ export class ChatController implements vscode.Disposable {
       },
       send: async ({ text, attachmentIds, mentions, mode }) => this.submit({ text, attachments: this.attachments.take(attachmentIds), context: await this.mentions.context(mentions), mode: mode ?? 'agent' }),
       runPlan: ({ messageId }) => this.runPlan(messageId),
-      regenerate: ({ messageId }) => this.rerun(this.userBefore(messageId)),
+      regenerate: ({ messageId }) => this.rerun(userBefore(this.conversation.current, messageId)),
       editMessage: ({ messageId, text }) => this.rerun(messageId, text),
       restoreCheckpoint: ({ messageId }) => this.checkpoints.restoreToMessage(this.conversation.current.views.find((v) => v.id === messageId && v.role === 'user')),
       stop: () => this.running?.abort(),
@@ -162,13 +163,6 @@ export class ChatController implements vscode.Disposable {
     await this.run(parts, mode);
   }
 
-  /** The user message a reply answers. */
-  private userBefore(replyId: string): string | undefined {
-    const views = this.conversation.current.views;
-    const index = views.findIndex((v) => v.id === replyId);
-    return views.slice(0, index < 0 ? 0 : index).reverse().find((v) => v.role === 'user')?.id;
-  }
-
   /**
    * Runs an earlier user message again (Regenerate), or a changed version of it (Edit): the
    * conversation goes back to just before it, the files too if the user says so (asked only
@@ -177,23 +171,14 @@ export class ChatController implements vscode.Disposable {
   private async rerun(messageId: string | undefined, text?: string): Promise<void> {
     if (this.running) return this.notice('warning', 'A reply is still running: stop it first.');
     const chat = this.conversation.current;
-    const index = chat.views.findIndex((v) => v.id === messageId && v.role === 'user');
-    const user = chat.views[index];
-    const original = user?.historyIndex !== undefined ? chat.history[user.historyIndex] : undefined;
-    if (!user || !original || original.role !== 'user') return this.notice('warning', 'This message cannot be sent again: it is not in the conversation the model has.');
-    const later = chat.views.length - index - 1;
-    if (!(await this.checkpoints.offerRestore(user.checkpoint, `"${user.text.trim().slice(0, 40) || 'this message'}"`, later))) return;
-    chat.views.splice(index);
-    chat.history.splice(user.historyIndex!);
+    const plan = planResend(chat, messageId, text);
+    if (!plan) return this.notice('warning', 'This message cannot be sent again: it is not in the conversation the model has.');
+    const { user } = plan;
+    if (!(await this.checkpoints.offerRestore(user.checkpoint, `"${user.text.trim().slice(0, 40) || 'this message'}"`, plan.later))) return;
+    chat.views.splice(plan.viewIndex);
+    chat.history.splice(plan.historyIndex);
     this.restore();
-    const parts = typeof original.content === 'string' ? [{ type: 'text' as const, text: original.content }] : [...original.content];
-    if (text !== undefined) {
-      // The user's words are the first text part; mentions, attachments and notes stay.
-      const first = parts.findIndex((p) => p.type === 'text');
-      if (first >= 0 && parts[first].type === 'text' && parts[first].text === user.text) parts[first] = { type: 'text', text };
-      else parts.unshift({ type: 'text', text });
-    }
-    await this.submit({ text: text ?? user.text, parts, attachmentViews: user.attachments, mode: user.mode ?? 'agent' });
+    await this.submit({ text: text ?? user.text, parts: plan.parts, attachmentViews: user.attachments, mode: user.mode ?? 'agent' });
   }
 
   /** "Run in Agent mode" under an Ask-mode plan: the plan is in the conversation already. */
@@ -258,21 +243,13 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async retry(messageId: string): Promise<void> {
-    const index = this.conversation.current.views.findIndex((v) => v.id === messageId);
-    const lastUser = [...this.conversation.current.views.slice(0, index < 0 ? undefined : index)].reverse().find((v) => v.role === 'user');
-    if (!lastUser) return;
-    if (index >= 0) {
-      this.conversation.current.views.splice(index, 1);
+    const plan = planRetry(this.conversation.current, messageId);
+    if (!plan) return;
+    if (plan.removeView !== undefined) {
+      this.conversation.current.views.splice(plan.removeView, 1);
       this.deps.router.post('removeMessage', { id: messageId });
     }
-    // The failed turn's user message is still the last one in the history: run it again.
-    const last = this.conversation.current.history.at(-1);
-    if (last?.role === 'user') {
-      this.conversation.current.history.pop();
-      await this.run(typeof last.content === 'string' ? [{ type: 'text', text: last.content }] : last.content);
-    } else {
-      await this.run([{ type: 'text', text: lastUser.text }]);
-    }
+    await this.run(plan.parts);
   }
 
   private async loadChat(id: string): Promise<void> {
