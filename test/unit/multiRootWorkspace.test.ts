@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ToolContext } from '../../agent/tool';
 import { createDefaultTools } from '../../agent/tools';
+import { ProjectRules } from '../../agent/context/projectRules';
 import { buildSystemPrompt } from '../../agent/prompts/systemPrompt';
 import { bubblewrapArgs, seatbeltProfile, type CommandSandbox } from '../../agent/sandbox/commandSandbox';
 import { FsWorkspace } from '../../agent/workspace/fsWorkspace';
@@ -171,6 +172,25 @@ describe('multi-root workspace', function () {
       assert.equal(out.isError, true);
       assert.match(out.content, /symlink that points outside the workspace/);
       assert.equal(fs.readFileSync(path.join(base, 'two', 'app', 'README.md'), 'utf8'), 'second app\n');
+    });
+  });
+
+  describe('project rules', () => {
+    let base: string;
+    afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
+
+    it('reads every folder\'s root rules for the system prompt, named by folder', async () => {
+      base = realTempDir('multi-root-rules-');
+      writeFiles(path.join(base, 'web'), { 'AGENTS.md': 'Web: use pnpm.\n', '.clinerules': 'Web: no jQuery.\n' });
+      writeFiles(path.join(base, 'api'), { 'CLAUDE.md': 'API: run go test.\n', 'src/AGENTS.md': 'API src: keep handlers small.\n', 'src/main.go': 'package main\n' });
+      const workspace = new MultiRootWorkspace([{ workspace: new FsWorkspace(path.join(base, 'web')) }, { workspace: new FsWorkspace(path.join(base, 'api')) }]);
+      const rules = await ProjectRules.load(workspace);
+      assert.match(rules.instructions, /--- web\/AGENTS\.md ---\nWeb: use pnpm\./);
+      assert.match(rules.instructions, /--- web\/\.clinerules ---\nWeb: no jQuery\./);
+      assert.match(rules.instructions, /--- api\/CLAUDE\.md ---\nAPI: run go test\./);
+      assert.doesNotMatch(rules.instructions, /API src/, 'a sub-folder\'s rules wait until the agent works there');
+      const note = await rules.noteFor(['api/src/main.go'], []);
+      assert.deepEqual(note?.files, ['api/src/AGENTS.md']);
     });
   });
 
