@@ -4,6 +4,9 @@ import * as path from 'node:path';
 import type { ToolContext } from '../../agent/tool';
 import { createDefaultTools } from '../../agent/tools';
 import { ProjectRules } from '../../agent/context/projectRules';
+import { parseCli } from '../../agent/cli/cliArgs';
+import { runHeadless } from '../../agent/cli/headlessRun';
+import { reply, startScriptedEngine, toolCallReply } from '../support/scriptedEngine';
 import { buildSystemPrompt } from '../../agent/prompts/systemPrompt';
 import { bubblewrapArgs, seatbeltProfile, type CommandSandbox } from '../../agent/sandbox/commandSandbox';
 import { FsWorkspace } from '../../agent/workspace/fsWorkspace';
@@ -244,6 +247,37 @@ describe('multi-root workspace', function () {
       assert.equal(out.isError, true);
       assert.match(out.content, /'elsewhere' is not a folder of the workspace\. This workspace has 2 folders: project, other; give one of these names\./);
       assert.deepEqual([...first.commands, ...second.commands], []);
+    });
+  });
+
+  describe('headless runner', () => {
+    it('takes --workspace more than once, the first being the default', () => {
+      const parsed = parseCli(['run', '-w', '/w/web', '--workspace', '/w/api', 'task'], {});
+      assert.ok(parsed.kind === 'run');
+      assert.equal(parsed.options.workspace, '/w/web');
+      assert.deepEqual(parsed.options.folders, ['/w/web', '/w/api']);
+      const single = parseCli(['run', '-w', '/w/web', 'task'], {});
+      assert.ok(single.kind === 'run' && single.options.folders === undefined);
+    });
+
+    it('runs over several folders: the model is told them and edits the second', async () => {
+      const base = realTempDir('multi-root-cli-');
+      writeFiles(path.join(base, 'web'), { 'a.txt': 'web\n' });
+      writeFiles(path.join(base, 'api'), { 'a.txt': 'port 3000\n' });
+      const engine = await startScriptedEngine({
+        steps: [toolCallReply({ name: 'edit_file', arguments: { path: 'api/a.txt', search: '3000', replace: '8080' } }), reply('Done.')],
+      });
+      try {
+        const out = { text: '', write(chunk: string) { this.text += chunk; } };
+        const result = await runHeadless({ workspace: path.join(base, 'web'), folders: [path.join(base, 'web'), path.join(base, 'api')], endpoint: engine.url, request: 'use 8080', approvals: 'auto', sandbox: false, out });
+        assert.equal(result.exitCode, 0, out.text);
+        assert.equal(fs.readFileSync(path.join(base, 'api', 'a.txt'), 'utf8'), 'port 8080\n');
+        assert.equal(fs.readFileSync(path.join(base, 'web', 'a.txt'), 'utf8'), 'web\n');
+        assert.match(String(engine.requests[0].body.messages[0]?.content), /The workspace has 2 folders: web \(.*\), api \(.*\)\./);
+      } finally {
+        await engine.close();
+        fs.rmSync(base, { recursive: true, force: true });
+      }
     });
   });
 
