@@ -265,14 +265,20 @@ describe('multi-root workspace', function () {
       writeFiles(path.join(base, 'web'), { 'a.txt': 'web\n' });
       writeFiles(path.join(base, 'api'), { 'a.txt': 'port 3000\n' });
       const engine = await startScriptedEngine({
-        steps: [toolCallReply({ name: 'edit_file', arguments: { path: 'api/a.txt', search: '3000', replace: '8080' } }), reply('Done.')],
+        steps: [
+          toolCallReply({ name: 'edit_file', arguments: { path: 'api/a.txt', search: '3000', replace: '8080' } }),
+          toolCallReply({ name: 'run_command', arguments: { command: 'pwd > where.txt', folder: 'api' } }),
+          reply('Done.'),
+        ],
       });
       try {
         const out = { text: '', write(chunk: string) { this.text += chunk; } };
-        const result = await runHeadless({ workspace: path.join(base, 'web'), folders: [path.join(base, 'web'), path.join(base, 'api')], endpoint: engine.url, request: 'use 8080', approvals: 'auto', sandbox: false, out });
+        const result = await runHeadless({ workspace: path.join(base, 'web'), folders: [path.join(base, 'web'), path.join(base, 'api')], endpoint: engine.url, request: 'use 8080', approvals: 'auto', sandbox: false, approver: { approve: async () => ({ approved: true }) }, out });
         assert.equal(result.exitCode, 0, out.text);
         assert.equal(fs.readFileSync(path.join(base, 'api', 'a.txt'), 'utf8'), 'port 8080\n');
         assert.equal(fs.readFileSync(path.join(base, 'web', 'a.txt'), 'utf8'), 'web\n');
+        // Through the run's checkpointing workspace, which must keep the folders.
+        assert.equal(fs.readFileSync(path.join(base, 'api', 'where.txt'), 'utf8').trim(), path.join(base, 'api'));
         assert.match(String(engine.requests[0].body.messages[0]?.content), /The workspace has 2 folders: web \(.*\), api \(.*\)\./);
       } finally {
         await engine.close();
