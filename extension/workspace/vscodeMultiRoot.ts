@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MultiRootWorkspace } from '../../agent/workspace/multiRootWorkspace';
 import { PathSafetyError } from '../../agent/workspace/pathSafety';
-import { joinFolderPath, startWithFolder } from '../../agent/workspace/workspaceFolders';
+import { joinFolderPath, nameFolders, startWithFolder } from '../../agent/workspace/workspaceFolders';
+import { AGENT_TERMINAL_NAME } from './core/terminalRunner';
 import { VsCodeWorkspace, type VsCodeWorkspaceOptions } from './vscodeWorkspace';
 
 /**
@@ -13,7 +14,9 @@ import { VsCodeWorkspace, type VsCodeWorkspaceOptions } from './vscodeWorkspace'
  */
 export class VsCodeMultiRootWorkspace extends MultiRootWorkspace<VsCodeWorkspace> implements vscode.Disposable {
   constructor(folders: readonly vscode.WorkspaceFolder[], options: VsCodeWorkspaceOptions = {}) {
-    super(folders.map((folder) => ({ workspace: new VsCodeWorkspace(folder.uri.fsPath, options), name: folder.name })));
+    const names = nameFolders(folders.map((folder) => ({ root: folder.uri.fsPath, name: folder.name })));
+    // Each folder's commands have a terminal of their own, which says whose it is.
+    super(names.map(({ name, root }) => ({ workspace: new VsCodeWorkspace(root, { ...options, terminalName: `${AGENT_TERMINAL_NAME} (${name})` }), name })));
   }
 
   dispose(): void {

@@ -29,6 +29,8 @@ export interface VsCodeWorkspaceOptions {
   /** How long a new terminal gets to activate shell integration before the fallback runs. Default 4 s. */
   shellIntegrationTimeoutMs?: number;
   log?: vscode.LogOutputChannel;
+  /** The name of the agent's terminal (default "Gemma Agent"). */
+  terminalName?: string;
 }
 
 const DEFAULT_MAX_READ_BYTES = 4 * 1024 * 1024;
@@ -77,7 +79,7 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
     this.root = path.resolve(root);
     this.rootUri = vscode.Uri.file(this.root);
     this.maxReadBytes = options.maxReadBytes ?? DEFAULT_MAX_READ_BYTES;
-    this.terminal = new AgentTerminal(this.root, options.shellIntegrationTimeoutMs ?? 4000, options.log);
+    this.terminal = new AgentTerminal(this.root, options.shellIntegrationTimeoutMs ?? 4000, options.log, options.terminalName);
     this.log = options.log;
   }
 

@@ -37,7 +37,7 @@ describe('e2e: multi-root workspace', function () {
     fs.writeFileSync(path.join(base, 'api', 'config.js'), configJs);
     const workspaceFile = path.join(base, 'project.code-workspace');
     fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: 'web' }, { path: 'api' }] }, null, 2));
-    server = await startCodeServer({ vsix, workspace: workspaceFile, settings: { 'gemmaAgent.engine.remoteUrl': engine.url, 'gemmaAgent.chat.thinking': false } });
+    server = await startCodeServer({ vsix, workspace: workspaceFile, settings: { 'gemmaAgent.engine.remoteUrl': engine.url, 'gemmaAgent.chat.thinking': false, 'gemmaAgent.agent.commands.network': 'off' } });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${server.url}/?workspace=${encodeURIComponent(workspaceFile)}`);
@@ -87,5 +87,21 @@ describe('e2e: multi-root workspace', function () {
     assert.match(JSON.stringify(readResult.content), /port: 3000/);
     const runCommand = first.body.tools?.find((t) => t.function.name === 'run_command');
     assert.ok(runCommand?.function.parameters?.properties && 'folder' in runCommand.function.parameters.properties, 'run_command offers the folder to run in');
+  });
+
+  it('runs a command in the folder it names, which may write in both folders', async function () {
+    engine.push(toolCallReply({ name: 'run_command', arguments: { command: 'pwd > where.txt && echo hi > ../web/from-api.txt', folder: 'api' } }), reply('Ran it in api.'));
+    const input = frame.locator('textarea.composer-input');
+    await input.fill('run it in the api folder');
+    await input.press('Enter');
+    const turn = frame.locator('.message-user', { hasText: 'run it in the api folder' }).locator('xpath=following-sibling::article[contains(@class, "message-assistant")][1]');
+    const card = turn.locator('.tool-card[data-state="pending-approval"]');
+    await card.waitFor({ timeout: 60_000 });
+    assert.equal(await card.locator('.tool-title').textContent(), 'Run pwd > where.txt && echo hi > ../web/from-api.txt in api');
+    await card.locator('button.tool-approve').click();
+    await turn.locator('.message-text', { hasText: 'Ran it in api.' }).waitFor({ timeout: 60_000 });
+    assert.equal(fs.readFileSync(path.join(base, 'api', 'where.txt'), 'utf8').trim(), fs.realpathSync(path.join(base, 'api')));
+    assert.equal(fs.readFileSync(path.join(base, 'web', 'from-api.txt'), 'utf8'), 'hi\n');
+    await screenshot(page, '96-multi-root-command');
   });
 });
