@@ -5,6 +5,8 @@ import type { ToolContext } from '../../agent/tool';
 import { createDefaultTools } from '../../agent/tools';
 import { ProjectRules } from '../../agent/context/projectRules';
 import { parseCli } from '../../agent/cli/cliArgs';
+import { decideApproval } from '../../agent/policy/approvalPolicy';
+import { DEFAULT_APPROVAL_SETTINGS } from '../../agent/policy/approvalSettings';
 import { runHeadless } from '../../agent/cli/headlessRun';
 import { reply, startScriptedEngine, toolCallReply } from '../support/scriptedEngine';
 import { buildSystemPrompt } from '../../agent/prompts/systemPrompt';
@@ -284,6 +286,25 @@ describe('multi-root workspace', function () {
         await engine.close();
         fs.rmSync(base, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe('approval policy', () => {
+    const folders = nameFolders([{ root: '/w/web' }, { root: '/w/api' }]);
+    const autoEdits = { ...DEFAULT_APPROVAL_SETTINGS, edits: 'auto' as const };
+    const edit = (path: string) => decideApproval({ category: 'edit', tool: 'write_file', title: `Write ${path}`, path }, autoEdits, folders);
+
+    it('treats each folder as a root: its .vscode/settings.json always asks', () => {
+      assert.deepEqual(edit('api/src/a.ts'), { action: 'auto' });
+      const settings = edit('api/.vscode/settings.json');
+      assert.equal(settings.action, 'ask');
+      assert.match(settings.action === 'ask' ? settings.why : '', /VS Code runs the tasks/);
+      assert.equal(edit('web/package.json').action, 'ask');
+    });
+
+    it('always asks before an edit of a .code-workspace file, which names tasks and settings', () => {
+      const decision = decideApproval({ category: 'edit', tool: 'write_file', title: 'Write x', path: 'project.code-workspace' }, autoEdits);
+      assert.equal(decision.action, 'ask');
     });
   });
 
