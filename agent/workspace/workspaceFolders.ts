@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PathSafetyError, normalizeWorkspacePath } from './pathSafety';
 import type { WorkspaceFolder } from './workspace';
@@ -58,12 +59,13 @@ export interface FolderPath {
 export function splitFolderPath(folders: readonly WorkspaceFolder[], requested: string): FolderPath | undefined {
   const text = requested.trim();
   if (path.isAbsolute(text) || /^[a-zA-Z]:[\\/]/.test(text)) {
+    // A folder may be named by its real location too (/private/tmp for /tmp on macOS).
     const holder = folders
-      .filter((folder) => isInside(folder.root, text))
-      .sort((a, b) => b.root.length - a.root.length)[0];
+      .flatMap((folder) => [folder.root, realpathOr(folder.root)].filter((spelling) => isInside(spelling, text)).map((spelling) => ({ folder, spelling })))
+      .sort((a, b) => b.spelling.length - a.spelling.length)[0];
     if (!holder) throw new PathSafetyError(`'${requested}' is outside the workspace's folders (${folders.map((f) => f.root).join(', ')}). ${startWithFolder(folders)}`, requested);
-    const inside = path.relative(holder.root, path.resolve(text));
-    return { folder: holder, inside: inside === '' ? '.' : inside.split(path.sep).join('/') };
+    const inside = path.relative(holder.spelling, path.resolve(text));
+    return { folder: holder.folder, inside: inside === '' ? '.' : inside.split(path.sep).join('/') };
   }
   const parts = text.replace(/\\/g, '/').split('/');
   // './app/src' and 'app//src' name the same file as 'app/src'.
@@ -101,6 +103,14 @@ export function startWithFolder(folders: readonly WorkspaceFolder[]): string {
 /** "This workspace has 2 folders: app, lib". */
 export function folderList(folders: readonly WorkspaceFolder[]): string {
   return `This workspace has ${folders.length} folders: ${folders.map((folder) => folder.name).join(', ')}`;
+}
+
+function realpathOr(root: string): string {
+  try {
+    return fs.realpathSync.native(root);
+  } catch {
+    return root;
+  }
 }
 
 function isInside(root: string, target: string): boolean {

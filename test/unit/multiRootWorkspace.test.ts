@@ -171,6 +171,16 @@ describe('multi-root workspace', function () {
       assert.equal(folderItself.isError, true);
     });
 
+    it('takes an absolute path through a symlinked spelling of a folder', async () => {
+      fs.symlinkSync(path.join(base, 'two'), path.join(base, 'alias'));
+      const aliased = new MultiRootWorkspace([
+        { workspace: new FsWorkspace(path.join(base, 'one', 'app')) },
+        { workspace: new FsWorkspace(path.join(base, 'alias', 'app')) },
+      ]);
+      assert.equal(normalizeFolderPath(aliased.folders, path.join(base, 'two', 'app', 'README.md')), 'app~2/README.md');
+      assert.equal(normalizeFolderPath(aliased.folders, path.join(base, 'alias', 'app', 'README.md')), 'app~2/README.md');
+    });
+
     it('refuses a symlink in one folder that leads into another', async () => {
       fs.symlinkSync(path.join(base, 'two', 'app'), path.join(base, 'one', 'app', 'link'));
       const out = await call('write_file', { path: 'app/link/README.md', content: 'x' });
