@@ -105,3 +105,59 @@ describe('e2e: multi-root workspace', function () {
     await screenshot(page, '96-multi-root-command');
   });
 });
+
+/*
+ * Two folders VS Code names alike (both "app"): the second is app~2 in every path, the model
+ * is told so, and a read of app~2 comes from the second folder.
+ */
+describe('e2e: multi-root workspace with two folders of the same name', function () {
+  let engine: ScriptedEngine;
+  let server: RunningCodeServer;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+
+  before(async function () {
+    assert.ok(fs.existsSync(vsix), `${vsix} is missing: run "npm run package" first`);
+    engine = await startScriptedEngine();
+    base = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-multiroot-same-'));
+    fs.mkdirSync(path.join(base, 'one', 'app'), { recursive: true });
+    fs.mkdirSync(path.join(base, 'two', 'app'), { recursive: true });
+    fs.writeFileSync(path.join(base, 'one', 'app', 'name.txt'), 'the first app\n');
+    fs.writeFileSync(path.join(base, 'two', 'app', 'name.txt'), 'the second app\n');
+    const workspaceFile = path.join(base, 'same.code-workspace');
+    fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: 'one/app' }, { path: 'two/app' }] }, null, 2));
+    server = await startCodeServer({ vsix, workspace: workspaceFile, settings: { 'gemmaAgent.engine.remoteUrl': engine.url, 'gemmaAgent.chat.thinking': false } });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}/?workspace=${encodeURIComponent(workspaceFile)}`);
+    await waitForWorkbench(page);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await screenshot(page, `failed-multi-root-same-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
+  });
+
+  after(async function () {
+    await browser?.close();
+    await server?.stop();
+    await engine?.close();
+    if (base) fs.rmSync(base, { recursive: true, force: true });
+  });
+
+  it('names the second app~2, lists both and reads the second', async function () {
+    const frame = await openChat(page);
+    engine.push(toolCallReply({ name: 'list_dir', arguments: { path: '.' } }), toolCallReply({ name: 'read_file', arguments: { path: 'app~2/name.txt' } }), reply('It is the second app.'));
+    const index = engine.requests.length;
+    const input = frame.locator('textarea.composer-input');
+    await input.fill('which app is the second');
+    await input.press('Enter');
+    await frame.locator('.message-text', { hasText: 'It is the second app.' }).waitFor({ timeout: 60_000 });
+    const system = String((await engine.waitForRequest(index)).body.messages[0]?.content);
+    assert.match(system, /The workspace has 2 folders: app \(.*one\/app\), app~2 \(.*two\/app\)\./);
+    const results = (await engine.waitForRequest(index + 2)).body.messages.filter((m): m is Extract<ChatMessage, { role: 'tool' }> => m.role === 'tool');
+    assert.equal(results.length, 2);
+    assert.match(JSON.stringify(results[0].content), /app\/\\napp~2\//);
+    assert.match(JSON.stringify(results[1].content), /the second app/);
+  });
+});
