@@ -54,6 +54,11 @@ describe('multi-root workspace over two folders', function () {
     assert.equal(fs.readFileSync(path.join(api, 'out.txt'), 'utf8'), 'built\n');
     assert.equal(fs.readFileSync(path.join(web, 'from-api.txt'), 'utf8'), 'shared\n');
     if (!sandbox) return;
+    // The other folder's hooks stay read-only, as the first folder's would.
+    fs.mkdirSync(path.join(web, '.git', 'hooks'), { recursive: true });
+    const hook = await call('run_command', { command: `echo evil > ${path.join(web, '.git', 'hooks', 'pre-commit')}`, folder: 'api' });
+    assert.equal(hook.isError, true, hook.content);
+    assert.equal(fs.existsSync(path.join(web, '.git', 'hooks', 'pre-commit')), false);
     // Beside the folders (here in the sandbox's own /tmp, or refused): never on the disk.
     await call('run_command', { command: `echo x > ${path.join(base, 'outside.txt')}` });
     assert.equal(fs.existsSync(path.join(base, 'outside.txt')), false, 'a write beside the folders does not reach the disk');
