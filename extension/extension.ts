@@ -113,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): void {
       else await context.secrets.delete(REMOTE_KEY_SECRET);
       void vscode.window.showInformationMessage(key ? 'Gemma Agent: remote API key saved.' : 'Gemma Agent: remote API key removed.');
     }),
-    registerVoiceCommands({ voice, engine, chat, controller, audioAttachment, log }),
+    registerVoiceCommands({ voice, engine, chat, controller, audioAttachment, log, workspace }),
   );
   context.subscriptions.push(registerInlineChat(engine, log));
   context.subscriptions.push(registerScreenshotToCode(context, engine, log));

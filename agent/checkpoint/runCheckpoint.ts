@@ -107,6 +107,10 @@ class RecordingWorkspace implements Workspace {
     return this.inner.root;
   }
 
+  get folders(): Workspace['folders'] {
+    return this.inner.folders;
+  }
+
   readFile(file: string): Promise<string> {
     return this.inner.readFile(file);
   }

@@ -29,6 +29,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (o.temperature !== undefined) sampling.temperature = o.temperature;
   const outcome = await runHeadless({
     workspace: o.workspace,
+    ...(o.folders ? { folders: o.folders } : {}),
     endpoint: o.endpoint,
     apiKey: o.apiKey,
     model: o.model,

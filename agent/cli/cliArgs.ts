@@ -3,7 +3,10 @@ import { errorMessage } from '../../engine/errors';
 import { DEFAULT_THINKING_BUDGET } from '../loop/agentOptions';
 
 export interface CliRunOptions {
+  /** The (first) folder. */
   workspace: string;
+  /** Every folder, the first included, when --workspace is given more than once. */
+  folders?: string[];
   endpoint: string;
   apiKey: string | undefined;
   /** The model every request names; undefined: the one the server lists. */
@@ -39,7 +42,9 @@ Runs the Gemma Agent on a folder without VS Code, against a running llama-server
 and prints what it does.
 
 Options:
-  --workspace, -w DIR   The project folder the agent works in (required).
+  --workspace, -w DIR   The project folder the agent works in (required). Give it again
+                        for a workspace of several folders: paths then start with the
+                        folder's name, and commands run in the first unless told otherwise.
   --endpoint URL        The engine (default $GEMMA_AGENT_ENDPOINT or ${DEFAULT_ENDPOINT}).
   --api-key KEY         The engine's API key (default $GEMMA_AGENT_API_KEY).
   --model NAME          The model to ask for, as the server's /v1/models lists it
@@ -86,7 +91,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       args: [...argv],
       allowPositionals: true,
       options: {
-        workspace: { type: 'string', short: 'w' },
+        workspace: { type: 'string', short: 'w', multiple: true },
         endpoint: { type: 'string' },
         'api-key': { type: 'string' },
         model: { type: 'string' },
@@ -115,7 +120,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (command !== 'run') {
     return { kind: 'usage-error', message: command === undefined ? 'Say what to do: gemma-agent run ...' : `Unknown command "${command}"; the only command is "run".` };
   }
-  if (!values.workspace) return { kind: 'usage-error', message: '--workspace DIR is required.' };
+  const folders = values.workspace ?? [];
+  if (folders.length === 0 || folders.some((folder) => folder === '')) return { kind: 'usage-error', message: '--workspace DIR is required.' };
   const request = rest.join(' ').trim();
   if (request === '') return { kind: 'usage-error', message: 'Give the task as the last argument, in quotes.' };
   const approvals = (values.approvals ?? (values['auto-approve'] ? 'auto' : 'default')) as ApprovalMode;
@@ -134,7 +140,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     return {
       kind: 'run',
       options: {
-        workspace: values.workspace,
+        workspace: folders[0],
+        ...(folders.length > 1 ? { folders } : {}),
         endpoint: values.endpoint ?? env.GEMMA_AGENT_ENDPOINT ?? DEFAULT_ENDPOINT,
         apiKey: values['api-key'] ?? env.GEMMA_AGENT_API_KEY,
         model: (values.model ?? env.GEMMA_AGENT_MODEL)?.trim() || undefined,

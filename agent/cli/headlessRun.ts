@@ -8,7 +8,8 @@ import { FsWorkspace } from '../workspace/fsWorkspace';
 import { runAgent, type AgentRunResult, type SamplingOptions } from '../loop';
 import { DEFAULT_APPROVAL_SETTINGS, type ApprovalSettings } from '../policy/approvalSettings';
 import { createDefaultTools } from '../tools';
-import type { Approver } from '../workspace/workspace';
+import { MultiRootWorkspace } from '../workspace/multiRootWorkspace';
+import type { Approver, Workspace } from '../workspace/workspace';
 import type { ApprovalMode } from './cliArgs';
 import { detectCommandSandbox, type CommandSandbox } from '../sandbox/commandSandbox';
 import { cliErrorText } from './cliErrorText';
@@ -17,6 +18,8 @@ import { EventPrinter, type TextSink } from './eventPrinter';
 
 export interface HeadlessRunOptions {
   workspace: string;
+  /** Every folder of a workspace of several (the first is `workspace`); absent for one folder. */
+  folders?: readonly string[];
   endpoint: string;
   apiKey?: string | undefined;
   /** The model every request names; undefined: the one the server lists. */
@@ -75,12 +78,14 @@ export function headlessApprovalSettings(mode: ApprovalMode): ApprovalSettings {
 
 /** Runs one task on a folder with the file-system workspace and the default tools. */
 export async function runHeadless(options: HeadlessRunOptions): Promise<HeadlessRunResult> {
-  const root = path.resolve(options.workspace);
-  const stat = await fsp.stat(root).catch(() => undefined);
-  if (!stat?.isDirectory()) {
-    const error = `The workspace ${root} is not a folder. Pass an existing project folder with --workspace.`;
-    options.out.write(options.json ? `${JSON.stringify({ type: 'error', message: error, fatal: true })}\n` : `${error}\n`);
-    return { exitCode: 1, result: undefined, error };
+  const roots = (options.folders && options.folders.length > 1 ? options.folders : [options.workspace]).map((folder) => path.resolve(folder));
+  for (const root of roots) {
+    const stat = await fsp.stat(root).catch(() => undefined);
+    if (!stat?.isDirectory()) {
+      const error = `The workspace ${root} is not a folder. Pass an existing project folder with --workspace.`;
+      options.out.write(options.json ? `${JSON.stringify({ type: 'error', message: error, fatal: true })}\n` : `${error}\n`);
+      return { exitCode: 1, result: undefined, error };
+    }
   }
   const probe = new EngineClient({ baseUrl: options.endpoint, ...(options.apiKey ? { apiKey: options.apiKey } : {}) });
   let check: EngineCheck;
@@ -108,13 +113,13 @@ export async function runHeadless(options: HeadlessRunOptions): Promise<Headless
   // Commands run in the OS sandbox when there is one; without it, none runs unasked.
   const sandbox = options.sandbox === undefined ? await detectCommandSandbox({ network: options.network === true }) : options.sandbox || undefined;
   if (!sandbox && !options.json) options.out.write('No OS sandbox for commands here, so every command asks first.\n');
-  const workspace = new FsWorkspace(root);
+  const workspace: Workspace = roots.length > 1 ? new MultiRootWorkspace(roots.map((root) => ({ workspace: new FsWorkspace(root) }))) : new FsWorkspace(roots[0]);
   // The project's rules files, read the way the extension reads them; the run prints which apply.
   const rules = await ProjectRules.load(workspace);
   const result = await runAgent({
     client,
     workspace,
-    tools: createDefaultTools(),
+    tools: createDefaultTools(workspace.folders?.map((folder) => folder.name)),
     ...rules.sessionOptions(),
     approver,
     approval: { ...headlessApprovalSettings(options.approvals), sandbox: sandbox ? 'os' : 'none' },

@@ -77,14 +77,21 @@ export class ProjectRules {
     private readonly conditional: readonly RulesSource[],
   ) {}
 
-  /** Reads the root's rules. Never throws: a file that cannot be read is simply not a rule. */
+  /**
+   * Reads the root's rules; in a workspace of several folders, every folder's root rules, in
+   * the folders' order. Never throws: a file that cannot be read is simply not a rule.
+   */
   static async load(workspace: Workspace, options: ProjectRulesOptions = {}): Promise<ProjectRules> {
     const budget = options.budgetTokens ?? RULES_TOKEN_BUDGET;
-    let root: FolderRules;
-    try {
-      root = await readFolderRules(workspace, '');
-    } catch {
-      root = { sources: [], tooLarge: [] };
+    const root: FolderRules = { sources: [], tooLarge: [] };
+    for (const folder of workspace.folders?.map((f) => f.name) ?? ['']) {
+      try {
+        const rules = await readFolderRules(workspace, folder, true);
+        root.sources.push(...rules.sources);
+        root.tooLarge.push(...rules.tooLarge);
+      } catch {
+        // Not rules we can use; the other folders' still count.
+      }
     }
     const conditional = root.sources.filter((source) => source.when.kind === 'globs');
     const sources = root.sources.filter((source) => source.when.kind !== 'globs');

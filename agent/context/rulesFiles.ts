@@ -50,17 +50,21 @@ export interface FolderRules {
   tooLarge: string[];
 }
 
-/** The rules files of one folder ('' for the root, which also has the root-only ones), in a fixed order. */
-export async function readFolderRules(workspace: Workspace, folder: string): Promise<FolderRules> {
+/**
+ * The rules files of one folder ('' for the root, which also has the root-only ones), in a
+ * fixed order. `asRoot`: the folder is a root of its own (a folder of a workspace with several),
+ * so it has the root-only files too.
+ */
+export async function readFolderRules(workspace: Workspace, folder: string, asRoot = folder === ''): Promise<FolderRules> {
   const out: FolderRules = { sources: [], tooLarge: [] };
   if (folder.split('/').some((part) => FOREIGN_FOLDERS.has(part))) return out;
   const join = (name: string): string => (folder === '' ? name : `${folder}/${name}`);
-  const names = folder === '' ? [...NESTED_FILES, ...ROOT_ONLY_FILES] : NESTED_FILES;
+  const names = asRoot ? [...NESTED_FILES, ...ROOT_ONLY_FILES] : NESTED_FILES;
   for (const name of names) await readOne(workspace, join(name), folder, false, out);
-  if (folder === '') {
-    const cline = await statOf(workspace, CLINE_RULES);
-    if (cline?.type === 'file') await readOne(workspace, CLINE_RULES, folder, true, out);
-    else if (cline?.type === 'directory') for (const file of await listRulesFiles(workspace, CLINE_RULES, ['.md', '.txt'])) await readOne(workspace, file, folder, true, out);
+  if (asRoot) {
+    const cline = await statOf(workspace, join(CLINE_RULES));
+    if (cline?.type === 'file') await readOne(workspace, join(CLINE_RULES), folder, true, out);
+    else if (cline?.type === 'directory') for (const file of await listRulesFiles(workspace, join(CLINE_RULES), ['.md', '.txt'])) await readOne(workspace, file, folder, true, out);
   }
   const cursor = join(CURSOR_RULES);
   if ((await statOf(workspace, cursor))?.type === 'directory') {

@@ -65,6 +65,7 @@ export class AgentSession {
       options.systemPrompt ??
       buildSystemPrompt({
         workspaceRoot: options.workspace.root,
+        ...(options.workspace.folders ? { workspaceFolders: options.workspace.folders } : {}),
         tools: this.toolDefinitions,
         ...(options.extraInstructions ? { extra: options.extraInstructions } : {}),
       });

@@ -65,7 +65,7 @@ export async function executeToolCall(tool: AgentTool, args: unknown, context: E
     return { content: `${name} failed: ${errorMessage(error)}`, isError: true, stopped: false };
   }
 
-  const policy = decideApproval(request, context.approval);
+  const policy = decideApproval(request, context.approval, context.workspace.folders);
   if (policy.action === 'refuse') {
     emit({ type: 'approval-decided', step, callId, approved: false, automatic: true, reason: policy.why });
     return { content: `Not done: ${policy.why}.`, isError: true, stopped: false };

@@ -1,4 +1,5 @@
-import type { ApprovalRequest } from '../workspace/workspace';
+import type { ApprovalRequest, WorkspaceFolder } from '../workspace/workspace';
+import { splitFolderPath } from '../workspace/workspaceFolders';
 import type { ApprovalSettings } from './approvalSettings';
 import { sandboxHint } from '../sandbox/commandSandbox';
 import { codeRunningFileReason } from './codeRunningFiles';
@@ -18,9 +19,11 @@ function ask(why: string, neverAuto = false): PolicyDecision {
  * Decides whether a tool action may run without the user. Reads and edits follow their
  * setting. A command runs on its own only when every simple command in it (chained with
  * `;`, `&&`, `|` or hidden in `$(...)`) is allowed, none matches a deny pattern, and none
- * is on the never-auto list, which no setting overrides.
+ * is on the never-auto list, which no setting overrides. `folders`: those of a workspace with
+ * several, whose paths start with the folder's name; each folder is a root of its own (its
+ * `.vscode/settings.json` is read by VS Code as the root's is).
  */
-export function decideApproval(request: ApprovalRequest, settings: ApprovalSettings): PolicyDecision {
+export function decideApproval(request: ApprovalRequest, settings: ApprovalSettings, folders?: readonly WorkspaceFolder[]): PolicyDecision {
   if (settings.readOnly && request.category !== 'read') {
     return { action: 'refuse', why: `this is Ask mode, where the agent only reads: ${request.category === 'edit' ? 'no file is changed' : 'no command is run'}. Write the plan instead; the user can run it in Agent mode` };
   }
@@ -30,12 +33,23 @@ export function decideApproval(request: ApprovalRequest, settings: ApprovalSetti
       return settings.reads === 'auto' ? AUTO : ask('reads ask first');
     case 'edit': {
       // Judged on the real path too: `gitlink/config` with `gitlink -> .git` is git's config.
-      const runsCode = (request.path ? codeRunningFileReason(request.path) : undefined) ?? (request.realPath ? codeRunningFileReason(request.realPath) : undefined);
+      const paths = [request.path, request.realPath].filter((p): p is string => p !== undefined);
+      const runsCode = paths.map((p) => codeRunningFileReason(insideFolder(p, folders))).find((why) => why !== undefined);
       if (runsCode) return ask(`${runsCode}, so edits to it always ask`, true);
       return settings.edits === 'auto' ? AUTO : ask('edits ask first');
     }
     case 'command':
       return decideCommand(request.detail ?? '', settings);
+  }
+}
+
+/** The path inside its folder in a workspace of several folders; the path itself otherwise. */
+function insideFolder(path: string, folders: readonly WorkspaceFolder[] | undefined): string {
+  if (!folders) return path;
+  try {
+    return splitFolderPath(folders, path)?.inside ?? path;
+  } catch {
+    return path;
   }
 }
 

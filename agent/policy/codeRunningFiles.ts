@@ -11,6 +11,7 @@ const RULES: { test: (path: string, base: string) => boolean; why: string }[] = 
   { test: (_p, b) => b === 'package.json', why: 'npm runs the scripts this file defines (npm test, npm install)' },
   { test: (_p, b) => /^(gnu)?makefile$/i.test(b), why: 'make runs the commands in this file' },
   { test: (p) => /(^|\/)\.github\/workflows\//.test(p), why: 'CI runs the workflows in this folder' },
+  { test: (_p, b) => b.endsWith('.code-workspace'), why: 'VS Code runs the tasks and debug programs this workspace file names, and its settings can name programs' },
   { test: (_p, b) => b === '.envrc', why: 'direnv runs this file when the folder is entered' },
   { test: (_p, b) => b === '.npmrc' || b === '.yarnrc' || b === '.yarnrc.yml', why: 'npm and yarn read programs and scripts to run from this file' },
 ];

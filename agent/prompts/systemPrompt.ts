@@ -4,6 +4,8 @@ import { neutraliseControlTokens } from '../../engine/protocol/controlTokens';
 export interface SystemPromptOptions {
   /** Absolute path of the workspace root, shown so the model knows where it works. */
   workspaceRoot: string;
+  /** The folders of a workspace with several; every tool path then starts with a folder's name. */
+  workspaceFolders?: ReadonlyArray<{ name: string; root: string }>;
   /** The tools offered in this run; none in Restricted Mode. */
   tools: readonly ToolDefinition[];
   /**
@@ -22,7 +24,7 @@ export interface SystemPromptOptions {
 export function buildSystemPrompt(options: SystemPromptOptions): string {
   const lines = [
     'You are Gemma Agent, a coding assistant working inside the user\'s project in their editor.',
-    `The workspace root is ${options.workspaceRoot}. Paths you give tools are relative to it; never go outside it.`,
+    ...workspaceLines(options),
   ];
   if (options.tools.length > 0) {
     lines.push(
@@ -49,4 +51,13 @@ export function buildSystemPrompt(options: SystemPromptOptions): string {
   }
   if (options.extra && options.extra.trim() !== '') lines.push('', neutraliseControlTokens(options.extra.trim()));
   return lines.join('\n');
+}
+
+function workspaceLines(options: SystemPromptOptions): string[] {
+  const folders = options.workspaceFolders;
+  if (!folders || folders.length < 2) return [`The workspace root is ${options.workspaceRoot}. Paths you give tools are relative to it; never go outside it.`];
+  return [
+    `The workspace has ${folders.length} folders: ${folders.map((folder) => `${folder.name} (${folder.root})`).join(', ')}.`,
+    `Every path you give tools starts with a folder's name, e.g. ${folders[0].name}/README.md; '.' lists the folders. Never go outside them. Commands run in ${folders[0].name} unless you name another folder.`,
+  ];
 }

@@ -17,9 +17,11 @@ export interface CommandSandbox {
   readonly kind: 'bubblewrap' | 'sandbox-exec';
   /**
    * The shell line that runs `command` inside the sandbox, from the workspace root.
-   * `network` overrides the sandbox's own network choice for this one command.
+   * `root` may be the folders of a workspace with several: all of them are writable, and the
+   * command starts in the first. `network` overrides the sandbox's own network choice for
+   * this one command.
    */
-  wrap(command: string, root: string, network?: boolean): string;
+  wrap(command: string, root: WritableRoots, network?: boolean): string;
 }
 
 export interface SandboxOptions {
@@ -35,17 +37,31 @@ export const READ_ONLY_IN_WORKSPACE = ['.git/hooks', '.git/config', '.vscode', '
 export const SECRET_DIRS = ['.ssh', '.aws', '.gnupg', '.config/gh', '.docker', '.kube', '.mozilla', '.config/google-chrome', '.config/chromium', '.config/BraveSoftware', '.password-store'];
 export const SECRET_FILES = ['.netrc', '.git-credentials', '.npmrc', '.pypirc'];
 
+/** The folder a command runs in and may write, or the folders (the first where it starts). */
+export type WritableRoots = string | readonly string[];
+
+function rootsOf(roots: WritableRoots): readonly string[] {
+  const list = typeof roots === 'string' ? [roots] : roots;
+  if (list.length === 0) throw new Error('A sandboxed command needs a folder to run in.');
+  return list;
+}
+
 /** POSIX shell quoting: one word, whatever it holds. */
 export function shellWord(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-export function bubblewrapArgs(command: string, root: string, options: SandboxOptions = {}): string[] {
+export function bubblewrapArgs(command: string, roots: WritableRoots, options: SandboxOptions = {}): string[] {
   const home = options.home ?? os.homedir();
-  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--bind', root, root];
-  for (const relative of READ_ONLY_IN_WORKSPACE) {
-    const p = path.join(root, relative);
-    if (fs.existsSync(p)) args.push('--ro-bind', p, p);
+  const folders = rootsOf(roots);
+  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
+  for (const root of folders) args.push('--bind', root, root);
+  // After every folder's bind: a folder nested in another must not make its parent's hooks writable again.
+  for (const root of folders) {
+    for (const relative of READ_ONLY_IN_WORKSPACE) {
+      const p = path.join(root, relative);
+      if (fs.existsSync(p)) args.push('--ro-bind', p, p);
+    }
   }
   for (const relative of SECRET_DIRS) {
     const p = path.join(home, relative);
@@ -59,7 +75,7 @@ export function bubblewrapArgs(command: string, root: string, options: SandboxOp
   // Its own PID namespace: when the command ends, everything it started (setsid, &) ends too.
   args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent', '--new-session');
   if (!options.network) args.push('--unshare-net');
-  args.push('--chdir', root, '--', '/bin/sh', '-c', command);
+  args.push('--chdir', folders[0], '--', '/bin/sh', '-c', command);
   return args;
 }
 
@@ -87,15 +103,17 @@ export function bubblewrapSandbox(bwrap: string, options: SandboxOptions = {}): 
 }
 
 /** A sandbox-exec profile: anything may be read, writes only in the workspace and temp folders, secrets unreadable, network only when allowed. */
-export function seatbeltProfile(root: string, options: SandboxOptions = {}): string {
+export function seatbeltProfile(roots: WritableRoots, options: SandboxOptions = {}): string {
   const home = options.home ?? os.homedir();
   const q = (p: string): string => JSON.stringify(p);
-  const readOnly = READ_ONLY_IN_WORKSPACE.map((r) => `(subpath ${q(path.join(root, r))})`).join(' ');
+  const folders = rootsOf(roots);
+  const readOnly = folders.flatMap((root) => READ_ONLY_IN_WORKSPACE.map((r) => `(subpath ${q(path.join(root, r))})`)).join(' ');
+  const writable = folders.map((root) => `(subpath ${q(root)})`).join(' ');
   const secrets = [...SECRET_DIRS.map((r) => `(subpath ${q(path.join(home, r))})`), ...SECRET_FILES.map((r) => `(literal ${q(path.join(home, r))})`)].join(' ');
   return [
     '(version 1)',
     '(allow default)',
-    `(deny file-write* (require-not (require-any (subpath ${q(root)}) (subpath "/private/tmp") (subpath "/private/var/folders") (literal "/dev/null") (literal "/dev/tty"))))`,
+    `(deny file-write* (require-not (require-any ${writable} (subpath "/private/tmp") (subpath "/private/var/folders") (literal "/dev/null") (literal "/dev/tty"))))`,
     `(deny file-write* ${readOnly})`,
     `(deny file-read* ${secrets})`,
     options.network ? '' : '(deny network* (remote ip) (remote unix-socket))',

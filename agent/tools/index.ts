@@ -15,10 +15,11 @@ export { TOOL_LIMITS } from './toolLimits';
 
 /**
  * The agent's tool set, in the order the model sees it. Fresh instances per run: edit_file
- * keeps the edit it showed for approval until it runs.
+ * keeps the edit it showed for approval until it runs. `folders`: the names of the
+ * workspace's folders when it has several (run_command then takes the folder to run in).
  */
-export function createDefaultTools(): AgentTool[] {
-  return [new ReadFileTool(), new ListDirTool(), new FindFilesTool(), new SearchTextTool(), new EditFileTool(), new WriteFileTool(), new RunCommandTool(), new GetDiagnosticsTool()];
+export function createDefaultTools(folders?: readonly string[]): AgentTool[] {
+  return [new ReadFileTool(), new ListDirTool(), new FindFilesTool(), new SearchTextTool(), new EditFileTool(), new WriteFileTool(), new RunCommandTool(folders), new GetDiagnosticsTool()];
 }
 
 /** The definitions to send with a chat request. */

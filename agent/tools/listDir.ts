@@ -29,7 +29,7 @@ export class ListDirTool implements AgentTool<ListDirArgs> {
 
   async describe(args: ListDirArgs, context: ToolContext): Promise<ApprovalRequest> {
     const path = workspacePath(NAME, context.workspace, args.path?.trim() || '.');
-    return { category: 'read', tool: NAME, title: `List ${path === '.' ? 'the workspace root' : path}`, path };
+    return { category: 'read', tool: NAME, title: `List ${path === '.' ? rootLabel(context) : path}`, path };
   }
 
   run(args: ListDirArgs, context: ToolContext): Promise<ToolOutput> {
@@ -41,7 +41,7 @@ export class ListDirTool implements AgentTool<ListDirArgs> {
       if (info.type !== 'directory') throw new ToolError(`${NAME}: ${path} is a file, not a folder. Use read_file to read it.`);
       // git's own folder is noise for the model and never something to work on.
       const entries = (await workspace.listDir(path)).filter((entry) => entry.name !== '.git');
-      const label = path === '.' ? 'the workspace root' : path;
+      const label = path === '.' ? rootLabel(context) : path;
       if (entries.length === 0) return ok(`Folder ${label} is empty.`);
 
       const folders = entries.filter((entry) => entry.type === 'directory').map((entry) => `${entry.name}/`);
@@ -53,4 +53,9 @@ export class ListDirTool implements AgentTool<ListDirArgs> {
       return ok(`${header}\n${fenced(shown.join('\n'))}${footer}`);
     });
   }
+}
+
+/** '.' is the root of a one-folder workspace; of one with several folders, the list of them. */
+function rootLabel(context: ToolContext): string {
+  return context.workspace.folders ? 'the workspace' : 'the workspace root';
 }

@@ -1,13 +1,17 @@
 import type { AgentTool, ToolContext, ToolOutput, Validation } from '../tool';
-import type { ApprovalRequest, CommandResult } from '../workspace/workspace';
+import type { WritableRoots } from '../sandbox/commandSandbox';
+import type { ApprovalRequest, CommandResult, Workspace, WorkspaceFolder } from '../workspace/workspace';
+import { folderList } from '../workspace/workspaceFolders';
 import { stripTerminalEscapes } from '../workspace/terminalEscapes';
 import { parametersSchema, validateArgs, type ParamTable } from './toolArgs';
 import { TOOL_LIMITS } from './toolLimits';
-import { failure, fenced, guarded, ok, oneLine } from './toolOutput';
+import { failure, fenced, guarded, ok, oneLine, ToolError } from './toolOutput';
 
 export interface RunCommandArgs {
   command: string;
   timeout_seconds?: number;
+  /** Only offered in a workspace of several folders. */
+  folder?: string;
 }
 
 const NAME = 'run_command';
@@ -23,24 +27,48 @@ const PARAMS: ParamTable = {
   },
 };
 
+/** The parameters in a workspace of several folders: the command runs in one of them. */
+function multiRootParams(folders: readonly string[]): ParamTable {
+  return {
+    command: { type: 'string', description: 'The command line, run by the shell in the folder given by `folder`.', nonEmpty: true },
+    folder: { type: 'string', description: `The workspace folder to run it in: ${folders.join(', ')} (default ${folders[0]}).`, optional: true },
+    timeout_seconds: PARAMS.timeout_seconds,
+  };
+}
+
 /**
  * Runs a shell command in the workspace root and reports its exit code and output. A
  * non-zero exit or a timeout comes back as an error result, with the output, so the model
- * sees that something failed.
+ * sees that something failed. In a workspace of several folders it runs in one of them (the
+ * first unless the call names another), and the sandbox lets it write in every one.
  */
 export class RunCommandTool implements AgentTool<RunCommandArgs> {
   readonly category = 'command';
-  readonly definition = {
-    type: 'function' as const,
-    function: { name: NAME, description: 'Run a shell command in the workspace root; returns its exit code and output.', parameters: parametersSchema(PARAMS) },
-  };
+  readonly definition;
+  private readonly params: ParamTable;
 
-  validate(raw: unknown): Validation<RunCommandArgs> {
-    return validateArgs<RunCommandArgs>(NAME, raw, PARAMS);
+  /** `folders`: the names of the workspace's folders when it has several; the single-folder tool has no `folder` argument. */
+  constructor(folders?: readonly string[]) {
+    const multi = folders !== undefined && folders.length > 1;
+    this.params = multi ? multiRootParams(folders) : PARAMS;
+    this.definition = {
+      type: 'function' as const,
+      function: {
+        name: NAME,
+        description: multi ? 'Run a shell command in a folder of the workspace; returns its exit code and output.' : 'Run a shell command in the workspace root; returns its exit code and output.',
+        parameters: parametersSchema(this.params),
+      },
+    };
   }
 
-  async describe(args: RunCommandArgs): Promise<ApprovalRequest> {
-    return { category: 'command', tool: NAME, title: `Run ${oneLine(args.command)}`, detail: args.command };
+  validate(raw: unknown): Validation<RunCommandArgs> {
+    return validateArgs<RunCommandArgs>(NAME, raw, this.params);
+  }
+
+  async describe(args: RunCommandArgs, context: ToolContext): Promise<ApprovalRequest> {
+    const folder = commandFolder(args, context.workspace);
+    const where = folder && context.workspace.folders ? ` in ${folder.name}` : '';
+    return { category: 'command', tool: NAME, title: `Run ${oneLine(args.command)}${where}`, detail: args.command };
   }
 
   run(args: RunCommandArgs, context: ToolContext): Promise<ToolOutput> {
@@ -49,8 +77,10 @@ export class RunCommandTool implements AgentTool<RunCommandArgs> {
       const started = Date.now();
       // The sandbox is the boundary: the approved line runs inside it, not beside it.
       const network = context.sandbox && context.commandNetwork ? await context.commandNetwork() : undefined;
-      const line = context.sandbox ? context.sandbox.wrap(args.command, context.workspace.root, network) : args.command;
+      const folder = commandFolder(args, context.workspace);
+      const line = context.sandbox ? context.sandbox.wrap(args.command, writableRoots(context.workspace, folder), network) : args.command;
       const result = await context.workspace.runCommand(line, {
+        ...(folder ? { folder: folder.name } : {}),
         timeoutMs: timeoutSeconds * 1000,
         maxOutputBytes: TOOL_LIMITS.commandOutputBytes,
         signal: context.signal,
@@ -61,6 +91,23 @@ export class RunCommandTool implements AgentTool<RunCommandArgs> {
       return result.timedOut || result.exitCode !== 0 ? failure(text) : ok(text);
     });
   }
+}
+
+/** The folder a command runs in when the workspace has several; throws for a name that is none of them. */
+function commandFolder(args: RunCommandArgs, workspace: Workspace): WorkspaceFolder | undefined {
+  const folders = workspace.folders;
+  if (!folders) return undefined;
+  if (args.folder === undefined || args.folder.trim() === '' || args.folder.trim() === '.') return folders[0];
+  const name = args.folder.trim().replace(/^\.\//, '').replace(/\/+$/, '');
+  const folder = folders.find((f) => f.name === name) ?? folders.find((f) => f.name.toLowerCase() === name.toLowerCase());
+  if (!folder) throw new ToolError(`${NAME}: '${args.folder}' is not a folder of the workspace. ${folderList(folders)}; give one of these names.`);
+  return folder;
+}
+
+/** Where a sandboxed command may write: its workspace folder, or every folder with the one it runs in first. */
+function writableRoots(workspace: Workspace, folder: WorkspaceFolder | undefined): WritableRoots {
+  if (!folder || !workspace.folders) return workspace.root;
+  return [folder.root, ...workspace.folders.filter((f) => f !== folder).map((f) => f.root)];
 }
 
 function report(command: string, result: CommandResult, timeoutSeconds: number, seconds: number): string {

@@ -2,17 +2,19 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { normalizeWorkspacePath } from '../workspace/pathSafety';
 import type { Workspace } from '../workspace/workspace';
+import { joinFolderPath, normalizeFolderPath, splitFolderPath } from '../workspace/workspaceFolders';
 import { ToolError } from './toolOutput';
 
 /**
  * The model's path checked against the workspace (no way out through `..`, absolute paths
  * or symlinks) and rewritten as the workspace-relative, forward-slash form every Workspace
  * takes. Tools check here as well as in the Workspace so the refusal reads the same
- * whichever Workspace runs them.
+ * whichever Workspace runs them. With several folders the path starts with its folder's name
+ * and is checked against that folder alone.
  */
 export function workspacePath(tool: string, workspace: Workspace, requested: string): string {
   try {
-    return normalizeWorkspacePath(workspace.root, requested.trim());
+    return workspace.folders ? normalizeFolderPath(workspace.folders, requested.trim()) : normalizeWorkspacePath(workspace.root, requested.trim());
   } catch (error) {
     throw new ToolError(`${tool}: ${(error as Error).message}`);
   }
@@ -37,11 +39,25 @@ export function assertWritable(tool: string, relative: string): void {
  * `.git/config`. Undefined when it cannot be told (the folder is not on disk).
  */
 export function realWorkspacePath(workspace: Workspace, relative: string): string | undefined {
+  if (workspace.folders) {
+    try {
+      const split = splitFolderPath(workspace.folders, relative);
+      if (!split) return undefined;
+      const real = realPathIn(split.folder.root, split.inside);
+      return real === undefined ? undefined : joinFolderPath(split.folder.name, real);
+    } catch {
+      return undefined;
+    }
+  }
+  return realPathIn(workspace.root, relative);
+}
+
+function realPathIn(folder: string, relative: string): string | undefined {
   try {
-    const root = fs.realpathSync(workspace.root);
-    let probe = nodePath.join(workspace.root, relative);
+    const root = fs.realpathSync(folder);
+    let probe = nodePath.join(folder, relative);
     const rest: string[] = [];
-    while (!fs.existsSync(probe) && probe !== workspace.root) {
+    while (!fs.existsSync(probe) && probe !== folder) {
       rest.unshift(nodePath.basename(probe));
       probe = nodePath.dirname(probe);
     }
@@ -56,6 +72,9 @@ export function realWorkspacePath(workspace: Workspace, relative: string): strin
 /** assertWritable on the path as given and on the path it really reaches; returns the latter when it differs. */
 export function assertWritableReal(tool: string, workspace: Workspace, relative: string): string | undefined {
   assertWritable(tool, relative);
+  if (workspace.folders && splitFolderPath(workspace.folders, relative)?.inside === '.') {
+    throw new ToolError(`${tool}: ${relative} is a folder of the workspace itself; give a file path inside it.`);
+  }
   const found = realWorkspacePath(workspace, relative);
   const real = found === relative ? undefined : found;
   if (real !== undefined) {

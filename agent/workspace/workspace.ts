@@ -4,6 +4,8 @@
  * respected) and one over the plain file system and child processes (headless runner, tests).
  * Every path crossing this interface is workspace-relative with forward slashes; the
  * implementation resolves it with resolveInsideWorkspace() and refuses anything outside.
+ * A workspace of several folders (MultiRootWorkspace) starts every path with the name of its
+ * folder: `app/src/index.ts`.
  */
 
 export type EntryType = 'file' | 'directory' | 'symlink' | 'other';
@@ -37,6 +39,8 @@ export interface SearchOptions {
 
 export interface CommandOptions {
   timeoutMs: number;
+  /** The folder to run in, by name, in a workspace of several folders; default the first. */
+  folder?: string;
   /** Output beyond this is cut (head and tail kept) and flagged. */
   maxOutputBytes: number;
   signal?: AbortSignal;
@@ -70,9 +74,22 @@ export type FileChange =
   | { kind: 'modify'; path: string; content: string }
   | { kind: 'delete'; path: string };
 
-export interface Workspace {
-  /** Absolute path of the workspace root. */
+/** One folder of a workspace with several: the name its paths start with, and where it is. */
+export interface WorkspaceFolder {
+  readonly name: string;
+  /** Absolute. */
   readonly root: string;
+}
+
+export interface Workspace {
+  /** Absolute path of the workspace root; with several folders, the first folder's. */
+  readonly root: string;
+  /**
+   * Set only when the workspace has several folders (two or more, the first the default for
+   * commands); every path then starts with a folder's name. Absent for one folder, whose
+   * paths are relative to `root`.
+   */
+  readonly folders?: readonly WorkspaceFolder[];
   /** Current text, including unsaved editor changes where there is an editor. */
   readFile(path: string): Promise<string>;
   stat(path: string): Promise<FileStat | undefined>;

@@ -1,9 +1,9 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ContentPart } from '../../engine/protocol';
 import { prepareImage, type PreparedAudio } from '../../engine/media';
 import type { AttachmentView } from '../../webview/protocol';
 import { audioView, imageView } from './core/attachmentViews';
+import { editorFileName, type EditorWorkspace } from '../workspace/vscodeMultiRoot';
 
 /** An attachment waiting to be sent: what the view shows and what the model gets. */
 export interface PendingAttachment {
@@ -22,13 +22,13 @@ function codePart(label: string, language: string, text: string): ContentPart {
   return { type: 'text', text: `Attached ${label}:\n\`\`\`${language}\n${text}\n\`\`\`` };
 }
 
-export function selectionAttachment(editor: vscode.TextEditor, root: string | undefined): PendingAttachment | undefined {
+export function selectionAttachment(editor: vscode.TextEditor, workspace: EditorWorkspace | undefined): PendingAttachment | undefined {
   const selection = editor.selection;
   const doc = editor.document;
   const range = selection.isEmpty ? new vscode.Range(0, 0, doc.lineCount, 0) : new vscode.Range(selection.start, selection.end);
   const text = doc.getText(range);
   if (!text.trim()) return undefined;
-  const name = root && doc.uri.scheme === 'file' ? path.relative(root, doc.uri.fsPath) : path.basename(doc.fileName);
+  const name = editorFileName(workspace, doc);
   const lines = selection.isEmpty ? '' : `:${range.start.line + 1}-${range.end.line + 1}`;
   const label = `${name}${lines}`;
   return {

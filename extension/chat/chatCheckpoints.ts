@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { RunCheckpoint } from '../../agent/checkpoint/runCheckpoint';
+import { MultiRootCheckpoints, type WorkspaceCheckpoints } from '../../agent/checkpoint/multiRootCheckpoints';
 import { ShadowCheckpoints, type CheckpointChange } from '../../agent/checkpoint/shadowGit';
+import type { Workspace } from '../../agent/workspace/workspace';
 import { errorMessage } from '../../engine/errors';
 import type { ChatMessageView } from '../../webview/protocol';
 import type { WindowWorkspace } from '../workspace/windowWorkspace';
@@ -15,7 +17,7 @@ type Notify = (level: 'info' | 'warning' | 'error', text: string) => void;
  * question, and files with unsaved editor text are left alone.
  */
 export class ChatCheckpoints {
-  private shadow: { root: string; checkpoints: ShadowCheckpoints; usable: Promise<boolean> } | undefined;
+  private shadow: { key: string; checkpoints: WorkspaceCheckpoints; usable: Promise<boolean> } | undefined;
   /** The in-memory undo of the last run (or Apply): "Undo Last Agent Run". */
   private lastRun: RunCheckpoint | undefined;
 
@@ -138,12 +140,15 @@ export class ChatCheckpoints {
     return new Set(files.filter((p): p is string => p !== undefined));
   }
 
-  private async checkpoints(): Promise<ShadowCheckpoints | undefined> {
-    const root = this.workspace.get()?.root;
-    if (!root) return undefined;
-    if (this.shadow?.root !== root) {
-      const checkpoints = new ShadowCheckpoints(root, this.storageDir);
-      this.shadow = { root, checkpoints, usable: checkpoints.available() };
+  /** The window's checkpoints: its folder's, or, with several folders, every folder's together. */
+  private async checkpoints(): Promise<WorkspaceCheckpoints | undefined> {
+    const workspace: Workspace | undefined = this.workspace.get();
+    const root = workspace?.root;
+    if (!workspace || !root) return undefined;
+    const key = workspace.folders ? JSON.stringify(workspace.folders) : root;
+    if (this.shadow?.key !== key) {
+      const checkpoints = workspace.folders ? new MultiRootCheckpoints(workspace.folders, this.storageDir) : new ShadowCheckpoints(root, this.storageDir);
+      this.shadow = { key, checkpoints, usable: checkpoints.available() };
     }
     return (await this.shadow.usable) ? this.shadow.checkpoints : undefined;
   }

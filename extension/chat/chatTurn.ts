@@ -12,6 +12,7 @@ import type { ChatMessage, ContentPart } from '../../engine/protocol';
 import type { EngineController } from '../engineController';
 import { setting } from '../settings/settings';
 import type { WindowWorkspace } from '../workspace/windowWorkspace';
+import type { Workspace } from '../../agent/workspace/workspace';
 import type { ChatApprover } from './chatApprover';
 import type { NetworkChoice } from './core/networkChoice';
 
@@ -93,7 +94,7 @@ async function chatSession(deps: ChatTurnDeps, client: EngineClient, history: re
     client,
     workspace: workspace ?? new NoFolderWorkspace(),
     // An engine without tool calling (gemmaAgent.engine.remoteCapabilities) gets none.
-    tools: workspace && toolsSupported ? [...createDefaultTools(), ...(await externalTools())] : [],
+    tools: workspace && toolsSupported ? [...createDefaultTools(folderNames(workspace)), ...(await externalTools())] : [],
     approver: deps.approver,
     approval: workspace ? { ...settings, sandbox: sandbox ? 'os' : 'none', ...(deps.readOnly ? { readOnly: true } : {}) } : { ...settings, restricted: true },
     ...(sandbox ? { sandbox, commandNetwork: () => deps.network.allowed() } : {}),
@@ -105,6 +106,11 @@ async function chatSession(deps: ChatTurnDeps, client: EngineClient, history: re
     sampling: { thinking: setting('thinking'), thinkingBudget: setting('thinkingBudget'), thinkingSteps: setting('thinkingSteps') },
     waitForEngine: async () => (await deps.engine.connection()).client,
   });
+}
+
+/** The names of the window's folders when it has several (run_command offers them). */
+function folderNames(workspace: Workspace): string[] | undefined {
+  return workspace.folders?.map((folder) => folder.name);
 }
 
 /** With no folder open the agent answers without tools; nothing here is ever called. */

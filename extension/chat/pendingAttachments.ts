@@ -55,7 +55,7 @@ export class PendingAttachments {
 
   attachEditor(): void {
     const editor = vscode.window.activeTextEditor;
-    const attachment = editor && selectionAttachment(editor, this.workspace.get()?.root);
+    const attachment = editor && selectionAttachment(editor, this.workspace.get());
     if (!attachment) return this.notice('warning', 'Open a file (and select code) to attach it.');
     this.add(attachment);
   }

@@ -1,9 +1,9 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PreparedAudio } from '../../engine/media';
 import type { PendingAttachment } from '../chat/attachments';
 import type { ChatController } from '../chat/chatController';
-import { VsCodeWorkspace } from '../workspace/vscodeWorkspace';
+import { editorFileName, type EditorWorkspace } from '../workspace/vscodeMultiRoot';
+import type { WindowWorkspace } from '../workspace/windowWorkspace';
 import type { ChatViewProvider } from '../chat/chatViewProvider';
 import type { EngineController } from '../engineController';
 import { errorText } from '../errorText';
@@ -11,6 +11,8 @@ import { readSettings } from '../settings/settings';
 import type { VoiceRecorderController } from './voiceController';
 
 interface VoiceCommandDeps {
+  /** Names the active file the way the agent's paths do. */
+  workspace: WindowWorkspace;
   voice: VoiceRecorderController;
   engine: EngineController;
   chat: ChatViewProvider;
@@ -20,10 +22,10 @@ interface VoiceCommandDeps {
 }
 
 /** What the model needs to act on "rename this function": where the user is looking. */
-export function editorContext(editor: vscode.TextEditor | undefined, root: string | undefined): string {
+export function editorContext(editor: vscode.TextEditor | undefined, workspace: EditorWorkspace | undefined): string {
   if (!editor) return 'No editor is open.';
   const doc = editor.document;
-  const name = root && doc.uri.scheme === 'file' ? path.relative(root, doc.uri.fsPath) : path.basename(doc.fileName);
+  const name = editorFileName(workspace, doc);
   const sel = editor.selection;
   const start = Math.max(0, sel.start.line - 20);
   const end = Math.min(doc.lineCount - 1, sel.end.line + 20);
@@ -41,7 +43,6 @@ const VOICE_INSTRUCTION =
  */
 export function registerVoiceCommands(deps: VoiceCommandDeps): vscode.Disposable {
   const { voice, engine, chat, controller, log } = deps;
-  const root = (): string | undefined => VsCodeWorkspace.firstFolderRoot();
 
   const record = async (): Promise<PreparedAudio | undefined> => {
     if (voice.isBusy) {
@@ -63,7 +64,7 @@ export function registerVoiceCommands(deps: VoiceCommandDeps): vscode.Disposable
       if (!clip) return;
       log.info(`Voice command: ${clip.seconds.toFixed(1)} s, ${clip.tokens} tokens`);
       await chat.reveal();
-      await controller.submit({ text: VOICE_INSTRUCTION, attachments: [deps.audioAttachment(clip, 'Voice command')], context: editorContext(editor, root()) });
+      await controller.submit({ text: VOICE_INSTRUCTION, attachments: [deps.audioAttachment(clip, 'Voice command')], context: editorContext(editor, deps.workspace.get()) });
     }),
     vscode.commands.registerCommand('gemmaAgent.dictate', async () => {
       const editor = vscode.window.activeTextEditor;

@@ -24,6 +24,8 @@ export class AgentTerminal implements vscode.Disposable {
     private readonly root: string,
     private readonly integrationTimeoutMs: number,
     private readonly log?: vscode.LogOutputChannel,
+    /** Its name in the terminal list; a workspace of several folders has one per folder, named after it. */
+    private readonly name = AGENT_TERMINAL_NAME,
   ) {
     this.disposables.push(
       vscode.window.onDidCloseTerminal((closed) => {
@@ -55,13 +57,13 @@ export class AgentTerminal implements vscode.Disposable {
     if (this.integrationFailed || !vscode.workspace.getConfiguration('terminal.integrated').get<boolean>('shellIntegration.enabled', true)) return undefined;
     if (this.shell?.shellIntegration) return this.shell.shellIntegration;
     if (!this.shell) {
-      const terminal = vscode.window.createTerminal({ name: AGENT_TERMINAL_NAME, cwd: this.root, env: { ...AGENT_TERMINAL_ENV }, iconPath: new vscode.ThemeIcon('hubot'), isTransient: true });
+      const terminal = vscode.window.createTerminal({ name: this.name, cwd: this.root, env: { ...AGENT_TERMINAL_ENV }, iconPath: new vscode.ThemeIcon('hubot'), isTransient: true });
       this.shell = terminal;
       this.shellReady = waitForShellIntegration(terminal, this.integrationTimeoutMs);
     }
     const integration = await this.shellReady;
     if (!integration) {
-      this.log?.warn(`Agent terminal: shell integration did not start within ${this.integrationTimeoutMs} ms; commands run as child processes and are shown in a plain "${AGENT_TERMINAL_NAME}" terminal.`);
+      this.log?.warn(`Agent terminal: shell integration did not start within ${this.integrationTimeoutMs} ms; commands run as child processes and are shown in a plain "${this.name}" terminal.`);
       this.integrationFailed = true;
       this.shell?.dispose();
       this.forgetShell();
@@ -153,7 +155,7 @@ export class AgentTerminal implements vscode.Disposable {
   }
 
   private runWithEcho(command: string, options: CommandOptions): Promise<CommandResult> {
-    this.echo ??= new EchoTerminal(() => (this.echo = undefined));
+    this.echo ??= new EchoTerminal(() => (this.echo = undefined), this.name);
     return this.echo.run(command, options, this.root);
   }
 }

@@ -16,7 +16,7 @@ export class EchoTerminal implements vscode.Disposable {
   private backlog: string[] = [];
   private onInterrupt: (() => void) | undefined;
 
-  constructor(onClosed: () => void) {
+  constructor(onClosed: () => void, name = AGENT_TERMINAL_NAME) {
     const pty: vscode.Pseudoterminal = {
       onDidWrite: this.writes.event,
       open: () => {
@@ -32,7 +32,7 @@ export class EchoTerminal implements vscode.Disposable {
         if (data === '\x03') this.onInterrupt?.();
       },
     };
-    this.terminal = vscode.window.createTerminal({ name: AGENT_TERMINAL_NAME, pty, iconPath: new vscode.ThemeIcon('hubot'), isTransient: true });
+    this.terminal = vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon('hubot'), isTransient: true });
   }
 
   /** Runs a command as a child process in `cwd`, showing it and its output here. */

@@ -29,6 +29,8 @@ export interface VsCodeWorkspaceOptions {
   /** How long a new terminal gets to activate shell integration before the fallback runs. Default 4 s. */
   shellIntegrationTimeoutMs?: number;
   log?: vscode.LogOutputChannel;
+  /** The name of the agent's terminal (default "Gemma Agent"). */
+  terminalName?: string;
 }
 
 const DEFAULT_MAX_READ_BYTES = 4 * 1024 * 1024;
@@ -59,13 +61,16 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
   private readonly checkedLanguages = new Map<string, boolean>();
   private readonly log: vscode.LogOutputChannel | undefined;
 
-  /** The first folder of the window, or undefined when no local folder is open. */
+  /**
+   * The first folder of the window, or undefined when no local folder is open: screenshot to
+   * code writes its page there. The agent and the chat use every folder (WindowWorkspace).
+   */
   static forFirstFolder(options: VsCodeWorkspaceOptions = {}): VsCodeWorkspace | undefined {
     const root = VsCodeWorkspace.firstFolderRoot();
     return root ? new VsCodeWorkspace(root, options) : undefined;
   }
 
-  /** The path of the window's first local folder: the one place that decides which folder the agent works in. */
+  /** The path of the window's first local folder. */
   static firstFolderRoot(): string | undefined {
     return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
   }
@@ -74,7 +79,7 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
     this.root = path.resolve(root);
     this.rootUri = vscode.Uri.file(this.root);
     this.maxReadBytes = options.maxReadBytes ?? DEFAULT_MAX_READ_BYTES;
-    this.terminal = new AgentTerminal(this.root, options.shellIntegrationTimeoutMs ?? 4000, options.log);
+    this.terminal = new AgentTerminal(this.root, options.shellIntegrationTimeoutMs ?? 4000, options.log, options.terminalName);
     this.log = options.log;
   }
 

@@ -1,0 +1,156 @@
+import { PathSafetyError } from './pathSafety';
+import type {
+  CommandOptions,
+  CommandResult,
+  DiagnosticItem,
+  DirEntry,
+  FileChange,
+  FileStat,
+  SearchOptions,
+  TextMatch,
+  Workspace,
+  WorkspaceFolder,
+} from './workspace';
+import { joinFolderPath, nameFolders, splitFolderPath, startWithFolder } from './workspaceFolders';
+
+/** One folder of a MultiRootWorkspace: its workspace, and the name VS Code (or the user) gives it. */
+export interface FolderWorkspace<W extends Workspace = Workspace> {
+  workspace: W;
+  name?: string;
+}
+
+/**
+ * A workspace of several folders, each with a workspace of its own: a path
+ * `<folder name>/<path inside>` goes to that folder's workspace as `<path inside>`, so each
+ * folder keeps its own path safety (a path cannot leave its folder, not even into another
+ * folder of the workspace), and writes land inside one of the folders. `.` is the workspace
+ * itself: its entries are the folders. Searches go through every folder, or the one a glob
+ * starts with, and their results name their folder. Commands run in the first folder unless
+ * another is named.
+ */
+export class MultiRootWorkspace<W extends Workspace = Workspace> implements Workspace {
+  readonly folders: readonly WorkspaceFolder[];
+  private readonly byName = new Map<string, W>();
+
+  constructor(folders: ReadonlyArray<FolderWorkspace<W>>) {
+    if (folders.length < 2) throw new Error('A MultiRootWorkspace needs at least two folders; use the folder\'s own workspace for one.');
+    this.folders = nameFolders(folders.map((folder) => ({ root: folder.workspace.root, ...(folder.name !== undefined ? { name: folder.name } : {}) })));
+    this.folders.forEach((folder, index) => this.byName.set(folder.name, folders[index].workspace));
+  }
+
+  /** The first folder's root: where commands run unless told otherwise. */
+  get root(): string {
+    return this.folders[0].root;
+  }
+
+  /** The workspaces of the folders, in order, with their names. */
+  get members(): ReadonlyArray<{ folder: WorkspaceFolder; workspace: W }> {
+    return this.folders.map((folder) => ({ folder, workspace: this.member(folder.name) }));
+  }
+
+  /** The workspace of the folder called `name`. */
+  member(name: string): W {
+    const found = this.byName.get(name);
+    if (!found) throw new PathSafetyError(`There is no folder '${name}' in the workspace. ${startWithFolder(this.folders)}`, name);
+    return found;
+  }
+
+  /** The folder's workspace and the path inside it; undefined for the workspace itself ('.'). */
+  route(relative: string): { folder: WorkspaceFolder; workspace: W; inside: string } | undefined {
+    const split = splitFolderPath(this.folders, relative);
+    return split && { folder: split.folder, workspace: this.member(split.folder.name), inside: split.inside };
+  }
+
+  async readFile(relative: string): Promise<string> {
+    const at = this.fileRoute(relative);
+    return at.workspace.readFile(at.inside);
+  }
+
+  async stat(relative: string): Promise<FileStat | undefined> {
+    const at = this.route(relative);
+    return at ? at.workspace.stat(at.inside) : { type: 'directory', size: 0 };
+  }
+
+  async listDir(relative: string): Promise<DirEntry[]> {
+    const at = this.route(relative);
+    if (!at) return this.folders.map((folder) => ({ name: folder.name, type: 'directory' as const }));
+    return at.workspace.listDir(at.inside);
+  }
+
+  async findFiles(glob: string, maxResults: number): Promise<string[]> {
+    if (maxResults <= 0) return [];
+    const found: string[] = [];
+    for (const { name, workspace, glob: inner } of this.globTargets(glob)) {
+      if (found.length >= maxResults) break;
+      for (const file of await workspace.findFiles(inner ?? '**/*', maxResults - found.length)) found.push(joinFolderPath(name, file));
+    }
+    return found.slice(0, maxResults);
+  }
+
+  async searchText(query: string, options: SearchOptions): Promise<TextMatch[]> {
+    const limit = options.maxResults ?? Number.POSITIVE_INFINITY;
+    const matches: TextMatch[] = [];
+    for (const { name, workspace, glob } of this.globTargets(options.glob)) {
+      if (matches.length >= limit) break;
+      const left = limit - matches.length;
+      const found = await workspace.searchText(query, { ...options, ...(glob !== undefined ? { glob } : {}), ...(Number.isFinite(left) ? { maxResults: left } : {}) });
+      for (const match of found) matches.push({ ...match, path: joinFolderPath(name, match.path) });
+    }
+    return matches.slice(0, limit);
+  }
+
+  async applyChange(change: FileChange): Promise<void> {
+    const at = this.fileRoute(change.path);
+    await at.workspace.applyChange({ ...change, path: at.inside });
+  }
+
+  runCommand(command: string, options: CommandOptions): Promise<CommandResult> {
+    const { folder, ...rest } = options;
+    return this.member(folder ?? this.folders[0].name).runCommand(command, rest);
+  }
+
+  async diagnostics(relative?: string): Promise<DiagnosticItem[]> {
+    if (relative !== undefined) {
+      const at = this.route(relative);
+      if (at) return prefixed(at.folder.name, await at.workspace.diagnostics(at.inside === '.' ? undefined : at.inside));
+    }
+    const all: DiagnosticItem[] = [];
+    for (const { folder, workspace } of this.members) all.push(...prefixed(folder.name, await workspace.diagnostics()));
+    return all;
+  }
+
+  /** Present when the folders' workspaces have it (VS Code's), as the interface expects. */
+  get settledDiagnostics(): Workspace['settledDiagnostics'] {
+    if (!this.members.every(({ workspace }) => workspace.settledDiagnostics)) return undefined;
+    return async (relative, options) => {
+      const at = this.fileRoute(relative);
+      return prefixed(at.folder.name, await at.workspace.settledDiagnostics!(at.inside, options));
+    };
+  }
+
+  private fileRoute(relative: string): { folder: WorkspaceFolder; workspace: W; inside: string } {
+    const at = this.route(relative);
+    if (!at) throw new PathSafetyError(`'${relative}' is the workspace itself, which holds only its folders. ${startWithFolder(this.folders)}`, relative);
+    return at;
+  }
+
+  /**
+   * Where a glob applies: a glob that starts with a folder's name (`app/src/**`) to that
+   * folder, with the rest of it; any other (`**\/*.ts`, `src/**`) to every folder.
+   */
+  private globTargets(glob: string | undefined): Array<{ name: string; workspace: W; glob: string | undefined }> {
+    if (glob !== undefined) {
+      const first = glob.replace(/^(\.\/)+/, '').split('/')[0];
+      const folder = this.folders.find((f) => f.name === first);
+      if (folder) {
+        const rest = glob.replace(/^(\.\/)+/, '').slice(first.length + 1);
+        return [{ name: folder.name, workspace: this.member(folder.name), glob: rest === '' ? '**/*' : rest }];
+      }
+    }
+    return this.members.map(({ folder, workspace }) => ({ name: folder.name, workspace, glob }));
+  }
+}
+
+function prefixed(name: string, items: DiagnosticItem[]): DiagnosticItem[] {
+  return items.map((item) => ({ ...item, path: joinFolderPath(name, item.path) }));
+}

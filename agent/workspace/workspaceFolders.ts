@@ -1,0 +1,119 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PathSafetyError, normalizeWorkspacePath } from './pathSafety';
+import type { WorkspaceFolder } from './workspace';
+
+/**
+ * The names of a workspace with several folders, and the paths that start with them. Every
+ * path of such a workspace is `<folder name>/<path inside the folder>`, VS Code's own spelling
+ * of a multi-root path; `.` is the workspace itself, whose entries are the folders.
+ */
+
+/** What joins a repeated folder name to its number: `app`, `app~2`. Not a character folder names usually hold. */
+const DUPLICATE_MARK = '~';
+
+/**
+ * One name per folder, in the folders' order. A name is the folder's own (the name VS Code
+ * gives it, or the last part of its path), made usable as the first part of a path: no
+ * slashes, not empty, `.` or `..`. Two folders with the same name (`a/app` and `b/app`) stay
+ * apart: the first keeps the name, the later ones get `~2`, `~3`, ... (skipping any taken).
+ * Names are compared ignoring case, so they also stay apart on a case-insensitive disk.
+ */
+export function nameFolders(folders: ReadonlyArray<{ root: string; name?: string }>): WorkspaceFolder[] {
+  const bases = folders.map((folder) => usableName(folder.name ?? '', folder.root));
+  // A number is never added where it would make another folder's own name (`app~2` kept for the folder called so).
+  const own = new Set(bases.map((base) => base.toLowerCase()));
+  const used = new Set<string>();
+  const named: WorkspaceFolder[] = [];
+  folders.forEach((folder, index) => {
+    const base = bases[index];
+    let name = base;
+    for (let n = 2; used.has(name.toLowerCase()) || (name !== base && own.has(name.toLowerCase())); n++) name = `${base}${DUPLICATE_MARK}${n}`;
+    used.add(name.toLowerCase());
+    named.push({ name, root: path.resolve(folder.root) });
+  });
+  return named;
+}
+
+function usableName(given: string, root: string): string {
+  const cleaned = given.trim().replace(/[\\/]+/g, '-');
+  if (cleaned !== '' && cleaned !== '.' && cleaned !== '..') return cleaned;
+  const base = path.basename(path.resolve(root)).replace(/[\\/]+/g, '-');
+  return base === '' || base === '.' || base === '..' ? 'folder' : base;
+}
+
+/** A workspace path split at its folder: the folder and the path inside it ('.' for the folder itself). */
+export interface FolderPath {
+  folder: WorkspaceFolder;
+  inside: string;
+}
+
+/**
+ * Which folder `requested` names and the path inside it, or undefined for the workspace
+ * itself ('.' or ''). An absolute path belongs to the innermost folder that holds it. The
+ * path inside is not checked here (its folder's path safety does that): `app/../lib/x` is
+ * `../lib/x` inside `app`, which leaves `app` and is refused there, even though `lib` is a
+ * folder of the workspace. Throws PathSafetyError for a path that names no folder, listing
+ * the folders.
+ */
+export function splitFolderPath(folders: readonly WorkspaceFolder[], requested: string): FolderPath | undefined {
+  const text = requested.trim();
+  if (path.isAbsolute(text) || /^[a-zA-Z]:[\\/]/.test(text)) {
+    // A folder may be named by its real location too (/private/tmp for /tmp on macOS).
+    const holder = folders
+      .flatMap((folder) => [folder.root, realpathOr(folder.root)].filter((spelling) => isInside(spelling, text)).map((spelling) => ({ folder, spelling })))
+      .sort((a, b) => b.spelling.length - a.spelling.length)[0];
+    if (!holder) throw new PathSafetyError(`'${requested}' is outside the workspace's folders (${folders.map((f) => f.root).join(', ')}). ${startWithFolder(folders)}`, requested);
+    const inside = path.relative(holder.spelling, path.resolve(text));
+    return { folder: holder.folder, inside: inside === '' ? '.' : inside.split(path.sep).join('/') };
+  }
+  const parts = text.replace(/\\/g, '/').split('/');
+  // './app/src' and 'app//src' name the same file as 'app/src'.
+  while (parts.length > 0 && (parts[0] === '.' || parts[0] === '')) parts.shift();
+  if (parts.length === 0) return undefined;
+  const [first, ...rest] = parts;
+  if (first === '..') throw new PathSafetyError(`'${requested}' leads outside the workspace with '..'. ${startWithFolder(folders)}`, requested);
+  const folder = folders.find((f) => f.name === first) ?? folders.find((f) => f.name.toLowerCase() === first.toLowerCase());
+  if (!folder) throw new PathSafetyError(`'${requested}' names no folder of the workspace. ${startWithFolder(folders)}`, requested);
+  const inside = rest.filter((part) => part !== '').join('/');
+  return { folder, inside: inside === '' ? '.' : inside };
+}
+
+/** `name/inside` ('name' alone for the folder itself). */
+export function joinFolderPath(name: string, inside: string): string {
+  return inside === '.' || inside === '' ? name : `${name}/${inside}`;
+}
+
+/**
+ * A model-supplied path checked against its folder (no way out of it through `..`, an
+ * absolute path or a symlink, not even into another folder) and written `name/inside`;
+ * '.' for the workspace itself.
+ */
+export function normalizeFolderPath(folders: readonly WorkspaceFolder[], requested: string): string {
+  const split = splitFolderPath(folders, requested);
+  if (!split) return '.';
+  return joinFolderPath(split.folder.name, normalizeWorkspacePath(split.folder.root, split.inside));
+}
+
+/** The sentence every "names no folder" refusal ends with. */
+export function startWithFolder(folders: readonly WorkspaceFolder[]): string {
+  return `${folderList(folders)}; start the path with one of them, e.g. '${folders[0].name}/...'.`;
+}
+
+/** "This workspace has 2 folders: app, lib". */
+export function folderList(folders: readonly WorkspaceFolder[]): string {
+  return `This workspace has ${folders.length} folders: ${folders.map((folder) => folder.name).join(', ')}`;
+}
+
+function realpathOr(root: string): string {
+  try {
+    return fs.realpathSync.native(root);
+  } catch {
+    return root;
+  }
+}
+
+function isInside(root: string, target: string): boolean {
+  const relative = path.relative(root, path.resolve(target));
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
