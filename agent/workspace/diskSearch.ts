@@ -28,6 +28,7 @@ export async function searchOnDisk(
     maxResults: options.maxResults ?? DEFAULT_MAX_SEARCH_RESULTS,
     maxFileBytes,
     signal: options.signal,
+    ...(options.skip?.length ? { skip: options.skip } : {}),
   };
   const matches = rg ? await ripgrepSearch(rg, root, search) : await scanText(root, search);
   return { matches, search };

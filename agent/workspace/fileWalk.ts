@@ -14,6 +14,8 @@ export interface WalkOptions {
   /** Workspace-relative folder to start in ('' for the root). */
   base?: string;
   signal?: AbortSignal;
+  /** Workspace-relative folders not entered (another workspace folder nested inside this one). */
+  skip?: readonly string[];
 }
 
 export interface GlobFilter {
@@ -37,22 +39,30 @@ export function globFilter(glob: string): GlobFilter {
 
 export async function* walkFiles(root: string, options: WalkOptions = {}): AsyncGenerator<string> {
   const base = options.base ?? '';
+  const skip = new Set(options.skip ?? []);
   if (base !== '') {
     resolveInsideWorkspace(root, base);
     if (base.split('/').some((part) => ALWAYS_SKIPPED.has(part))) return;
+    if (isUnderAny(base, skip)) return;
   }
   const rootRules = await IgnoreRules.atRoot(root);
   if (base === '') {
-    yield* walkDir(root, '', rootRules, options.signal);
+    yield* walkDir(root, '', rootRules, options.signal, skip);
     return;
   }
   const parentRules = await rootRules.forDir(path.posix.dirname(base) === '.' ? '' : path.posix.dirname(base));
   if (parentRules.ignores(base, true)) return;
-  yield* walkDir(root, base, parentRules, options.signal);
+  yield* walkDir(root, base, parentRules, options.signal, skip);
+}
+
+/** Whether `relative` is one of `folders` or inside one of them. */
+export function isUnderAny(relative: string, folders: Iterable<string>): boolean {
+  for (const folder of folders) if (relative === folder || relative.startsWith(`${folder}/`)) return true;
+  return false;
 }
 
 /** Files below `dir`; `inherited` are the rules of its parent folder. */
-async function* walkDir(root: string, dir: string, inherited: IgnoreRules, signal: AbortSignal | undefined): AsyncGenerator<string> {
+async function* walkDir(root: string, dir: string, inherited: IgnoreRules, signal: AbortSignal | undefined, skip: ReadonlySet<string>): AsyncGenerator<string> {
   signal?.throwIfAborted();
   let entries;
   try {
@@ -66,8 +76,8 @@ async function* walkDir(root: string, dir: string, inherited: IgnoreRules, signa
   for (const entry of entries) {
     const relative = dir === '' ? entry.name : `${dir}/${entry.name}`;
     if (entry.isDirectory()) {
-      if (ALWAYS_SKIPPED.has(entry.name) || rules.ignores(relative, true)) continue;
-      yield* walkDir(root, relative, rules, signal);
+      if (ALWAYS_SKIPPED.has(entry.name) || skip.has(relative) || rules.ignores(relative, true)) continue;
+      yield* walkDir(root, relative, rules, signal, skip);
     } else if (entry.isFile()) {
       if (!rules.ignores(relative, false)) yield relative;
     }

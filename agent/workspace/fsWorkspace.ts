@@ -15,6 +15,7 @@ import type {
   EntryType,
   FileChange,
   FileStat,
+  FindOptions,
   SearchOptions,
   TextMatch,
   Workspace,
@@ -94,11 +95,11 @@ export class FsWorkspace implements Workspace {
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  async findFiles(glob: string, maxResults: number): Promise<string[]> {
+  async findFiles(glob: string, maxResults: number, options: FindOptions = {}): Promise<string[]> {
     const filter = globFilter(glob);
     const found: string[] = [];
     if (maxResults <= 0) return found;
-    for await (const file of walkFiles(this.root, { base: filter.base })) {
+    for await (const file of walkFiles(this.root, { base: filter.base, skip: options.skip })) {
       if (!filter.matches(file)) continue;
       found.push(file);
       if (found.length >= maxResults) break;

@@ -1,3 +1,4 @@
+import { globFilter, isUnderAny } from './fileWalk';
 import { PathSafetyError } from './pathSafety';
 import type {
   CommandOptions,
@@ -11,7 +12,7 @@ import type {
   Workspace,
   WorkspaceFolder,
 } from './workspace';
-import { joinFolderPath, nameFolders, splitFolderPath, startWithFolder } from './workspaceFolders';
+import { joinFolderPath, nameFolders, nestedFolders, splitFolderPath, startWithFolder } from './workspaceFolders';
 
 /** One folder of a MultiRootWorkspace: its workspace, and the name VS Code (or the user) gives it. */
 export interface FolderWorkspace<W extends Workspace = Workspace> {
@@ -25,17 +26,22 @@ export interface FolderWorkspace<W extends Workspace = Workspace> {
  * folder keeps its own path safety (a path cannot leave its folder, not even into another
  * folder of the workspace), and writes land inside one of the folders. `.` is the workspace
  * itself: its entries are the folders. Searches go through every folder, or the one a glob
- * starts with, and their results name their folder. Commands run in the first folder unless
- * another is named.
+ * starts with, and their results name their folder. A folder nested inside another is
+ * listed once, under its own name: the outer folder's searches skip it, and a glob of the
+ * outer folder that leads into it is the inner folder's glob. Commands run in the first
+ * folder unless another is named.
  */
 export class MultiRootWorkspace<W extends Workspace = Workspace> implements Workspace {
   readonly folders: readonly WorkspaceFolder[];
   private readonly byName = new Map<string, W>();
+  /** Per folder's name: the other folders inside it, by their path inside it. */
+  private readonly inner = new Map<string, ReadonlyArray<{ inside: string; name: string }>>();
 
   constructor(folders: ReadonlyArray<FolderWorkspace<W>>) {
     if (folders.length < 2) throw new Error('A MultiRootWorkspace needs at least two folders; use the folder\'s own workspace for one.');
     this.folders = nameFolders(folders.map((folder) => ({ root: folder.workspace.root, ...(folder.name !== undefined ? { name: folder.name } : {}) })));
     this.folders.forEach((folder, index) => this.byName.set(folder.name, folders[index].workspace));
+    for (const [name, inside] of nestedFolders(this.folders)) this.inner.set(name, inside);
   }
 
   /** The first folder's root: where commands run unless told otherwise. */
@@ -82,7 +88,9 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
     const found: string[] = [];
     for (const { name, workspace, glob: inner } of this.globTargets(glob)) {
       if (found.length >= maxResults) break;
-      for (const file of await workspace.findFiles(inner ?? '**/*', maxResults - found.length)) found.push(joinFolderPath(name, file));
+      const skip = this.skipped(name);
+      const files = await workspace.findFiles(inner ?? '**/*', maxResults - found.length, skip.length > 0 ? { skip } : undefined);
+      for (const file of files) if (!isUnderAny(file, skip)) found.push(joinFolderPath(name, file));
     }
     return found.slice(0, maxResults);
   }
@@ -93,8 +101,14 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
     for (const { name, workspace, glob } of this.globTargets(options.glob)) {
       if (matches.length >= limit) break;
       const left = limit - matches.length;
-      const found = await workspace.searchText(query, { ...options, ...(glob !== undefined ? { glob } : {}), ...(Number.isFinite(left) ? { maxResults: left } : {}) });
-      for (const match of found) matches.push({ ...match, path: joinFolderPath(name, match.path) });
+      const skip = this.skipped(name);
+      const found = await workspace.searchText(query, {
+        ...options,
+        ...(glob !== undefined ? { glob } : {}),
+        ...(Number.isFinite(left) ? { maxResults: left } : {}),
+        ...(skip.length > 0 ? { skip } : {}),
+      });
+      for (const match of found) if (!isUnderAny(match.path, skip)) matches.push({ ...match, path: joinFolderPath(name, match.path) });
     }
     return matches.slice(0, limit);
   }
@@ -115,7 +129,10 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
       if (at) return prefixed(at.folder.name, await at.workspace.diagnostics(at.inside === '.' ? undefined : at.inside));
     }
     const all: DiagnosticItem[] = [];
-    for (const { folder, workspace } of this.members) all.push(...prefixed(folder.name, await workspace.diagnostics()));
+    for (const { folder, workspace } of this.members) {
+      const skip = this.skipped(folder.name);
+      all.push(...prefixed(folder.name, (await workspace.diagnostics()).filter((item) => !isUnderAny(item.path, skip))));
+    }
     return all;
   }
 
@@ -134,20 +151,38 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
     return at;
   }
 
+  /** The paths inside folder `name` that are other folders of the workspace. */
+  private skipped(name: string): string[] {
+    return (this.inner.get(name) ?? []).map((nested) => nested.inside);
+  }
+
   /**
    * Where a glob applies: a glob that starts with a folder's name (`app/src/**`) to that
-   * folder, with the rest of it; any other (`**\/*.ts`, `src/**`) to every folder.
+   * folder, with the rest of it; any other (`**\/*.ts`, `src/**`) to every folder. A glob
+   * whose fixed part leads into a nested folder (`app/nested/src/**`) is that folder's.
    */
   private globTargets(glob: string | undefined): Array<{ name: string; workspace: W; glob: string | undefined }> {
     if (glob !== undefined) {
       const first = glob.replace(/^(\.\/)+/, '').split('/')[0];
       const folder = this.folders.find((f) => f.name === first);
       if (folder) {
-        const rest = glob.replace(/^(\.\/)+/, '').slice(first.length + 1);
-        return [{ name: folder.name, workspace: this.member(folder.name), glob: rest === '' ? '**/*' : rest }];
+        let name = folder.name;
+        let rest = glob.replace(/^(\.\/)+/, '').slice(first.length + 1);
+        for (let into = this.nestedAt(name, rest); into; into = this.nestedAt(name, rest)) {
+          name = into.name;
+          rest = rest.slice(into.inside.length + 1);
+        }
+        return [{ name, workspace: this.member(name), glob: rest === '' ? '**/*' : rest }];
       }
     }
     return this.members.map(({ folder, workspace }) => ({ name: folder.name, workspace, glob }));
+  }
+
+  /** The folder nested in `name` that every match of `glob` (a glob inside `name`) lies in. */
+  private nestedAt(name: string, glob: string): { inside: string; name: string } | undefined {
+    if (glob === '') return undefined;
+    const fixed = globFilter(glob).base;
+    return (this.inner.get(name) ?? []).find((nested) => isUnderAny(fixed, [nested.inside]));
   }
 }
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fsp, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
-import { globFilter } from './fileWalk';
+import { globFilter, isUnderAny } from './fileWalk';
 import type { TextMatch } from './workspace';
 
 /**
@@ -18,6 +18,8 @@ export interface RipgrepSearch {
   /** Files larger than this are skipped (minified bundles, data dumps). */
   maxFileBytes: number;
   signal?: AbortSignal;
+  /** Workspace-relative folders left out (see SearchOptions.skip). */
+  skip?: readonly string[];
 }
 
 /** Thrown when ripgrep rejects the search itself (a bad regular expression, a bad glob). */
@@ -69,6 +71,9 @@ export function ripgrepArgs(search: RipgrepSearch): string[] {
   // Later globs win in ripgrep, so the exclusions come after the caller's filter.
   if (search.glob) args.push('--glob', search.glob);
   args.push('--glob', '!.git', '--glob', '!node_modules');
+  // Anchored at the search root (the leading '/'), the folder's name taken literally: each
+  // special character as a class of its own, which works where '\\' is a path separator too.
+  for (const folder of search.skip ?? []) args.push('--glob', `!/${folder.replace(/[*?[\]{}]/g, '[$&]')}/**`);
   args.push('--regexp', search.query, '--', '.');
   return args;
 }
@@ -97,7 +102,7 @@ export async function ripgrepSearch(rg: string, root: string, search: RipgrepSea
     const takeLine = (line: string): void => {
       if (stopped || line === '') return;
       const match = parseMatch(line);
-      if (!match || (filter && !filter.matches(match.path))) return;
+      if (!match || (filter && !filter.matches(match.path)) || (search.skip && isUnderAny(match.path, search.skip))) return;
       matches.push(match);
       if (matches.length >= search.maxResults) stop();
     };

@@ -17,7 +17,7 @@ export async function scanText(root: string, search: RipgrepSearch): Promise<Tex
   const pattern = searchRegExp(search);
   const filter = search.glob ? globFilter(search.glob) : undefined;
   const matches: TextMatch[] = [];
-  for await (const file of walkFiles(root, { base: filter?.base, signal: search.signal })) {
+  for await (const file of walkFiles(root, { base: filter?.base, signal: search.signal, skip: search.skip })) {
     if (filter && !filter.matches(file)) continue;
     const absolute = path.join(root, file);
     let content: Buffer;

@@ -35,6 +35,19 @@ export interface SearchOptions {
   caseSensitive?: boolean;
   maxResults?: number;
   signal?: AbortSignal;
+  /**
+   * Folders (workspace-relative) whose files are left out. A folder of a multi-root
+   * workspace passes the other folders nested inside it, whose files are listed under their
+   * own folder's name. A workspace that cannot skip while searching may return them; its
+   * caller filters them out afterwards.
+   */
+  skip?: readonly string[];
+}
+
+/** What findFiles takes besides the glob and the limit. */
+export interface FindOptions {
+  /** As in SearchOptions: folders whose files are left out. */
+  skip?: readonly string[];
 }
 
 export interface CommandOptions {
@@ -95,7 +108,7 @@ export interface Workspace {
   stat(path: string): Promise<FileStat | undefined>;
   listDir(path: string): Promise<DirEntry[]>;
   /** Workspace-relative paths matching the glob, honouring .gitignore. */
-  findFiles(glob: string, maxResults: number): Promise<string[]>;
+  findFiles(glob: string, maxResults: number, options?: FindOptions): Promise<string[]>;
   searchText(query: string, options: SearchOptions): Promise<TextMatch[]>;
   applyChange(change: FileChange): Promise<void>;
   runCommand(command: string, options: CommandOptions): Promise<CommandResult>;

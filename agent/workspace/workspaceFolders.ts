@@ -95,6 +95,33 @@ export function normalizeFolderPath(folders: readonly WorkspaceFolder[], request
   return joinFolderPath(split.folder.name, normalizeWorkspacePath(split.folder.root, split.inside));
 }
 
+/**
+ * The folders nested inside others (one workspace folder within another's tree), per outer
+ * folder's name: each inner folder's path inside the outer one, and its name. Both spellings
+ * of a root count (the path as given and its real location). Folders that nest none are left
+ * out.
+ */
+export function nestedFolders(folders: readonly WorkspaceFolder[]): Map<string, Array<{ inside: string; name: string }>> {
+  const nested = new Map<string, Array<{ inside: string; name: string }>>();
+  for (const outer of folders) {
+    const found: Array<{ inside: string; name: string }> = [];
+    for (const inner of folders) {
+      if (inner === outer) continue;
+      const inside = strictlyInside(outer.root, inner.root) ?? strictlyInside(realpathOr(outer.root), realpathOr(inner.root));
+      if (inside !== undefined) found.push({ inside, name: inner.name });
+    }
+    if (found.length > 0) nested.set(outer.name, found);
+  }
+  return nested;
+}
+
+/** `target` as a path inside `root` with forward slashes, when it is strictly inside. */
+function strictlyInside(root: string, target: string): string | undefined {
+  const relative = path.relative(path.resolve(root), path.resolve(target));
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  return relative.split(path.sep).join('/');
+}
+
 /** The sentence every "names no folder" refusal ends with. */
 export function startWithFolder(folders: readonly WorkspaceFolder[]): string {
   return `${folderList(folders)}; start the path with one of them, e.g. '${folders[0].name}/...'.`;

@@ -1,7 +1,7 @@
 import { constants as fsConstants, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { globFilter } from '../../agent/workspace/fileWalk';
+import { globFilter, isUnderAny } from '../../agent/workspace/fileWalk';
 import { FileTooLargeError } from '../../agent/workspace/fsWorkspace';
 import { IgnoreCheck } from '../../agent/workspace/gitignore';
 import { landedInside, resolveInsideWorkspace, toWorkspaceRelative, writeTarget } from '../../agent/workspace/pathSafety';
@@ -16,6 +16,7 @@ import type {
   EntryType,
   FileChange,
   FileStat,
+  FindOptions,
   SearchOptions,
   Severity,
   TextMatch,
@@ -158,7 +159,7 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
    * VS Code's file search applies files.exclude when no exclude is given; .gitignore is
    * applied here afterwards, the way search.useIgnoreFiles does for the Search view.
    */
-  async findFiles(glob: string, maxResults: number): Promise<string[]> {
+  async findFiles(glob: string, maxResults: number, options: FindOptions = {}): Promise<string[]> {
     if (maxResults <= 0) return [];
     const base = globFilter(glob).base;
     if (base !== '') resolveInsideWorkspace(this.root, base);
@@ -169,7 +170,8 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
     const found: string[] = [];
     for (const uri of uris) {
       const relative = this.relativeOrUndefined(uri);
-      if (relative === undefined || (await ignored.file(relative))) continue;
+      // A folder of the window nested in this one lists its files under its own name.
+      if (relative === undefined || (options.skip && isUnderAny(relative, options.skip)) || (await ignored.file(relative))) continue;
       found.push(relative);
     }
     return found.sort().slice(0, maxResults);
@@ -385,7 +387,7 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
     for (const document of vscode.workspace.textDocuments) {
       if (!document.isDirty) continue;
       const file = this.relativeOrUndefined(document.uri);
-      if (file === undefined || (filter && !filter.matches(file)) || (await ignored.file(file))) continue;
+      if (file === undefined || (filter && !filter.matches(file)) || (search.skip && isUnderAny(file, search.skip)) || (await ignored.file(file))) continue;
       dirty.set(file, document);
     }
     if (dirty.size === 0) return onDisk;

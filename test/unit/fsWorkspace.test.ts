@@ -175,6 +175,12 @@ describe('FsWorkspace', function () {
       assert.ok(args.indexOf('**/*.ts') < args.indexOf('!node_modules'));
       assert.deepEqual(args.slice(-4), ['--regexp', '-x', '--', '.'], 'a query starting with - is not read as a flag');
     });
+
+    it('leaves out skipped folders from the search root only, their names taken literally', () => {
+      const args = ripgrepArgs({ query: 'x', regex: false, maxResults: 5, maxFileBytes: 10, skip: ['packages/ui', 'we[ird]{1}*'] });
+      const globs = args.flatMap((arg, i) => (arg === '--glob' ? [args[i + 1]] : []));
+      assert.deepEqual(globs.slice(-2), ['!/packages/ui/**', '!/we[[]ird[]][{]1[}][*]/**']);
+    });
   });
 
   it('reports no diagnostics without a language server', async () => {

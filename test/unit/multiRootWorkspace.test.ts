@@ -14,7 +14,7 @@ import { bubblewrapArgs, seatbeltProfile, type CommandSandbox } from '../../agen
 import { FsWorkspace } from '../../agent/workspace/fsWorkspace';
 import { MultiRootWorkspace } from '../../agent/workspace/multiRootWorkspace';
 import { PathSafetyError } from '../../agent/workspace/pathSafety';
-import { nameFolders, normalizeFolderPath, splitFolderPath } from '../../agent/workspace/workspaceFolders';
+import { nameFolders, nestedFolders, normalizeFolderPath, splitFolderPath } from '../../agent/workspace/workspaceFolders';
 import { MemoryWorkspace } from '../support/agentTestKit';
 import { realTempDir, writeFiles } from '../support/files';
 import { toolCaller } from '../support/toolCalls';
@@ -187,6 +187,63 @@ describe('multi-root workspace', function () {
       assert.equal(out.isError, true);
       assert.match(out.content, /symlink that points outside the workspace/);
       assert.equal(fs.readFileSync(path.join(base, 'two', 'app', 'README.md'), 'utf8'), 'second app\n');
+    });
+  });
+
+  describe('nested folders', () => {
+    let base: string;
+    const open = (ripgrep: boolean): MultiRootWorkspace<FsWorkspace> =>
+      new MultiRootWorkspace([
+        { workspace: new FsWorkspace(path.join(base, 'app'), { disableRipgrep: !ripgrep }) },
+        { workspace: new FsWorkspace(path.join(base, 'app', 'packages', 'ui'), { disableRipgrep: !ripgrep }), name: 'ui' },
+      ]);
+
+    beforeEach(() => {
+      base = realTempDir('multi-root-nested-');
+      writeFiles(path.join(base, 'app'), { 'main.ts': 'const where = "app";\n', 'packages/ui/button.ts': 'const where = "ui";\n', 'packages/uikit/x.ts': 'const where = "kit";\n' });
+    });
+    afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
+
+    it('finds which folders lie inside others, by either spelling of the root', () => {
+      const folders = nameFolders([{ root: '/w/app' }, { root: '/w/app/packages/ui' }, { root: '/w/lib' }, { root: '/w/app/packages/ui/deep' }]);
+      assert.deepEqual(Object.fromEntries(nestedFolders(folders)), {
+        app: [{ inside: 'packages/ui', name: 'ui' }, { inside: 'packages/ui/deep', name: 'deep' }],
+        ui: [{ inside: 'deep', name: 'deep' }],
+      });
+      fs.symlinkSync(path.join(base, 'app'), path.join(base, 'alias'));
+      const aliased = nameFolders([{ root: path.join(base, 'alias') }, { root: path.join(base, 'app', 'packages', 'ui') }]);
+      assert.deepEqual(nestedFolders(aliased).get('alias'), [{ inside: 'packages/ui', name: 'ui' }]);
+    });
+
+    for (const ripgrep of [true, false]) {
+      it(`lists the inner folder's files once, under its own name (${ripgrep ? 'ripgrep' : 'plain scan'})`, async () => {
+        const workspace = open(ripgrep);
+        assert.deepEqual((await workspace.findFiles('**/*.ts', 50)).sort(), ['app/main.ts', 'app/packages/uikit/x.ts', 'ui/button.ts']);
+        const matches = await workspace.searchText('where', {});
+        assert.deepEqual(matches.map((m) => m.path).sort(), ['app/main.ts', 'app/packages/uikit/x.ts', 'ui/button.ts']);
+        // The limit is not spent on files skipped afterwards.
+        assert.deepEqual(await workspace.findFiles('**/*.ts', 2), ['app/main.ts', 'app/packages/uikit/x.ts']);
+      });
+    }
+
+    it('gives a glob of the outer folder that leads into the inner one to the inner folder', async () => {
+      const workspace = open(false);
+      assert.deepEqual(await workspace.findFiles('app/packages/ui/**', 10), ['ui/button.ts']);
+      assert.deepEqual(await workspace.findFiles('app/packages/ui/button.ts', 10), ['ui/button.ts']);
+      assert.deepEqual((await workspace.searchText('where', { glob: 'app/packages/ui/*.ts' })).map((m) => m.path), ['ui/button.ts']);
+      assert.deepEqual(await workspace.findFiles('app/packages/**', 10), ['app/packages/uikit/x.ts']);
+      // The inner folder's files can still be read through the outer folder's path.
+      assert.equal(await workspace.readFile('app/packages/ui/button.ts'), 'const where = "ui";\n');
+    });
+
+    it('reports the inner folder\'s problems once', async () => {
+      const inner = Object.assign(new MemoryWorkspace(), { root: '/memory/project/ui' });
+      const outer = new MemoryWorkspace();
+      const problem = { line: 1, column: 1, severity: 'error' as const, message: 'bad' };
+      outer.diagnostics = async () => [{ ...problem, path: 'ui/a.ts' }, { ...problem, path: 'b.ts' }];
+      inner.diagnostics = async () => [{ ...problem, path: 'a.ts' }];
+      const workspace = new MultiRootWorkspace([{ workspace: outer }, { workspace: inner }]);
+      assert.deepEqual((await workspace.diagnostics()).map((d) => d.path), ['project/b.ts', 'ui/a.ts']);
     });
   });
 
