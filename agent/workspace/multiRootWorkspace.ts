@@ -12,7 +12,7 @@ import type {
   Workspace,
   WorkspaceFolder,
 } from './workspace';
-import { joinFolderPath, nameFolders, nestedFolders, splitFolderPath, startWithFolder } from './workspaceFolders';
+import { inFolderTerms, joinFolderPath, nameFolders, nestedFolders, splitFolderPath, startWithFolder } from './workspaceFolders';
 
 /** One folder of a MultiRootWorkspace: its workspace, and the name VS Code (or the user) gives it. */
 export interface FolderWorkspace<W extends Workspace = Workspace> {
@@ -57,7 +57,7 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
   /** The workspace of the folder called `name`. */
   member(name: string): W {
     const found = this.byName.get(name);
-    if (!found) throw new PathSafetyError(`There is no folder '${name}' in the workspace. ${startWithFolder(this.folders)}`, name);
+    if (!found) throw new PathSafetyError('no-folder', `There is no folder '${name}' in the workspace. ${startWithFolder(this.folders)}`, { requested: name });
     return found;
   }
 
@@ -68,19 +68,18 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
   }
 
   async readFile(relative: string): Promise<string> {
-    const at = this.fileRoute(relative);
-    return at.workspace.readFile(at.inside);
+    return this.inFolder(relative, this.fileRoute(relative), (workspace, inside) => workspace.readFile(inside));
   }
 
   async stat(relative: string): Promise<FileStat | undefined> {
     const at = this.route(relative);
-    return at ? at.workspace.stat(at.inside) : { type: 'directory', size: 0 };
+    return at ? this.inFolder(relative, at, (workspace, inside) => workspace.stat(inside)) : { type: 'directory', size: 0 };
   }
 
   async listDir(relative: string): Promise<DirEntry[]> {
     const at = this.route(relative);
     if (!at) return this.folders.map((folder) => ({ name: folder.name, type: 'directory' as const }));
-    return at.workspace.listDir(at.inside);
+    return this.inFolder(relative, at, (workspace, inside) => workspace.listDir(inside));
   }
 
   async findFiles(glob: string, maxResults: number): Promise<string[]> {
@@ -114,8 +113,7 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
   }
 
   async applyChange(change: FileChange): Promise<void> {
-    const at = this.fileRoute(change.path);
-    await at.workspace.applyChange({ ...change, path: at.inside });
+    await this.inFolder(change.path, this.fileRoute(change.path), (workspace, inside) => workspace.applyChange({ ...change, path: inside }));
   }
 
   runCommand(command: string, options: CommandOptions): Promise<CommandResult> {
@@ -126,7 +124,7 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
   async diagnostics(relative?: string): Promise<DiagnosticItem[]> {
     if (relative !== undefined) {
       const at = this.route(relative);
-      if (at) return prefixed(at.folder.name, await at.workspace.diagnostics(at.inside === '.' ? undefined : at.inside));
+      if (at) return prefixed(at.folder.name, await this.inFolder(relative, at, (workspace, inside) => workspace.diagnostics(inside === '.' ? undefined : inside)));
     }
     const all: DiagnosticItem[] = [];
     for (const { folder, workspace } of this.members) {
@@ -141,13 +139,29 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
     if (!this.members.every(({ workspace }) => workspace.settledDiagnostics)) return undefined;
     return async (relative, options) => {
       const at = this.fileRoute(relative);
-      return prefixed(at.folder.name, await at.workspace.settledDiagnostics!(at.inside, options));
+      return prefixed(at.folder.name, await this.inFolder(relative, at, (workspace, inside) => workspace.settledDiagnostics!(inside, options)));
     };
+  }
+
+  /**
+   * `run` on the folder's workspace with the path inside it; a refusal of its path check is
+   * said in the workspace's terms (see inFolderTerms), with `relative` as the path asked for.
+   */
+  protected inFolder<T>(relative: string, at: { folder: WorkspaceFolder; workspace: W; inside: string }, run: (workspace: W, inside: string) => T): T {
+    const reword = (error: unknown): never => {
+      throw inFolderTerms(error, this.folders, at.folder, relative);
+    };
+    try {
+      const result = run(at.workspace, at.inside);
+      return (result instanceof Promise ? result.catch(reword) : result) as T;
+    } catch (error) {
+      return reword(error);
+    }
   }
 
   private fileRoute(relative: string): { folder: WorkspaceFolder; workspace: W; inside: string } {
     const at = this.route(relative);
-    if (!at) throw new PathSafetyError(`'${relative}' is the workspace itself, which holds only its folders. ${startWithFolder(this.folders)}`, relative);
+    if (!at) throw new PathSafetyError('workspace-itself', `'${relative}' is the workspace itself, which holds only its folders. ${startWithFolder(this.folders)}`, { requested: relative });
     return at;
   }
 

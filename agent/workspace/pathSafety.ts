@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CodedError } from '../../engine/errors';
 
 const fsp = fs.promises;
 
@@ -9,14 +10,54 @@ const fsp = fs.promises;
  * anything outside the folder the user opened.
  */
 
-/** A path the agent may not touch; the message says why and is meant for the model. */
-export class PathSafetyError extends Error {
-  constructor(
-    message: string,
-    readonly requested: string,
-  ) {
-    super(message);
-    this.name = 'PathSafetyError';
+/**
+ * Why a path is refused:
+ * - not-text, nul, network-path, drive, windows-name: its spelling means something other
+ *   than a workspace path;
+ * - parent: a `..` leads out; absolute-outside: an absolute path outside the root;
+ * - symlink-outside: a symlink on the way leads out (facts.target: where to);
+ * - link-loop: too many symlinks to follow;
+ * - write-outside, became-symlink, redirected: a write that would land outside, found just
+ *   before or after it (a folder on the way swapped for a symlink);
+ * - no-folder, outside-folders, workspace-itself: with several folders, a path that names
+ *   none of them, an absolute path outside all of them, or the workspace itself ('.').
+ */
+export type PathSafetyCode =
+  | 'not-text'
+  | 'nul'
+  | 'network-path'
+  | 'drive'
+  | 'windows-name'
+  | 'parent'
+  | 'absolute-outside'
+  | 'symlink-outside'
+  | 'link-loop'
+  | 'write-outside'
+  | 'became-symlink'
+  | 'redirected'
+  | 'no-folder'
+  | 'outside-folders'
+  | 'workspace-itself';
+
+/** What the refusal is about: the path as asked for, and (where known) the root it was checked against and where it leads. */
+export interface PathFacts {
+  readonly requested: string;
+  readonly root?: string;
+  readonly target?: string;
+  [fact: string]: string | undefined;
+}
+
+/**
+ * A path the agent may not touch. The message says why, for one folder, and is meant for
+ * the model; the code and facts let a layer that knows more (a workspace of several folders)
+ * say it in its own terms.
+ */
+export class PathSafetyError extends CodedError<PathSafetyCode, PathFacts> {
+  readonly requested: string;
+
+  constructor(code: PathSafetyCode, message: string, facts: PathFacts) {
+    super(code, message, facts);
+    this.requested = facts.requested;
   }
 }
 
@@ -47,17 +88,22 @@ export function resolveInsideWorkspace(root: string, requested: string, platform
       absolute = p.join(absoluteRoot, p.relative(realRoot, absolute));
     } else {
       throw new PathSafetyError(
+        p.isAbsolute(spelled) ? 'absolute-outside' : 'parent',
         p.isAbsolute(spelled)
           ? `'${requested}' is outside the workspace (${absoluteRoot}). Use a path relative to the workspace root.`
           : `'${requested}' leads outside the workspace with '..'. Use a path inside the workspace root.`,
-        requested,
+        { requested, root: absoluteRoot },
       );
     }
   }
 
   const real = realTarget(p, absolute);
   if (!isInside(p, realRoot, real)) {
-    throw new PathSafetyError(`'${requested}' goes through a symlink that points outside the workspace (to ${real}). Only files inside the workspace can be used.`, requested);
+    throw new PathSafetyError('symlink-outside', `'${requested}' goes through a symlink that points outside the workspace (to ${real}). Only files inside the workspace can be used.`, {
+      requested,
+      root: absoluteRoot,
+      target: real,
+    });
   }
   return absolute;
 }
@@ -68,7 +114,7 @@ export function toWorkspaceRelative(root: string, absolute: string, platform: No
   const absoluteRoot = p.resolve(root);
   const target = p.resolve(absoluteRoot, absolute);
   if (!isInside(p, absoluteRoot, target)) {
-    throw new PathSafetyError(`'${absolute}' is outside the workspace (${absoluteRoot}).`, absolute);
+    throw new PathSafetyError('absolute-outside', `'${absolute}' is outside the workspace (${absoluteRoot}).`, { requested: absolute, root: absoluteRoot });
   }
   const relative = p.relative(absoluteRoot, target);
   return relative === '' ? '.' : relative.split(p.sep).join('/');
@@ -85,18 +131,18 @@ export function normalizeWorkspacePath(root: string, requested: string, platform
 /** Rejects spellings that mean something other than a workspace path before any resolution. */
 function checkText(requested: string, platform: NodeJS.Platform): void {
   if (typeof requested !== 'string') {
-    throw new PathSafetyError('A path must be a string.', String(requested));
+    throw new PathSafetyError('not-text', 'A path must be a string.', { requested: String(requested) });
   }
   if (requested.includes('\0')) {
-    throw new PathSafetyError('The path contains a NUL character; use a plain workspace-relative path.', requested.replace(/\0/g, '\\0'));
+    throw new PathSafetyError('nul', 'The path contains a NUL character; use a plain workspace-relative path.', { requested: requested.replace(/\0/g, '\\0') });
   }
   // Workspace paths use forward slashes everywhere; these only mean something on Windows,
   // where they reach other drives, network shares or device namespaces.
   if (/^[\\/]{2}/.test(requested)) {
-    throw new PathSafetyError(`'${requested}' is a network (UNC) or device path. Use a path relative to the workspace root.`, requested);
+    throw new PathSafetyError('network-path', `'${requested}' is a network (UNC) or device path. Use a path relative to the workspace root.`, { requested });
   }
   if (/^[a-zA-Z]:/.test(requested) && !(platform === 'win32' && /^[a-zA-Z]:[\\/]/.test(requested))) {
-    throw new PathSafetyError(`'${requested}' names a drive. Use a path relative to the workspace root.`, requested);
+    throw new PathSafetyError('drive', `'${requested}' names a drive. Use a path relative to the workspace root.`, { requested });
   }
   if (platform === 'win32') {
     const parts = requested.split(/[\\/]/).filter((part) => part !== '');
@@ -104,13 +150,13 @@ function checkText(requested: string, platform: NodeJS.Platform): void {
     const named = /^[a-zA-Z]:$/.test(parts[0] ?? '') ? parts.slice(1) : parts;
     for (const part of named) {
       if (part.includes(':')) {
-        throw new PathSafetyError(`'${requested}' contains ':' (an alternate data stream on Windows). Use a plain file name.`, requested);
+        throw new PathSafetyError('windows-name', `'${requested}' contains ':' (an alternate data stream on Windows). Use a plain file name.`, { requested });
       }
       if (WINDOWS_DEVICE.test(part.replace(/[. ]+$/, ''))) {
-        throw new PathSafetyError(`'${requested}' names a Windows device (${part}). Use another file name.`, requested);
+        throw new PathSafetyError('windows-name', `'${requested}' names a Windows device (${part}). Use another file name.`, { requested });
       }
       if (part !== '.' && part !== '..' && /[. ]$/.test(part)) {
-        throw new PathSafetyError(`'${requested}' has a name ending in a dot or space, which Windows silently drops. Use the exact file name.`, requested);
+        throw new PathSafetyError('windows-name', `'${requested}' has a name ending in a dot or space, which Windows silently drops. Use the exact file name.`, { requested });
       }
     }
   }
@@ -167,7 +213,7 @@ function realTarget(p: path.PlatformPath, absolute: string): string {
       existing = parent;
     }
   }
-  throw new PathSafetyError(`'${absolute}' goes through too many symbolic links (a loop?).`, absolute);
+  throw new PathSafetyError('link-loop', `'${absolute}' goes through too many symbolic links (a loop?).`, { requested: absolute });
 }
 
 function lstatOrUndefined(absolute: string): fs.Stats | undefined {
@@ -207,12 +253,12 @@ export async function writeTarget(root: string, file: string): Promise<string> {
     }
   }
   const inside = path.relative(realRoot, target);
-  if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) throw new PathSafetyError(`${file} leads outside the workspace (to ${target}); nothing was written.`, file);
+  if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) throw new PathSafetyError('write-outside', `${file} leads outside the workspace (to ${target}); nothing was written.`, { requested: file, root, target });
   const parts = path.dirname(inside) === '.' ? [] : path.dirname(inside).split(path.sep);
   for (let i = 1; i <= parts.length; i++) {
     const folder = path.join(realRoot, ...parts.slice(0, i));
     const info = await fsp.lstat(folder).catch(() => undefined);
-    if (info?.isSymbolicLink()) throw new PathSafetyError(`${folder} became a symlink while the change was being made; nothing was written.`, file);
+    if (info?.isSymbolicLink()) throw new PathSafetyError('became-symlink', `${folder} became a symlink while the change was being made; nothing was written.`, { requested: file, root, folder });
   }
   return target;
 }

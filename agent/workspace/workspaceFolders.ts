@@ -63,7 +63,7 @@ export function splitFolderPath(folders: readonly WorkspaceFolder[], requested: 
     const holder = folders
       .flatMap((folder) => [folder.root, realpathOr(folder.root)].filter((spelling) => isInside(spelling, text)).map((spelling) => ({ folder, spelling })))
       .sort((a, b) => b.spelling.length - a.spelling.length)[0];
-    if (!holder) throw new PathSafetyError(`'${requested}' is outside the workspace's folders (${folders.map((f) => f.root).join(', ')}). ${startWithFolder(folders)}`, requested);
+    if (!holder) throw new PathSafetyError('outside-folders', `'${requested}' is outside the workspace's folders (${folders.map((f) => f.root).join(', ')}). ${startWithFolder(folders)}`, { requested });
     const inside = path.relative(holder.spelling, path.resolve(text));
     return { folder: holder.folder, inside: inside === '' ? '.' : inside.split(path.sep).join('/') };
   }
@@ -72,9 +72,9 @@ export function splitFolderPath(folders: readonly WorkspaceFolder[], requested: 
   while (parts.length > 0 && (parts[0] === '.' || parts[0] === '')) parts.shift();
   if (parts.length === 0) return undefined;
   const [first, ...rest] = parts;
-  if (first === '..') throw new PathSafetyError(`'${requested}' leads outside the workspace with '..'. ${startWithFolder(folders)}`, requested);
+  if (first === '..') throw new PathSafetyError('parent', `'${requested}' leads outside the workspace with '..'. ${startWithFolder(folders)}`, { requested });
   const folder = folders.find((f) => f.name === first) ?? folders.find((f) => f.name.toLowerCase() === first.toLowerCase());
-  if (!folder) throw new PathSafetyError(`'${requested}' names no folder of the workspace. ${startWithFolder(folders)}`, requested);
+  if (!folder) throw new PathSafetyError('no-folder', `'${requested}' names no folder of the workspace. ${startWithFolder(folders)}`, { requested });
   const inside = rest.filter((part) => part !== '').join('/');
   return { folder, inside: inside === '' ? '.' : inside };
 }
@@ -92,7 +92,62 @@ export function joinFolderPath(name: string, inside: string): string {
 export function normalizeFolderPath(folders: readonly WorkspaceFolder[], requested: string): string {
   const split = splitFolderPath(folders, requested);
   if (!split) return '.';
-  return joinFolderPath(split.folder.name, normalizeWorkspacePath(split.folder.root, split.inside));
+  try {
+    return joinFolderPath(split.folder.name, normalizeWorkspacePath(split.folder.root, split.inside));
+  } catch (error) {
+    throw inFolderTerms(error, folders, split.folder, requested);
+  }
+}
+
+/**
+ * A refusal from one folder's own path check, said for a workspace of several folders. The
+ * folder's check knows only its folder, so it says "outside the workspace"; here the
+ * workspace is all the folders and the path may well lead into another of them, so the
+ * words are "outside its folder", the path is the one the caller gave (with its folder's
+ * name), and a place it leads to in another folder is named by that folder's path. Any other
+ * error comes back as it was.
+ */
+export function inFolderTerms(error: unknown, folders: readonly WorkspaceFolder[], folder: WorkspaceFolder, requested: string): unknown {
+  if (!(error instanceof PathSafetyError)) return error;
+  const facts = { ...error.facts, requested, folder: folder.name };
+  const leadsTo = (target: string | undefined): string | undefined => {
+    if (target === undefined) return undefined;
+    try {
+      const split = splitFolderPath(folders, target);
+      return split && split.folder !== folder ? joinFolderPath(split.folder.name, split.inside) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const own = `its folder ${folder.name}`;
+  switch (error.code) {
+    case 'parent': {
+      const meant = leadsTo(path.posix.normalize(requested.replace(/\\/g, '/')).replace(/^\.\//, ''));
+      const hint = meant ? ` For the file in another folder, start with that folder's name: '${meant}'.` : ` ${startWithFolder(folders)}`;
+      return new PathSafetyError('parent', `'${requested}' leads outside ${own} with '..'; a path stays inside its folder.${hint}`, facts);
+    }
+    case 'absolute-outside':
+      return new PathSafetyError('absolute-outside', `'${requested}' is outside ${own} (${folder.root}). ${startWithFolder(folders)}`, facts);
+    case 'symlink-outside': {
+      const other = leadsTo(error.facts.target);
+      return new PathSafetyError(
+        'symlink-outside',
+        `'${requested}' goes through a symlink that points outside ${own} (to ${error.facts.target ?? 'elsewhere'}). A path stays inside its folder, through symlinks too` +
+          (other ? `; that file is '${other}' in the workspace, use that path.` : '.'),
+        { ...facts, ...(other ? { elsewhere: other } : {}) },
+      );
+    }
+    case 'write-outside':
+      return new PathSafetyError('write-outside', `${requested} leads outside ${own} (to ${error.facts.target ?? 'elsewhere'}); nothing was written.`, facts);
+    case 'redirected':
+      return new PathSafetyError(
+        'redirected',
+        `${requested} was redirected outside ${own} while it was being written (a folder on its path became a symlink). Check the folder and the file it now leads to.`,
+        facts,
+      );
+    default:
+      return error;
+  }
 }
 
 /**

@@ -26,8 +26,8 @@ export class VsCodeMultiRootWorkspace extends MultiRootWorkspace<VsCodeWorkspace
   /** The file URI of a workspace path (`<folder>/<path>`); throws for anything outside the folders. */
   uri(relative: string): vscode.Uri {
     const at = this.route(relative);
-    if (!at) throw new PathSafetyError(`'${relative}' is the workspace itself, not a file or folder in it. ${startWithFolder(this.folders)}`, relative);
-    return at.workspace.uri(at.inside);
+    if (!at) throw new PathSafetyError('workspace-itself', `'${relative}' is the workspace itself, not a file or folder in it. ${startWithFolder(this.folders)}`, { requested: relative });
+    return this.inFolder(relative, at, (workspace, inside) => workspace.uri(inside));
   }
 
   /** `<folder>/<path>` of a file URI inside one of the folders (the innermost that holds it); undefined for anything else. */
@@ -42,8 +42,8 @@ export class VsCodeMultiRootWorkspace extends MultiRootWorkspace<VsCodeWorkspace
 
   readHead(relative: string, maxChars: number): ReturnType<VsCodeWorkspace['readHead']> {
     const at = this.route(relative);
-    if (!at) throw new PathSafetyError(`'${relative}' is the workspace itself, not a file. ${startWithFolder(this.folders)}`, relative);
-    return at.workspace.readHead(at.inside, maxChars);
+    if (!at) throw new PathSafetyError('workspace-itself', `'${relative}' is the workspace itself, not a file. ${startWithFolder(this.folders)}`, { requested: relative });
+    return this.inFolder(relative, at, (workspace, inside) => workspace.readHead(inside, maxChars));
   }
 }
 

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { globFilter, isUnderAny } from '../../agent/workspace/fileWalk';
 import { FileTooLargeError } from '../../agent/workspace/fsWorkspace';
 import { IgnoreCheck } from '../../agent/workspace/gitignore';
-import { landedInside, resolveInsideWorkspace, toWorkspaceRelative, writeTarget } from '../../agent/workspace/pathSafety';
+import { landedInside, PathSafetyError, resolveInsideWorkspace, toWorkspaceRelative, writeTarget } from '../../agent/workspace/pathSafety';
 import { searchOnDisk } from '../../agent/workspace/diskSearch';
 import { findRipgrep, type RipgrepSearch } from '../../agent/workspace/ripgrep';
 import { searchRegExp } from '../../agent/workspace/textScan';
@@ -190,7 +190,11 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
     await writeTarget(this.root, uri.fsPath);
     await this.applyChecked(change, uri, name);
     if (change.kind !== 'delete' && !(await landedInside(this.root, uri.fsPath))) {
-      throw new Error(`${name} was redirected outside the workspace while it was being written (a folder on its path became a symlink). Check the folder and the file it now leads to.`);
+      throw new PathSafetyError(
+        'redirected',
+        `${name} was redirected outside the workspace while it was being written (a folder on its path became a symlink). Check the folder and the file it now leads to.`,
+        { requested: change.path, root: this.root },
+      );
     }
   }
 

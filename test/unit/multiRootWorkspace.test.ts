@@ -13,7 +13,7 @@ import { buildSystemPrompt } from '../../agent/prompts/systemPrompt';
 import { bubblewrapArgs, seatbeltProfile, type CommandSandbox } from '../../agent/sandbox/commandSandbox';
 import { FsWorkspace } from '../../agent/workspace/fsWorkspace';
 import { MultiRootWorkspace } from '../../agent/workspace/multiRootWorkspace';
-import { PathSafetyError } from '../../agent/workspace/pathSafety';
+import { normalizeWorkspacePath, PathSafetyError } from '../../agent/workspace/pathSafety';
 import { nameFolders, nestedFolders, normalizeFolderPath, splitFolderPath } from '../../agent/workspace/workspaceFolders';
 import { MemoryWorkspace } from '../support/agentTestKit';
 import { realTempDir, writeFiles } from '../support/files';
@@ -86,8 +86,13 @@ describe('multi-root workspace', function () {
     });
 
     it('refuses a path that leaves its folder, even into another folder of the workspace', () => {
-      assert.throws(() => normalizeFolderPath(folders, 'app/../lib/a.ts'), /'\.\.\/lib\/a\.ts' leads outside the workspace/);
-      assert.throws(() => normalizeFolderPath(folders, 'lib/../../w/app/x'), /leads outside the workspace/);
+      assert.throws(() => normalizeFolderPath(folders, 'app/../lib/a.ts'), (error: Error) => {
+        assert.ok(error instanceof PathSafetyError);
+        assert.equal(error.code, 'parent');
+        assert.equal(error.message, "'app/../lib/a.ts' leads outside its folder app with '..'; a path stays inside its folder. For the file in another folder, start with that folder's name: 'lib/a.ts'.");
+        return true;
+      });
+      assert.throws(() => normalizeFolderPath(folders, 'lib/../../w/app/x'), /'lib\/\.\.\/\.\.\/w\/app\/x' leads outside its folder lib with '\.\.'.*start the path with one of them/);
       assert.equal(normalizeFolderPath(folders, 'lib/src/../a.ts'), 'lib/a.ts');
       assert.equal(normalizeFolderPath(folders, '/w/lib/a.ts'), 'lib/a.ts');
       assert.equal(normalizeFolderPath(folders, '.'), '.');
@@ -160,12 +165,12 @@ describe('multi-root workspace', function () {
       assert.match(noFolder.content, /names no folder of the workspace\. This workspace has 2 folders: app, app~2/);
       const escape = await call('write_file', { path: 'app/../../outside.txt', content: 'x' });
       assert.equal(escape.isError, true);
-      assert.match(escape.content, /leads outside the workspace/);
+      assert.match(escape.content, /'app\/\.\.\/\.\.\/outside\.txt' leads outside its folder app/);
       const across = await call('write_file', { path: 'app/../../two/app/README.md', content: 'x' });
       assert.equal(across.isError, true);
       assert.equal(fs.readFileSync(path.join(base, 'two', 'app', 'README.md'), 'utf8'), 'second app\n');
       assert.equal(fs.readFileSync(path.join(base, 'outside.txt'), 'utf8'), 'not in any folder\n');
-      await assert.rejects(workspace.applyChange({ kind: 'modify', path: 'app/../../outside.txt', content: 'x' }), /leads outside the workspace/);
+      await assert.rejects(workspace.applyChange({ kind: 'modify', path: 'app/../../outside.txt', content: 'x' }), /'app\/\.\.\/\.\.\/outside\.txt' leads outside its folder app/);
       await assert.rejects(workspace.readFile('.'), /is the workspace itself, which holds only its folders/);
       const folderItself = await call('write_file', { path: 'app~2', content: 'x' });
       assert.equal(folderItself.isError, true);
@@ -185,8 +190,19 @@ describe('multi-root workspace', function () {
       fs.symlinkSync(path.join(base, 'two', 'app'), path.join(base, 'one', 'app', 'link'));
       const out = await call('write_file', { path: 'app/link/README.md', content: 'x' });
       assert.equal(out.isError, true);
-      assert.match(out.content, /symlink that points outside the workspace/);
+      assert.match(out.content, /'app\/link\/README\.md' goes through a symlink that points outside its folder app \(to .*\)\. A path stays inside its folder, through symlinks too; that file is 'app~2\/README\.md' in the workspace, use that path\./);
+      assert.doesNotMatch(out.content, /outside the workspace/);
       assert.equal(fs.readFileSync(path.join(base, 'two', 'app', 'README.md'), 'utf8'), 'second app\n');
+      // The same words from the workspace itself (Apply and links in the chat go through it), with a code to tell it by.
+      await assert.rejects(workspace.readFile('app/link/README.md'), (error: Error) => {
+        assert.ok(error instanceof PathSafetyError);
+        assert.equal(error.code, 'symlink-outside');
+        assert.equal(error.facts.elsewhere, 'app~2/README.md');
+        assert.match(error.message, /^'app\/link\/README\.md' goes through a symlink that points outside its folder app/);
+        return true;
+      });
+      // One folder alone keeps its words: outside the workspace.
+      assert.throws(() => normalizeWorkspacePath(path.join(base, 'one', 'app'), 'link/README.md'), /symlink that points outside the workspace/);
     });
   });
 

@@ -86,6 +86,22 @@ describe('pathSafety', () => {
     refused('dangling-dir/file.txt', /symlink/);
   });
 
+  it('says why by a code, with the facts a caller words it from', () => {
+    fs.symlinkSync(outside, path.join(root, 'out-link'));
+    const codeOf = (requested: string): unknown => {
+      try {
+        resolveInsideWorkspace(root, requested);
+      } catch (error) {
+        return error instanceof PathSafetyError ? { code: error.code, requested: error.requested, target: error.facts.target } : error;
+      }
+      return undefined;
+    };
+    assert.deepEqual(codeOf('out-link/secret.txt'), { code: 'symlink-outside', requested: 'out-link/secret.txt', target: path.join(outside, 'secret.txt') });
+    assert.deepEqual(codeOf('../x'), { code: 'parent', requested: '../x', target: undefined });
+    assert.deepEqual(codeOf(path.join(outside, 'secret.txt')), { code: 'absolute-outside', requested: path.join(outside, 'secret.txt'), target: undefined });
+    assert.deepEqual(codeOf('a\0b'), { code: 'nul', requested: 'a\\0b', target: undefined });
+  });
+
   it('allows symlinks that stay inside the workspace', () => {
     fs.symlinkSync(path.join(root, 'src'), path.join(root, 'src-link'));
     assert.equal(resolveInsideWorkspace(root, 'src-link/a.ts'), path.join(root, 'src-link', 'a.ts'));
