@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RunCheckpoint } from '../../agent/checkpoint/runCheckpoint';
 import { placeBlock } from './core/applyPlacement';
+import { hintTarget } from './core/applyTarget';
 import type { DiffEntry } from './core/turnProjection';
+import { VsCodeMultiRootWorkspace, type EditorWorkspace } from '../workspace/vscodeMultiRoot';
 import type { WindowWorkspace } from '../workspace/windowWorkspace';
 
 const DIFF_SCHEME = 'gemma-agent-diff';
@@ -58,15 +60,20 @@ export class EditorActions implements vscode.Disposable {
   async applyCode(code: string, pathHint: string | undefined): Promise<void> {
     const workspace = this.workspace.get();
     if (!workspace) return this.notify('warning', 'Open a folder to apply code to its files.');
-    let relative: string | undefined;
-    try {
-      if (pathHint) relative = workspace.relativeOrUndefined(workspace.uri(pathHint));
-    } catch (error) {
-      return this.notify('error', errorMessage(error));
-    }
     const active = vscode.window.activeTextEditor?.document.uri;
-    relative ??= active ? workspace.relativeOrUndefined(active) : undefined;
-    if (!relative) return this.notify('warning', 'Open the file to apply the code to (inside the workspace folder).');
+    const activePath = active ? workspace.relativeOrUndefined(active) : undefined;
+    let relative: string | undefined;
+    if (pathHint) {
+      const chosen = await this.hintedFile(workspace, pathHint, activePath);
+      if (chosen === 'cancelled') return;
+      relative = chosen;
+    }
+    const missed = pathHint !== undefined && pathHint !== '' && relative === undefined && workspace instanceof VsCodeMultiRootWorkspace;
+    relative ??= activePath;
+    if (!relative) {
+      if (missed) return this.notify('warning', `${pathHint} is in none of the workspace's folders (${workspace.folders.map((f) => f.name).join(', ')}). Open the file to apply the code to.`);
+      return this.notify('warning', 'Open the file to apply the code to (inside the workspace folder).');
+    }
 
     const existing = await workspace.stat(relative);
     const before = existing?.type === 'file' ? await workspace.readFile(relative) : '';
@@ -86,6 +93,30 @@ export class EditorActions implements vscode.Disposable {
       return this.notify('error', `Could not apply the code to ${relative}: ${errorMessage(error)}`);
     }
     this.onCheckpoint(checkpoint);
+  }
+
+  /**
+   * The file a block's path hint means (see core/applyTarget.ts): the one it names, the one
+   * folder that has it, or the one the user picks from the folders that have it; undefined
+   * when no folder has it, so Apply goes on as without a hint; 'cancelled' when the user
+   * closed the pick or the hint was refused (said to the user).
+   */
+  private async hintedFile(workspace: EditorWorkspace, hint: string, activePath: string | undefined): Promise<string | undefined | 'cancelled'> {
+    try {
+      const folders = workspace instanceof VsCodeMultiRootWorkspace ? workspace.folders : undefined;
+      const activeFolder = folders && activePath ? activePath.split('/')[0] : undefined;
+      const target = await hintTarget(folders, hint, async (file) => (await workspace.stat(file))?.type === 'file', activeFolder);
+      if (target.kind === 'named') return workspace.relativeOrUndefined(workspace.uri(target.path));
+      if (target.paths.length <= 1) return target.paths[0];
+      const picked = await vscode.window.showQuickPick(
+        target.paths.map((file) => ({ label: file, description: file === activePath ? 'open in the editor' : undefined })),
+        { title: 'Gemma Agent: Apply Code', placeHolder: `${hint} is in ${target.paths.length} folders: which file does the code go to?` },
+      );
+      return picked ? picked.label : 'cancelled';
+    } catch (error) {
+      this.notify('error', errorMessage(error));
+      return 'cancelled';
+    }
   }
 
   /** http(s) and mailto open outside; a workspace path (with #L12) opens in the editor. */
