@@ -116,7 +116,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerVoiceCommands({ voice, engine, chat, controller, audioAttachment, log, workspace }),
   );
   context.subscriptions.push(registerInlineChat(engine, log));
-  context.subscriptions.push(registerScreenshotToCode(context, engine, log));
+  context.subscriptions.push(registerScreenshotToCode(context, engine, workspace, log));
   context.subscriptions.push(registerChatModelProvider(engine), vscode.commands.registerCommand('gemmaAgent.chooseExternalTools', chooseExternalToolsCommand));
 
   log.info(`Gemma Agent activated in ${(performance.now() - started).toFixed(1)} ms`);

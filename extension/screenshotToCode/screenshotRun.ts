@@ -11,6 +11,7 @@ import {
 import { type EngineClient, EngineError } from '../../engine/client';
 import { isAbortError } from '../../engine/errors';
 import type { PreparedImage } from '../../engine/media';
+import { joinFolderPath } from '../../agent/workspace/workspaceFolders';
 import { errorText } from '../errorText';
 import { readSettings } from '../settings/settings';
 import type { VsCodeWorkspace } from '../workspace/vscodeWorkspace';
@@ -24,7 +25,10 @@ import { describeStop, showFailure } from './screenshotNotices';
 import type { ScreenshotToCodeSettings } from './screenshotSettings';
 
 export interface ScreenshotRunOptions {
+  /** The folder the page goes into (one of the window's, with paths inside it). */
   workspace: VsCodeWorkspace;
+  /** That folder's name, when the window has several: what the user is shown starts with it. */
+  folderName?: string;
   image: PreparedImage;
   settings: ScreenshotToCodeSettings;
   client: Pick<EngineClient, 'chat'>;
@@ -67,14 +71,14 @@ export class ScreenshotRun {
       checkpoint: this.checkpoint,
       location,
       approved: options.approved,
-      confirmOverwrite: (file) => confirmOverwrite(file),
-      onSkipped: (file) => options.log.warn(`Screenshot to code: ${file} already existed and was left as it is.`),
+      confirmOverwrite: (file) => confirmOverwrite(this.shown(file)),
+      onSkipped: (file) => options.log.warn(`Screenshot to code: ${this.shown(file)} already existed and was left as it is.`),
     });
     // A React plan's note promises a preview this panel cannot give; pagePreview says what it shows instead.
     this.planNotes = location.plan.note && location.plan.target !== 'react' ? [location.plan.note] : [];
     if (location.plan.target === 'react') this.unscored = { short: 'React components are not rendered here' };
     this.model = {
-      title: location.folder || location.plan.markupPath,
+      title: this.shown(location.folder || location.plan.markupPath),
       status: `Round 1 of ${this.maxRounds}: writing the page`,
       notes: this.planNotes,
       screenshot: { dataUrl: image.dataUrl(), width: image.width, height: image.height },
@@ -143,7 +147,7 @@ export class ScreenshotRun {
                 score: round.score,
                 modelMs: round.timings.modelMs,
                 renderMs: round.timings.renderMs,
-                written: round.written.map((f) => toWorkspacePath(location, f.path)),
+                written: round.written.map((f) => this.shown(toWorkspacePath(location, f.path))),
               });
               this.showRound(round);
               say(roundStatus(round, this.maxRounds), 100 / this.maxRounds);
@@ -155,6 +159,11 @@ export class ScreenshotRun {
     } catch (error) {
       this.fail(error, this.checkpoint.isEmpty ? undefined : undo);
     }
+  }
+
+  /** A path inside the folder as the user knows it: with the folder's name first when the window has several. */
+  private shown(file: string): string {
+    return this.options.folderName === undefined ? file : joinFolderPath(this.options.folderName, file);
   }
 
   private renderUnavailable(reason: RenderUnavailable): void {
@@ -183,7 +192,7 @@ export class ScreenshotRun {
     const { best, rounds } = result;
     const { location, workspace, log } = this.options;
     const scored = best.score !== undefined;
-    const written = this.writer.written;
+    const written = this.writer.written.map((file) => this.shown(file));
     log.info(
       `Screenshot to code finished after ${rounds.length} round${rounds.length === 1 ? '' : 's'}: ${describeStop(result.stopReason)}. ` +
         `Kept round ${best.round}${scored ? ` (similarity ${best.score?.toFixed(3)})` : ''}; files: ${written.join(', ') || 'none'}.`,
@@ -199,7 +208,7 @@ export class ScreenshotRun {
     const scores = rounds.map((r) => (r.score === undefined ? 'not scored' : r.score.toFixed(3)));
     const kept = rounds.length > 1 ? ` Round ${best.round} kept${result.restored ? ' (written back over a worse later round)' : ''}.` : '';
     const message =
-      `Gemma Agent: screenshot to code wrote ${location.folder ? `${location.folder}/` : written.join(', ')}. ` +
+      `Gemma Agent: screenshot to code wrote ${location.folder ? `${this.shown(location.folder)}/` : written.join(', ')}. ` +
       (scored ? `Similarity per round: ${scores.join(', ')}.${kept}` : `It is not scored: ${this.unscored?.short ?? 'nothing rendered it'}.`);
     const markup = vscode.Uri.file(markupFile(workspace.root, location));
     void vscode.window.showInformationMessage(message, 'Open File', 'Undo').then(async (pick) => {
@@ -237,7 +246,7 @@ export class ScreenshotRun {
 
   private async undo(folderExisted: boolean): Promise<void> {
     const { workspace, location, log } = this.options;
-    const changed = await this.writer.changedSince();
+    const changed = (await this.writer.changedSince()).map((file) => this.shown(file));
     if (changed.length > 0) {
       const pick = await vscode.window.showWarningMessage(
         `${changed.join(' and ')} changed after screenshot to code wrote ${changed.length === 1 ? 'it' : 'them'}. Undo anyway?`,
@@ -256,7 +265,7 @@ export class ScreenshotRun {
         // Already gone, or something else was put there meanwhile.
       }
     }
-    const failed = report.failed.map((f) => `${f.path}: ${f.error}`);
+    const failed = report.failed.map((f) => `${this.shown(f.path)}: ${f.error}`);
     log.info(`Screenshot to code undone: restored ${report.restored.join(', ') || 'nothing'}${failed.length ? `; not restored: ${failed.join('; ')}` : ''}.`);
     this.model.status = failed.length === 0 ? 'Undone: the files are as they were before' : 'Partly undone: see the notification';
     this.options.preview.update(this.model);
@@ -275,7 +284,7 @@ export class ScreenshotRun {
     const { log, location } = this.options;
     const t = round.timings;
     const score = round.score === undefined ? 'not scored' : `similarity ${round.score.toFixed(3)}`;
-    const written = round.written.map((f) => toWorkspacePath(location, f.path)).join(', ') || 'no change';
+    const written = round.written.map((f) => this.shown(toWorkspacePath(location, f.path))).join(', ') || 'no change';
     log.info(
       `Screenshot to code round ${round.round} of ${this.maxRounds}: ${score}; model ${ms(t.modelMs)}, write ${ms(t.writeMs)}, ` +
         `render ${ms(t.renderMs)}, score ${ms(t.scoreMs)}; wrote ${written}.`,

@@ -4,7 +4,10 @@ import { isMediaError, MAX_IMAGE_BYTES, MediaError, type MediaInput, prepareImag
 import type { EngineConnection, EngineController } from '../engineController';
 import { errorText } from '../errorText';
 import { readSettings } from '../settings/settings';
-import { VsCodeWorkspace } from '../workspace/vscodeWorkspace';
+import { joinFolderPath } from '../../agent/workspace/workspaceFolders';
+import { VsCodeMultiRootWorkspace, type EditorWorkspace } from '../workspace/vscodeMultiRoot';
+import type { VsCodeWorkspace } from '../workspace/vscodeWorkspace';
+import type { WindowWorkspace } from '../workspace/windowWorkspace';
 import { firstFreeFolder, folderNameFor, type OutputLocation, plannedPaths } from './core/outputLocation';
 import { ScreenshotPreviewPanel } from './previewPanel';
 import { ScreenshotRun } from './screenshotRun';
@@ -12,6 +15,13 @@ import { pickScreenshot } from './screenshotPick';
 import { explainNoBrowser, explainNoVision, explainUntrusted, showFailure } from './screenshotNotices';
 import { readScreenshotToCodeSettings, type ScreenshotToCodeSettings } from './screenshotSettings';
 import { detectWorkspaceTarget } from './core/workspaceTarget';
+import { targetFolder } from './core/targetFolder';
+
+/** The folder the page goes into: its own workspace, and its name when the window has several. */
+interface Folder {
+  workspace: VsCodeWorkspace;
+  name?: string;
+}
 
 interface Destination {
   location: OutputLocation;
@@ -22,6 +32,8 @@ interface Destination {
 /**
  * "Gemma Agent: Screenshot to Code" up to the run itself: the image (argument or dialog),
  * an engine that can see, and where the code goes, asking before anything is overwritten.
+ * It writes through the window's workspace (the one the chat uses); with several folders the
+ * page goes into the folder the image is in, else the one the user picks.
  * Everything is checked before the first model turn, so a wrong image or a text-only
  * engine costs nothing. One run at a time; ScreenshotRun does the rest.
  */
@@ -32,6 +44,7 @@ export class ScreenshotToCodeController implements vscode.Disposable {
 
   constructor(
     private readonly engine: EngineController,
+    private readonly workspace: WindowWorkspace,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
@@ -64,48 +77,49 @@ export class ScreenshotToCodeController implements vscode.Disposable {
       void explainUntrusted();
       return;
     }
-    const workspace = VsCodeWorkspace.forFirstFolder({ log: this.log });
-    if (!workspace) {
+    const window = this.workspace.get();
+    if (!window) {
       void vscode.window.showErrorMessage('Gemma Agent: open a folder first. Screenshot to code writes the page into the workspace folder.');
       return;
     }
-    try {
-      const imageUri = await pickScreenshot(argument, workspace.root);
-      if (!imageUri) return;
-      const settings = readScreenshotToCodeSettings();
-      const image = await this.loadImage(imageUri, settings);
-      if (!image) return;
+    const activeFolder = activeFolderOf(window);
+    // The window's workspace is shared with the chat and stays open after the run.
+    const imageUri = await pickScreenshot(argument, activeFolder?.root ?? window.root);
+    if (!imageUri) return;
+    const settings = readScreenshotToCodeSettings();
+    const image = await this.loadImage(imageUri, settings);
+    if (!image) return;
 
-      const connection = await this.connect();
-      if (!connection) return;
-      if (!connection.capabilities.vision) {
-        const { remoteUrl, projectorPath } = readSettings();
-        this.log.warn('Screenshot to code: the engine takes no images (no vision projector).');
-        void explainNoVision(remoteUrl, projectorPath);
-        return;
-      }
-
-      const destination = await this.chooseDestination(workspace, imageUri);
-      if (!destination) return;
-      await new ScreenshotRun({
-        workspace,
-        image,
-        settings,
-        client: connection.client,
-        ...destination,
-        signal: abort.signal,
-        cancel: () => abort.abort(),
-        preview: this.preview,
-        log: this.log,
-        onNoBrowser: (detail) => {
-          if (this.browserExplained) return;
-          this.browserExplained = true;
-          void explainNoBrowser(detail);
-        },
-      }).run();
-    } finally {
-      workspace.dispose();
+    const connection = await this.connect();
+    if (!connection) return;
+    if (!connection.capabilities.vision) {
+      const { remoteUrl, projectorPath } = readSettings();
+      this.log.warn('Screenshot to code: the engine takes no images (no vision projector).');
+      void explainNoVision(remoteUrl, projectorPath);
+      return;
     }
+
+    const folder = await chooseFolder(window, imageUri, activeFolder?.name);
+    if (!folder) return;
+    const destination = await this.chooseDestination(folder, imageUri);
+    if (!destination) return;
+    await new ScreenshotRun({
+      workspace: folder.workspace,
+      ...(folder.name !== undefined ? { folderName: folder.name } : {}),
+      image,
+      settings,
+      client: connection.client,
+      ...destination,
+      signal: abort.signal,
+      cancel: () => abort.abort(),
+      preview: this.preview,
+      log: this.log,
+      onNoBrowser: (detail) => {
+        if (this.browserExplained) return;
+        this.browserExplained = true;
+        void explainNoBrowser(detail);
+      },
+    }).run();
   }
 
   /** The screenshot as the model gets it; undefined after telling the user why it cannot be used. */
@@ -139,14 +153,14 @@ export class ScreenshotToCodeController implements vscode.Disposable {
   }
 
   /** HTML in its own folder or React where the sources are; asks before overwriting anything. */
-  private async chooseDestination(workspace: VsCodeWorkspace, imageUri: vscode.Uri): Promise<Destination | undefined> {
+  private async chooseDestination({ workspace, name: folderName }: Folder, imageUri: vscode.Uri): Promise<Destination | undefined> {
     const plan = await detectWorkspaceTarget(workspace);
     const location: OutputLocation = { plan, folder: plan.target === 'react' ? '' : folderNameFor(imageUri.path) };
     const existing: string[] = [];
     for (const file of plannedPaths(location)) if (await workspace.stat(file)) existing.push(file);
     if (existing.length === 0) return { location, approved: [] };
 
-    const names = existing.join(' and ');
+    const names = existing.map((file) => (folderName === undefined ? file : joinFolderPath(folderName, file))).join(' and ');
     const buttons = plan.target === 'react' ? ['Overwrite'] : ['Overwrite', 'Use a New Folder'];
     const pick = await vscode.window.showWarningMessage(
       `${names} already exist${existing.length === 1 ? 's' : ''}. Overwrite ${existing.length === 1 ? 'it' : 'them'} with the code for this screenshot?`,
@@ -160,6 +174,33 @@ export class ScreenshotToCodeController implements vscode.Disposable {
     }
     return undefined;
   }
+}
+
+/** The folder of the file open in the editor, in a window of several folders. */
+function activeFolderOf(window: EditorWorkspace): { name: string; root: string } | undefined {
+  if (!(window instanceof VsCodeMultiRootWorkspace)) return undefined;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const name = active && window.relativeOrUndefined(active)?.split('/')[0];
+  return name ? window.folders.find((folder) => folder.name === name) : undefined;
+}
+
+/**
+ * The folder the page goes into: the window's one folder; with several, the one that holds
+ * the image, else the one the user picks (undefined when the pick is closed).
+ */
+async function chooseFolder(window: EditorWorkspace, imageUri: vscode.Uri, activeFolder: string | undefined): Promise<Folder | undefined> {
+  if (!(window instanceof VsCodeMultiRootWorkspace)) return { workspace: window };
+  const target = targetFolder(window.folders, imageUri.scheme === 'file' ? imageUri.fsPath : undefined, activeFolder);
+  const chosen =
+    target.kind === 'folder'
+      ? target.folder
+      : (
+          await vscode.window.showQuickPick(
+            target.choices.map((folder) => ({ label: folder.name, description: folder.root, folder })),
+            { title: 'Gemma Agent: Screenshot to Code', placeHolder: `Which folder does the code for ${path.basename(imageUri.path)} go into?` },
+          )
+        )?.folder;
+  return chosen && { workspace: window.member(chosen.name), name: chosen.name };
 }
 
 /** Images from other file systems (remote, virtual), read through VS Code with the same size limit. */

@@ -62,20 +62,6 @@ export class VsCodeWorkspace implements Workspace, vscode.Disposable {
   private readonly checkedLanguages = new Map<string, boolean>();
   private readonly log: vscode.LogOutputChannel | undefined;
 
-  /**
-   * The first folder of the window, or undefined when no local folder is open: screenshot to
-   * code writes its page there. The agent and the chat use every folder (WindowWorkspace).
-   */
-  static forFirstFolder(options: VsCodeWorkspaceOptions = {}): VsCodeWorkspace | undefined {
-    const root = VsCodeWorkspace.firstFolderRoot();
-    return root ? new VsCodeWorkspace(root, options) : undefined;
-  }
-
-  /** The path of the window's first local folder. */
-  static firstFolderRoot(): string | undefined {
-    return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
-  }
-
   constructor(root: string, options: VsCodeWorkspaceOptions = {}) {
     this.root = path.resolve(root);
     this.rootUri = vscode.Uri.file(this.root);
