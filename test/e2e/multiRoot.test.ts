@@ -13,11 +13,13 @@ const vsix = process.env.GEMMA_AGENT_VSIX ?? path.resolve(__dirname, '..', '..',
 
 const configJs = ['// Where the API listens.', 'module.exports = { port: 3000 };', ''].join('\n');
 const editedConfigJs = configJs.replace('port: 3000', 'port: 8080');
+const serverJs = ['// The API server.', 'const retries = 3;', ''].join('\n');
 
 /*
  * A multi-root workspace (a .code-workspace file with two folders) in the packaged
  * extension: the model is told both folders, reads a file of the second folder by its
  * folder's name, edits it there after approval, and the change lands in that folder on disk.
+ * Apply finds a code block's file in the folder that has it, and asks when both do.
  */
 describe('e2e: multi-root workspace', function () {
   let engine: ScriptedEngine;
@@ -35,6 +37,7 @@ describe('e2e: multi-root workspace', function () {
     fs.mkdirSync(path.join(base, 'api'));
     fs.writeFileSync(path.join(base, 'web', 'config.js'), '// The web folder has a config.js too; it must stay as it is.\n');
     fs.writeFileSync(path.join(base, 'api', 'config.js'), configJs);
+    fs.writeFileSync(path.join(base, 'api', 'server.js'), serverJs);
     const workspaceFile = path.join(base, 'project.code-workspace');
     fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: 'web' }, { path: 'api' }] }, null, 2));
     server = await startCodeServer({ vsix, workspace: workspaceFile, settings: { 'gemmaAgent.engine.remoteUrl': engine.url, 'gemmaAgent.chat.thinking': false, 'gemmaAgent.agent.commands.network': 'off' } });
@@ -103,6 +106,39 @@ describe('e2e: multi-root workspace', function () {
     assert.equal(fs.readFileSync(path.join(base, 'api', 'where.txt'), 'utf8').trim(), fs.realpathSync(path.join(base, 'api')));
     assert.equal(fs.readFileSync(path.join(base, 'web', 'from-api.txt'), 'utf8'), 'hi\n');
     await screenshot(page, '96-multi-root-command');
+  });
+
+  it('applies a code block whose path names no folder to the folder that has the file, asking when both have it', async function () {
+    const newServer = serverJs.replace('retries = 3', 'retries = 5');
+    const newConfig = configJs.replace('port: 3000', 'port: 9090');
+    engine.push(reply(`Here:\n\n\`\`\`js server.js\n${newServer}\`\`\`\n\nAnd the config:\n\n\`\`\`js config.js\n${newConfig}\`\`\`\n`));
+    const input = frame.locator('textarea.composer-input');
+    await input.fill('five retries, port 9090');
+    await input.press('Enter');
+    const turn = frame.locator('.message-user', { hasText: 'five retries, port 9090' }).locator('xpath=following-sibling::article[contains(@class, "message-assistant")][1]');
+    await turn.locator('.message-text', { hasText: 'And the config' }).waitFor({ timeout: 60_000 });
+    await frame.locator('button.composer-send').waitFor({ state: 'visible', timeout: 30_000 });
+    const blocks = turn.locator('.code-block');
+
+    // server.js is in api only: it is used without a question about the folder.
+    await blocks.nth(0).locator('button.code-apply').click();
+    const serverQuestion = page.locator('.notifications-toasts .notification-toast', { hasText: 'Replace all of api/server.js' });
+    await serverQuestion.waitFor({ timeout: 30_000 });
+    await serverQuestion.locator('.monaco-button', { hasText: 'Apply' }).click();
+    assert.equal(await waitForFileContent(path.join(base, 'api', 'server.js'), newServer), newServer);
+
+    // config.js is in both folders: the user picks one.
+    await blocks.nth(1).locator('button.code-apply').click();
+    const pick = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'api/config.js' });
+    await pick.waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'web/config.js' }).count(), 1, 'both folders are offered');
+    await screenshot(page, '97-multi-root-apply-pick');
+    await pick.click();
+    const configQuestion = page.locator('.notifications-toasts .notification-toast', { hasText: 'Replace all of api/config.js' });
+    await configQuestion.waitFor({ timeout: 30_000 });
+    await configQuestion.locator('.monaco-button', { hasText: 'Apply' }).click();
+    assert.equal(await waitForFileContent(path.join(base, 'api', 'config.js'), newConfig), newConfig);
+    assert.equal(fs.readFileSync(path.join(base, 'web', 'config.js'), 'utf8'), '// The web folder has a config.js too; it must stay as it is.\n');
   });
 });
 
