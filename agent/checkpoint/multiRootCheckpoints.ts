@@ -1,5 +1,6 @@
 import type { WorkspaceFolder } from '../workspace/workspace';
-import { joinFolderPath } from '../workspace/workspaceFolders';
+import { isUnderAny } from '../workspace/fileWalk';
+import { joinFolderPath, nestedFolders } from '../workspace/workspaceFolders';
 import { ShadowCheckpoints, type CheckpointChange } from './shadowGit';
 
 /** Lasting checkpoints of a workspace: one folder's (ShadowCheckpoints) or several folders' together. */
@@ -18,13 +19,19 @@ export interface WorkspaceCheckpoints {
  * single folder would), and a checkpoint is one snapshot of each, its id naming them by
  * folder (`{"app":"<commit>","lib":"<commit>"}`). Paths are the workspace's, starting with
  * the folder's name. A folder added since a checkpoint has nothing to go back to and is left
- * as it is.
+ * as it is. A folder nested inside another is in both snapshots, but its files are listed and
+ * restored once, as the inner folder's (the name they have everywhere else).
  */
 export class MultiRootCheckpoints implements WorkspaceCheckpoints {
-  private readonly members: ReadonlyArray<{ name: string; checkpoints: ShadowCheckpoints }>;
+  private readonly members: ReadonlyArray<{ name: string; checkpoints: ShadowCheckpoints; skip: readonly string[] }>;
 
   constructor(folders: readonly WorkspaceFolder[], storageDir: string, gitBinary = 'git') {
-    this.members = folders.map((folder) => ({ name: folder.name, checkpoints: new ShadowCheckpoints(folder.root, storageDir, gitBinary) }));
+    const nested = nestedFolders(folders);
+    this.members = folders.map((folder) => ({
+      name: folder.name,
+      checkpoints: new ShadowCheckpoints(folder.root, storageDir, gitBinary),
+      skip: (nested.get(folder.name) ?? []).map((inner) => inner.inside),
+    }));
   }
 
   available(): Promise<boolean> {
@@ -45,10 +52,10 @@ export class MultiRootCheckpoints implements WorkspaceCheckpoints {
   async changesSince(id: string): Promise<CheckpointChange[]> {
     const ids = parseIds(id);
     const changes: CheckpointChange[] = [];
-    for (const { name, checkpoints } of this.members) {
+    for (const { name, checkpoints, skip } of this.members) {
       const own = ids[name];
       if (own === undefined) continue;
-      for (const change of await checkpoints.changesSince(own)) changes.push({ ...change, path: joinFolderPath(name, change.path) });
+      for (const change of await checkpoints.changesSince(own)) if (!isUnderAny(change.path, skip)) changes.push({ ...change, path: joinFolderPath(name, change.path) });
     }
     return changes;
   }
@@ -64,12 +71,12 @@ export class MultiRootCheckpoints implements WorkspaceCheckpoints {
   async restore(id: string, keep: ReadonlySet<string> = new Set()): Promise<CheckpointChange[]> {
     const ids = parseIds(id);
     const restored: CheckpointChange[] = [];
-    for (const { name, checkpoints } of this.members) {
+    for (const { name, checkpoints, skip } of this.members) {
       const own = ids[name];
       if (own === undefined) continue;
       const prefix = `${name}/`;
       const kept = new Set([...keep].filter((file) => file.startsWith(prefix)).map((file) => file.slice(prefix.length)));
-      for (const change of await checkpoints.restore(own, kept)) restored.push({ ...change, path: joinFolderPath(name, change.path) });
+      for (const change of await checkpoints.restore(own, kept, skip)) restored.push({ ...change, path: joinFolderPath(name, change.path) });
     }
     return restored;
   }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { isUnderAny } from '../workspace/fileWalk';
 
 /** One file that differs between a checkpoint and the workspace now. */
 export interface CheckpointChange {
@@ -98,11 +99,12 @@ export class ShadowCheckpoints {
 
   /**
    * Puts the workspace back as it was at checkpoint `id`, except for `keep` (files with
-   * unsaved editor text, which the caller must not lose): files changed since are restored,
-   * files added since are deleted, deleted ones come back. Returns what it changed.
+   * unsaved editor text, which the caller must not lose) and the folders in `skip` (another
+   * workspace folder nested in this one, restored as that folder): files changed since are
+   * restored, files added since are deleted, deleted ones come back. Returns what it changed.
    */
-  async restore(id: string, keep: ReadonlySet<string> = new Set()): Promise<CheckpointChange[]> {
-    const changes = (await this.changesSince(id)).filter((c) => !keep.has(c.path));
+  async restore(id: string, keep: ReadonlySet<string> = new Set(), skip: readonly string[] = []): Promise<CheckpointChange[]> {
+    const changes = (await this.changesSince(id)).filter((c) => !keep.has(c.path) && !isUnderAny(c.path, skip));
     return this.serial(async () => {
       const back = changes.filter((c) => c.kind !== 'added').map((c) => c.path);
       for (let i = 0; i < back.length; i += 100) await this.git(['checkout', id, '--', ...back.slice(i, i + 100)]);

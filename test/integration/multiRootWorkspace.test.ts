@@ -81,4 +81,22 @@ describe('multi-root workspace over two folders', function () {
     assert.equal(fs.existsSync(path.join(api, 'new.js')), false);
     assert.equal(fs.readFileSync(path.join(api, 'server.js'), 'utf8'), 'listen(1);\n', 'a file kept (unsaved in an editor) is left as it is');
   });
+
+  it('lists and restores a nested folder\'s files once, as the inner folder\'s, keeping what the inner folder keeps', async () => {
+    const ui = path.join(web, 'packages', 'ui');
+    writeFiles(ui, { 'button.js': 'blue\n', 'card.js': 'card\n' });
+    const nested = new MultiRootWorkspace([{ workspace: new FsWorkspace(web) }, { workspace: new FsWorkspace(ui) }]);
+    const checkpoints = new MultiRootCheckpoints(nested.folders, path.join(base, 'storage'));
+    const id = await checkpoints.snapshot('before');
+    fs.writeFileSync(path.join(ui, 'button.js'), 'red\n');
+    fs.writeFileSync(path.join(ui, 'card.js'), 'unsaved in an editor\n');
+    fs.writeFileSync(path.join(web, 'index.js'), 'const PORT = 4000;\n');
+    const changes = await checkpoints.changesSince(id);
+    assert.deepEqual(changes.map((c) => `${c.kind} ${c.path}`).sort(), ['modified ui/button.js', 'modified ui/card.js', 'modified web/index.js']);
+    // The editor names the file by its innermost folder: the outer folder's restore must keep it too.
+    const restored = await checkpoints.restore(id, new Set(['ui/card.js']));
+    assert.deepEqual(restored.map((c) => c.path).sort(), ['ui/button.js', 'web/index.js']);
+    assert.equal(fs.readFileSync(path.join(ui, 'button.js'), 'utf8'), 'blue\n');
+    assert.equal(fs.readFileSync(path.join(ui, 'card.js'), 'utf8'), 'unsaved in an editor\n');
+  });
 });
