@@ -3,10 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { renderHtmlToPng } from '../../agent/screenshotToCode';
 import type { ChatMessage } from '../../engine/protocol/messages';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { reply, startScriptedEngine, toolCallReply, type ScriptedEngine } from '../support/scriptedEngine';
-import { launchBrowser, screenshot } from './support/browser';
+import { launchBrowser, runCommand, screenshot } from './support/browser';
 import { openChat, waitForFileContent, waitForWorkbench } from './support/workbench';
 
 const vsix = process.env.GEMMA_AGENT_VSIX ?? path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
@@ -14,6 +15,10 @@ const vsix = process.env.GEMMA_AGENT_VSIX ?? path.resolve(__dirname, '..', '..',
 const configJs = ['// Where the API listens.', 'module.exports = { port: 3000 };', ''].join('\n');
 const editedConfigJs = configJs.replace('port: 3000', 'port: 8080');
 const serverJs = ['// The API server.', 'const retries = 3;', ''].join('\n');
+const cardFixture = path.resolve(__dirname, '..', 'fixtures', 'screenshots', 'card');
+const cardPage = ['index.html', 'styles.css']
+  .map((file) => `\`\`\`${path.extname(file).slice(1)} path=${file}\n${fs.readFileSync(path.join(cardFixture, file), 'utf8').trimEnd()}\n\`\`\``)
+  .join('\n\n');
 
 /*
  * A multi-root workspace (a .code-workspace file with two folders) in the packaged
@@ -144,7 +149,8 @@ describe('e2e: multi-root workspace', function () {
 
 /*
  * Two folders VS Code names alike (both "app"): the second is app~2 in every path, the model
- * is told so, and a read of app~2 comes from the second folder.
+ * is told so, and a read of app~2 comes from the second folder. Screenshot to code writes
+ * into the folder the image is in, and asks which for an image from elsewhere.
  */
 describe('e2e: multi-root workspace with two folders of the same name', function () {
   let engine: ScriptedEngine;
@@ -161,6 +167,10 @@ describe('e2e: multi-root workspace with two folders of the same name', function
     fs.mkdirSync(path.join(base, 'two', 'app'), { recursive: true });
     fs.writeFileSync(path.join(base, 'one', 'app', 'name.txt'), 'the first app\n');
     fs.writeFileSync(path.join(base, 'two', 'app', 'name.txt'), 'the second app\n');
+    // Rendered with the Chromium the extension renders with, so the page the engine answers scores 1.
+    const card = await renderHtmlToPng({ page: cardFixture, width: 400, height: 260 });
+    fs.writeFileSync(path.join(base, 'two', 'app', 'card.png'), card);
+    fs.writeFileSync(path.join(base, 'elsewhere.png'), card);
     const workspaceFile = path.join(base, 'same.code-workspace');
     fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: 'one/app' }, { path: 'two/app' }] }, null, 2));
     server = await startCodeServer({ vsix, workspace: workspaceFile, settings: { 'gemmaAgent.engine.remoteUrl': engine.url, 'gemmaAgent.chat.thinking': false } });
@@ -195,5 +205,33 @@ describe('e2e: multi-root workspace with two folders of the same name', function
     assert.equal(results.length, 2);
     assert.match(JSON.stringify(results[0].content), /app\/\\napp~2\//);
     assert.match(JSON.stringify(results[1].content), /the second app/);
+  });
+
+  it('writes a screenshot\'s page into the folder the image is in, and asks which for an image from elsewhere', async function () {
+    engine.push(reply(cardPage), reply(cardPage));
+    const chooseImage = async (file: string): Promise<void> => {
+      await runCommand(page, 'Gemma Agent: Screenshot to Code');
+      // code-server's file dialog is a quick input that takes a typed path, once it has listed its folder.
+      await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 10_000 });
+      const input = page.locator('.quick-input-widget input');
+      await input.fill(file);
+      await page.waitForFunction((expected) => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value === expected, file);
+      await input.press('Enter');
+    };
+
+    await chooseImage(path.join(base, 'two', 'app', 'card.png'));
+    await page.locator('.notifications-toasts .notification-toast', { hasText: 'wrote app~2/screenshot-card/' }).waitFor({ timeout: 120_000 });
+    assert.ok(fs.existsSync(path.join(base, 'two', 'app', 'screenshot-card', 'index.html')), 'the page is in the image\'s folder');
+    assert.equal(fs.existsSync(path.join(base, 'one', 'app', 'screenshot-card')), false);
+
+    await chooseImage(path.join(base, 'elsewhere.png'));
+    const choice = page.locator('.quick-input-widget .monaco-list-row', { hasText: path.join(base, 'one', 'app') });
+    await choice.waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'app~2' }).count(), 1, 'both folders are offered');
+    await screenshot(page, '98-multi-root-screenshot-folder');
+    await choice.click();
+    await page.locator('.notifications-toasts .notification-toast', { hasText: 'wrote app/screenshot-elsewhere/' }).waitFor({ timeout: 120_000 });
+    assert.ok(fs.existsSync(path.join(base, 'one', 'app', 'screenshot-elsewhere', 'styles.css')));
+    assert.equal(fs.existsSync(path.join(base, 'two', 'app', 'screenshot-elsewhere')), false);
   });
 });
