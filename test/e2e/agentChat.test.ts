@@ -7,8 +7,8 @@ import { PNG } from 'pngjs';
 import type { ChatMessage, ContentPart } from '../../engine/protocol/messages';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { reply, startScriptedEngine, toolCallReply, type ScriptedEngine } from '../support/scriptedEngine';
-import { chatFrame, launchBrowser, screenshot } from './support/browser';
-import { openChat, openWorkbench, runExactCommand, waitForFileContent, waitForWorkbench } from './support/workbench';
+import { chatFrame, screenshot } from './support/browser';
+import { openChat, openWindow, runExactCommand, shutDown, waitForFileContent, waitForWorkbench } from './support/workbench';
 
 const vsix = process.env.GEMMA_AGENT_VSIX ?? path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
 
@@ -52,9 +52,7 @@ describe('e2e: agent chat (tool cards, approvals, media)', function () {
         'editor.minimap.enabled': false,
       },
     });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openWorkbench(page, server.url, workspace);
+    ({ browser, page } = await openWindow(server.url, workspace));
     frame = await openChat(page);
   });
 
@@ -63,9 +61,7 @@ describe('e2e: agent chat (tool cards, approvals, media)', function () {
   });
 
   after(async function () {
-    await browser?.close();
-    await server?.stop();
-    await engine?.close();
+    await shutDown({ browser, server, engine });
   });
 
   /** Sends a message from the composer; resolves with the index its first engine request will have. */

@@ -4,9 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
-import { chatFrame, launchBrowser, screenshot } from './support/browser';
+import { chatFrame, screenshot } from './support/browser';
 import { tinyEngineSettings } from './support/localEngine';
-import { openChat, openWorkbench, waitForWorkbench } from './support/workbench';
+import { openChat, openWindow, waitForWorkbench } from './support/workbench';
 
 const vsix = path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
 
@@ -26,9 +26,7 @@ describe('e2e: chat with the local engine (synthetic model)', function () {
     const { settings } = await tinyEngineSettings();
     const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-ws-'));
     server = await startCodeServer({ vsix, workspace, settings });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openWorkbench(page, server.url, workspace);
+    ({ browser, page } = await openWindow(server.url, workspace));
     await openChat(page);
   });
 

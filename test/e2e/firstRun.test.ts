@@ -10,8 +10,8 @@ import { LLAMA_CPP_RELEASE } from '../../engine/binary/releaseEngine';
 import { ensureTinyGemma4Set } from '../../scripts/testModels/tinyGemma4';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { FileServer } from '../support/fileServer';
-import { launchBrowser, screenshot } from './support/browser';
-import { openChat, openWorkbench } from './support/workbench';
+import { screenshot } from './support/browser';
+import { openChat, openWindow } from './support/workbench';
 
 const REPO = '/unsloth/gemma-4-12b-it-GGUF';
 const RELEASE = `/repos/${LLAMA_CPP_RELEASE.repo}/releases/tags/${LLAMA_CPP_RELEASE.tag}`;
@@ -88,9 +88,7 @@ function firstRun(kind: string, vsixName: string, engineSource: 'shipped' | 'dow
         settings: { 'gemmaAgent.engine.contextSize': 8192, 'gemmaAgent.chat.thinking': false },
         env: { PATH: bare, HF_ENDPOINT: hub.url, GEMMA_AGENT_RELEASES_API: hub.url, GEMMA_AGENT_CACHE: path.join(bare, 'cache'), GEMMA_AGENT_BUILD_CACHE: path.join(bare, 'builds') },
       });
-      browser = await launchBrowser();
-      page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      await openWorkbench(page, server.url, workspace);
+      ({ browser, page } = await openWindow(server.url, workspace));
     });
 
     after(async function () {

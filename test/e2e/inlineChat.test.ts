@@ -6,6 +6,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { httpError, reply, stall, startScriptedEngine, type ScriptedEngine } from '../support/scriptedEngine';
 import { launchBrowser, screenshot } from './support/browser';
+import { shutDown } from './support/workbench';
 
 const vsix = process.env.GEMMA_AGENT_VSIX ?? path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
 
@@ -101,9 +102,7 @@ describe('e2e: inline chat (Ctrl+I)', function () {
   });
 
   after(async function () {
-    await browser?.close();
-    await server?.stop();
-    await engine?.close();
+    await shutDown({ browser, server, engine });
   });
 
   it('streams a rewrite of the selected function in as a diff with Accept/Reject on each hunk', async function () {

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { reply, startScriptedEngine, toolCallReply, type ScriptedEngine } from '../support/scriptedEngine';
-import { launchBrowser, screenshot } from './support/browser';
-import { openChat, openWorkbench } from './support/workbench';
+import { screenshot } from './support/browser';
+import { openChat, openWindow, shutDown } from './support/workbench';
 
 const root = path.resolve(__dirname, '..', '..');
 const vsix = path.join(root, 'gemma-agent.vsix');
@@ -67,15 +67,11 @@ describe('e2e: Gemma as a VS Code language model, and VS Code tools for the agen
       workspace,
       settings: { 'gemmaAgent.engine.remoteUrl': engine.url, 'gemmaAgent.chat.thinking': false, 'gemmaAgent.agent.externalTools': ['probe_lookup'] },
     });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openWorkbench(page, server.url, workspace);
+    ({ browser, page } = await openWindow(server.url, workspace));
   });
 
   after(async function () {
-    await browser?.close();
-    await server?.stop();
-    await engine?.close();
+    await shutDown({ browser, server, engine });
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 

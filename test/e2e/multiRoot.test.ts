@@ -8,7 +8,7 @@ import type { ChatMessage } from '../../engine/protocol/messages';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { reply, startScriptedEngine, toolCallReply, type ScriptedEngine } from '../support/scriptedEngine';
 import { launchBrowser, runCommand, screenshot } from './support/browser';
-import { openChat, waitForFileContent, waitForWorkbench } from './support/workbench';
+import { openChat, shutDown, waitForFileContent, waitForWorkbench } from './support/workbench';
 
 const vsix = process.env.GEMMA_AGENT_VSIX ?? path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
 
@@ -58,9 +58,7 @@ describe('e2e: multi-root workspace', function () {
   });
 
   after(async function () {
-    await browser?.close();
-    await server?.stop();
-    await engine?.close();
+    await shutDown({ browser, server, engine });
     if (base) fs.rmSync(base, { recursive: true, force: true });
   });
 
@@ -185,9 +183,7 @@ describe('e2e: multi-root workspace with two folders of the same name', function
   });
 
   after(async function () {
-    await browser?.close();
-    await server?.stop();
-    await engine?.close();
+    await shutDown({ browser, server, engine });
     if (base) fs.rmSync(base, { recursive: true, force: true });
   });
 

@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { reply, startScriptedEngine, toolCallReply, type ScriptedEngine } from '../support/scriptedEngine';
-import { launchBrowser, screenshot } from './support/browser';
-import { openChat, openWorkbench } from './support/workbench';
+import { screenshot } from './support/browser';
+import { openChat, openWindow, shutDown } from './support/workbench';
 
 const vsix = process.env.GEMMA_AGENT_VSIX ?? path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
 
@@ -32,9 +32,7 @@ describe('e2e: project rules (AGENTS.md) in the chat', function () {
     fs.writeFileSync(path.join(workspace, 'src', 'CLAUDE.md'), 'Code in src/ uses tabs.\n');
     fs.writeFileSync(path.join(workspace, 'src', 'math.js'), 'exports.add = (a, b) => a + b;\n');
     server = await startCodeServer({ vsix, workspace, settings: { 'gemmaAgent.engine.remoteUrl': engine.url, 'gemmaAgent.chat.thinking': false } });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openWorkbench(page, server.url, workspace);
+    ({ browser, page } = await openWindow(server.url, workspace));
     frame = await openChat(page);
   });
 
@@ -43,9 +41,7 @@ describe('e2e: project rules (AGENTS.md) in the chat', function () {
   });
 
   after(async function () {
-    await browser?.close();
-    await server?.stop();
-    await engine?.close();
+    await shutDown({ browser, server, engine });
   });
 
   async function send(text: string): Promise<number> {

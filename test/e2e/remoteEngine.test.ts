@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { reply, startScriptedEngine, type ScriptedEngine } from '../support/scriptedEngine';
 import { chatFrame, launchBrowser, runCommand, screenshot } from './support/browser';
+import { shutDown } from './support/workbench';
 
 const vsix = path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
 
@@ -37,9 +38,7 @@ describe('e2e: remote engine from settings', function () {
   });
 
   after(async function () {
-    await browser?.close();
-    await server?.stop();
-    await engine?.close();
+    await shutDown({ browser, server, engine });
   });
 
   it('stores the API key in Secret Storage through the command', async function () {

@@ -6,8 +6,8 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { freePort } from '../support/processes';
 import { reply, startScriptedEngine, type ScriptedEngine } from '../support/scriptedEngine';
-import { launchBrowser, screenshot } from './support/browser';
-import { openChat, openWorkbench } from './support/workbench';
+import { screenshot } from './support/browser';
+import { openChat, openWindow } from './support/workbench';
 
 const vsix = path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
 
@@ -56,9 +56,7 @@ describe('e2e: the remote engine is checked when its settings change', function 
     nothing = `http://127.0.0.1:${await freePort()}`;
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'gemma-ws-'));
     server = await startCodeServer({ vsix, workspace, settings: { 'gemmaAgent.chat.thinking': false } });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openWorkbench(page, server.url, workspace);
+    ({ browser, page } = await openWindow(server.url, workspace));
     frame = await openChat(page);
   });
 

@@ -8,6 +8,7 @@ import type { ContentPart } from '../../engine/protocol';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { httpError, reply, stall, startScriptedEngine, type ScriptedEngine } from '../support/scriptedEngine';
 import { artifactsDir, launchBrowser, runCommand, screenshot } from './support/browser';
+import { shutDown } from './support/workbench';
 
 const vsix = process.env.GEMMA_AGENT_VSIX ?? path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
 const fixture = path.resolve(__dirname, '..', 'fixtures', 'screenshots', 'card');
@@ -63,9 +64,7 @@ describe('e2e: screenshot to code', function () {
   });
 
   after(async function () {
-    await browser?.close();
-    await server?.stop();
-    await engine?.close();
+    await shutDown({ browser, server, engine });
     if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
   });
 

@@ -7,8 +7,8 @@ import type { ContentPart } from '../../engine/protocol/messages';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { fakeRecorderCommand, writeSpeechWav } from '../fixtures/voice/speech';
 import { reply, startScriptedEngine, toolCallReply, type ScriptedEngine } from '../support/scriptedEngine';
-import { launchBrowser, screenshot } from './support/browser';
-import { openChat, openFile, openWorkbench, runExactCommand, waitForFileContent } from './support/workbench';
+import { screenshot } from './support/browser';
+import { openChat, openFile, openWindow, runExactCommand, shutDown, waitForFileContent } from './support/workbench';
 
 const vsix = process.env.GEMMA_AGENT_VSIX ?? path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
 
@@ -47,9 +47,7 @@ describe('e2e: voice (recorder command, push to talk)', function () {
         'editor.minimap.enabled': false,
       },
     });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openWorkbench(page, server.url, workspace);
+    ({ browser, page } = await openWindow(server.url, workspace));
     frame = await openChat(page);
   });
 
@@ -58,9 +56,7 @@ describe('e2e: voice (recorder command, push to talk)', function () {
   });
 
   after(async function () {
-    await browser?.close();
-    await server?.stop();
-    await engine?.close();
+    await shutDown({ browser, server, engine });
   });
 
   it('records with the microphone button, shows the clip with a player, and sends it as input_audio (16 kHz mono WAV)', async function () {

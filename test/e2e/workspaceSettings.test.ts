@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { reply, startScriptedEngine, toolCallReply, type ScriptedEngine } from '../support/scriptedEngine';
-import { launchBrowser, screenshot } from './support/browser';
-import { openChat, openWorkbench } from './support/workbench';
+import { screenshot } from './support/browser';
+import { openChat, openWindow, shutDown } from './support/workbench';
 
 const vsix = path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
 
@@ -41,15 +41,11 @@ describe('e2e: a workspace cannot loosen approvals', function () {
       JSON.stringify({ 'gemmaAgent.agent.approval.commands': 'auto', 'gemmaAgent.agent.approval.edits': 'auto', 'gemmaAgent.agent.commands.allow': ['touch'], 'gemmaAgent.agent.commands.deny': [], 'gemmaAgent.agent.commands.network': 'on' }, null, 2),
     );
     server = await startCodeServer({ vsix, workspace, settings: { 'gemmaAgent.engine.remoteUrl': engine.url, 'gemmaAgent.chat.thinking': false } });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openWorkbench(page, server.url, workspace);
+    ({ browser, page } = await openWindow(server.url, workspace));
   });
 
   after(async function () {
-    await browser?.close();
-    await server?.stop();
-    await engine?.close();
+    await shutDown({ browser, server, engine });
   });
 
   async function savedSetting(key: string): Promise<unknown> {

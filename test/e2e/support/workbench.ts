@@ -1,11 +1,26 @@
 import * as fs from 'node:fs';
-import type { FrameLocator, Page } from 'playwright-core';
-import { chatFrame, screenshot } from './browser';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { chatFrame, launchBrowser, screenshot } from './browser';
 
 /** Opens the workspace in the browser and waits until the extension's contributions are there. */
 export async function openWorkbench(page: Page, serverUrl: string, workspace: string): Promise<void> {
   await page.goto(`${serverUrl}/?folder=${encodeURIComponent(workspace)}`);
   await waitForWorkbench(page);
+}
+
+/** A browser with one page on the workspace, the workbench loaded (the start of most suites). */
+export async function openWindow(serverUrl: string, workspace: string): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await openWorkbench(page, serverUrl, workspace);
+  return { browser, page };
+}
+
+/** Closes what a suite started, whichever of them got started; the browser first, the engine last. */
+export async function shutDown(parts: { browser?: Browser | undefined; server?: { stop(): Promise<void> } | undefined; engine?: { close(): Promise<void> } | undefined }): Promise<void> {
+  await parts.browser?.close();
+  await parts.server?.stop();
+  await parts.engine?.close();
 }
 
 export async function waitForWorkbench(page: Page): Promise<void> {
