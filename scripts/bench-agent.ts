@@ -310,6 +310,21 @@ function emitSteps(scenario: string, steps: StepFigure[]): void {
   }
 }
 
+/** Indexes of the steps whose call reads a file for the first time in the run. */
+function firstReadSteps(script: ScriptedStep[]): number[] {
+  const seen = new Set<string>();
+  const first: number[] = [];
+  script.forEach((step, i) => {
+    const call = step.reply.toolCalls?.[0];
+    const file = call?.name === 'read_file' ? (call.arguments as { path?: string }).path : undefined;
+    if (file !== undefined && !seen.has(file)) {
+      seen.add(file);
+      first.push(i);
+    }
+  });
+  return first;
+}
+
 /** New tokens of the steps that follow a call of `tool` (its call and its result). */
 function newTokensAfter(steps: StepFigure[], tool: string): number {
   return steps.reduce((sum, s, i) => sum + (i > 0 && steps[i - 1].tool === tool ? s.fresh : 0), 0);
@@ -439,6 +454,10 @@ async function main(): Promise<void> {
     reply_tokens_in_cache: text.run.replyTokens,
     read_file_new_tokens: newTokensAfter(text.run.turn1, 'read_file'),
   });
+  // What no cache can hold: the request, and the first read of each file (new to the model).
+  // Even with every other token cached, the run's ratio cannot pass this.
+  const mustBeNew = text.run.turn1[0].fresh + firstReadSteps(firstTurnSteps()).reduce((sum, i) => sum + (text.run.turn1[i + 1]?.fresh ?? 0), 0);
+  emit('agent_run_cached_ratio_ceiling', (run1.prompt - mustBeNew) / run1.prompt, 'ratio', { must_be_new_tokens: mustBeNew, prompt_tokens: run1.prompt, note: 'the request and the first read of each file are new to any cache' });
   const unseenRun = cachedRatio(unseen.turn1);
   emit('agent_run_cached_ratio_replies_not_cached', unseenRun.ratio, 'ratio', { cached_tokens: unseenRun.cached, prompt_tokens: unseenRun.prompt });
   emit('agent_run_new_tokens', run1.fresh, 'tokens', { est_prefill_s: Number((run1.fresh / PREFILL_TOKENS_PER_SECOND).toFixed(3)), steps: text.run.turn1.length });
