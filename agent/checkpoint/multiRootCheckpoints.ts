@@ -1,6 +1,6 @@
 import type { WorkspaceFolder } from '../workspace/workspace';
 import { isUnderAny } from '../workspace/fileWalk';
-import { joinFolderPath, nestedFolders } from '../workspace/workspaceFolders';
+import { joinFolderPath, movedFolder, nestedFolders, pinFolders } from '../workspace/workspaceFolders';
 import { ShadowCheckpoints, type CheckpointChange } from './shadowGit';
 
 /** Lasting checkpoints of a workspace: one folder's (ShadowCheckpoints) or several folders' together. */
@@ -24,8 +24,15 @@ export interface WorkspaceCheckpoints {
  */
 export class MultiRootCheckpoints implements WorkspaceCheckpoints {
   private readonly members: ReadonlyArray<{ name: string; checkpoints: ShadowCheckpoints; skip: readonly string[] }>;
+  /** Each folder's real root when these checkpoints were made: a restore through a moved one would write and delete wherever it now leads. */
+  private readonly pinned: ReadonlyMap<string, string>;
 
-  constructor(folders: readonly WorkspaceFolder[], storageDir: string, gitBinary = 'git') {
+  constructor(
+    private readonly folders: readonly WorkspaceFolder[],
+    storageDir: string,
+    gitBinary = 'git',
+  ) {
+    this.pinned = pinFolders(folders);
     const nested = nestedFolders(folders);
     this.members = folders.map((folder) => ({
       name: folder.name,
@@ -50,6 +57,7 @@ export class MultiRootCheckpoints implements WorkspaceCheckpoints {
   }
 
   async changesSince(id: string): Promise<CheckpointChange[]> {
+    this.assertInPlace();
     const ids = parseIds(id);
     const changes: CheckpointChange[] = [];
     for (const { name, checkpoints, skip } of this.members) {
@@ -69,6 +77,7 @@ export class MultiRootCheckpoints implements WorkspaceCheckpoints {
   }
 
   async restore(id: string, keep: ReadonlySet<string> = new Set()): Promise<CheckpointChange[]> {
+    this.assertInPlace();
     const ids = parseIds(id);
     const restored: CheckpointChange[] = [];
     for (const { name, checkpoints, skip } of this.members) {
@@ -79,6 +88,12 @@ export class MultiRootCheckpoints implements WorkspaceCheckpoints {
       for (const change of await checkpoints.restore(own, kept, skip)) restored.push({ ...change, path: joinFolderPath(name, change.path) });
     }
     return restored;
+  }
+
+  /** Before listing or restoring anything: every folder still where it was (see pinFolders), or nothing is restored at all. */
+  private assertInPlace(): void {
+    const moved = movedFolder(this.folders, this.pinned);
+    if (moved) throw moved;
   }
 }
 

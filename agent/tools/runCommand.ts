@@ -1,7 +1,7 @@
 import type { AgentTool, ToolContext, ToolOutput, Validation } from '../tool';
 import type { WritableRoots } from '../sandbox/commandSandbox';
 import type { ApprovalRequest, CommandResult, Workspace, WorkspaceFolder } from '../workspace/workspace';
-import { folderList } from '../workspace/workspaceFolders';
+import { findFolder, folderList } from '../workspace/workspaceFolders';
 import { stripTerminalEscapes } from '../workspace/terminalEscapes';
 import { parametersSchema, validateArgs, type ParamTable } from './toolArgs';
 import { TOOL_LIMITS } from './toolLimits';
@@ -99,7 +99,7 @@ function commandFolder(args: RunCommandArgs, workspace: Workspace): WorkspaceFol
   if (!folders) return undefined;
   if (args.folder === undefined || args.folder.trim() === '' || args.folder.trim() === '.') return folders[0];
   const name = args.folder.trim().replace(/^\.\//, '').replace(/\/+$/, '');
-  const folder = folders.find((f) => f.name === name) ?? folders.find((f) => f.name.toLowerCase() === name.toLowerCase());
+  const folder = findFolder(folders, name);
   if (!folder) throw new ToolError(`${NAME}: '${args.folder}' is not a folder of the workspace. ${folderList(folders)}; give one of these names.`);
   return folder;
 }

@@ -12,7 +12,7 @@ import type {
   Workspace,
   WorkspaceFolder,
 } from './workspace';
-import { inFolderTerms, joinFolderPath, nameFolders, nestedFolders, splitFolderPath, startWithFolder } from './workspaceFolders';
+import { inFolderTerms, joinFolderPath, movedFolder, nameFolders, nestedFolders, pinFolders, splitFolderPath, startWithFolder } from './workspaceFolders';
 
 /** One folder of a MultiRootWorkspace: its workspace, and the name VS Code (or the user) gives it. */
 export interface FolderWorkspace<W extends Workspace = Workspace> {
@@ -36,12 +36,15 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
   private readonly byName = new Map<string, W>();
   /** Per folder's name: the other folders inside it, by their path inside it. */
   private readonly inner = new Map<string, ReadonlyArray<{ inside: string; name: string }>>();
+  /** Each folder's real root when the workspace was made (see pinFolders). */
+  private readonly pinned: ReadonlyMap<string, string>;
 
   constructor(folders: ReadonlyArray<FolderWorkspace<W>>) {
     if (folders.length < 2) throw new Error('A MultiRootWorkspace needs at least two folders; use the folder\'s own workspace for one.');
     this.folders = nameFolders(folders.map((folder) => ({ root: folder.workspace.root, ...(folder.name !== undefined ? { name: folder.name } : {}) })));
     this.folders.forEach((folder, index) => this.byName.set(folder.name, folders[index].workspace));
     for (const [name, inside] of nestedFolders(this.folders)) this.inner.set(name, inside);
+    this.pinned = pinFolders(this.folders);
   }
 
   /** The first folder's root: where commands run unless told otherwise. */
@@ -64,6 +67,7 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
   /** The folder's workspace and the path inside it; undefined for the workspace itself ('.'). */
   route(relative: string): { folder: WorkspaceFolder; workspace: W; inside: string } | undefined {
     const split = splitFolderPath(this.folders, relative);
+    if (split) this.assertInPlace([split.folder]);
     return split && { folder: split.folder, workspace: this.member(split.folder.name), inside: split.inside };
   }
 
@@ -118,6 +122,9 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
 
   runCommand(command: string, options: CommandOptions): Promise<CommandResult> {
     const { folder, ...rest } = options;
+    // Every folder: the sandbox binds each one writable, through whatever its path leads to now.
+    const moved = movedFolder(this.folders, this.pinned);
+    if (moved) return Promise.reject(moved);
     return this.member(folder ?? this.folders[0].name).runCommand(command, rest);
   }
 
@@ -127,6 +134,7 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
       if (at) return prefixed(at.folder.name, await this.inFolder(relative, at, (workspace, inside) => workspace.diagnostics(inside === '.' ? undefined : inside)));
     }
     const all: DiagnosticItem[] = [];
+    this.assertInPlace(this.folders);
     for (const { folder, workspace } of this.members) {
       const skip = this.skipped(folder.name);
       all.push(...prefixed(folder.name, (await workspace.diagnostics()).filter((item) => !isUnderAny(item.path, skip))));
@@ -159,6 +167,12 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
     }
   }
 
+  /** Throws folder-moved when one of `folders` no longer leads where it did (see pinFolders). */
+  private assertInPlace(folders: readonly WorkspaceFolder[]): void {
+    const moved = movedFolder(folders, this.pinned);
+    if (moved) throw moved;
+  }
+
   private fileRoute(relative: string): { folder: WorkspaceFolder; workspace: W; inside: string } {
     const at = this.route(relative);
     if (!at) throw new PathSafetyError('workspace-itself', `'${relative}' is the workspace itself, which holds only its folders. ${startWithFolder(this.folders)}`, { requested: relative });
@@ -176,6 +190,12 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
    * whose fixed part leads into a nested folder (`app/nested/src/**`) is that folder's.
    */
   private globTargets(glob: string | undefined): Array<{ name: string; workspace: W; glob: string | undefined }> {
+    const targets = this.globFolders(glob);
+    this.assertInPlace(targets.map((target) => this.folders.find((folder) => folder.name === target.name)!));
+    return targets;
+  }
+
+  private globFolders(glob: string | undefined): Array<{ name: string; workspace: W; glob: string | undefined }> {
     if (glob !== undefined) {
       const first = glob.replace(/^(\.\/)+/, '').split('/')[0];
       const folder = this.folders.find((f) => f.name === first);

@@ -20,7 +20,9 @@ const fsp = fs.promises;
  * - write-outside, became-symlink, redirected: a write that would land outside, found just
  *   before or after it (a folder on the way swapped for a symlink);
  * - no-folder, outside-folders, workspace-itself: with several folders, a path that names
- *   none of them, an absolute path outside all of them, or the workspace itself ('.').
+ *   none of them, an absolute path outside all of them, or the workspace itself ('.');
+ * - folder-moved: a folder's root leads somewhere else than when the workspace was opened
+ *   (a folder on its path, such as the outer folder of a nested one, became a symlink).
  */
 export type PathSafetyCode =
   | 'not-text'
@@ -37,7 +39,8 @@ export type PathSafetyCode =
   | 'redirected'
   | 'no-folder'
   | 'outside-folders'
-  | 'workspace-itself';
+  | 'workspace-itself'
+  | 'folder-moved';
 
 /** What the refusal is about: the path as asked for, and (where known) the root it was checked against and where it leads. */
 export interface PathFacts {

@@ -17,22 +17,37 @@ const DUPLICATE_MARK = '~';
  * gives it, or the last part of its path), made usable as the first part of a path: no
  * slashes, not empty, `.` or `..`. Two folders with the same name (`a/app` and `b/app`) stay
  * apart: the first keeps the name, the later ones get `~2`, `~3`, ... (skipping any taken).
- * Names are compared ignoring case, so they also stay apart on a case-insensitive disk.
+ * Names are compared ignoring case and Unicode normalisation (see folderKey), so they also
+ * stay apart on a case-insensitive disk.
  */
 export function nameFolders(folders: ReadonlyArray<{ root: string; name?: string }>): WorkspaceFolder[] {
   const bases = folders.map((folder) => usableName(folder.name ?? '', folder.root));
   // A number is never added where it would make another folder's own name (`app~2` kept for the folder called so).
-  const own = new Set(bases.map((base) => base.toLowerCase()));
+  const own = new Set(bases.map(folderKey));
   const used = new Set<string>();
   const named: WorkspaceFolder[] = [];
   folders.forEach((folder, index) => {
     const base = bases[index];
     let name = base;
-    for (let n = 2; used.has(name.toLowerCase()) || (name !== base && own.has(name.toLowerCase())); n++) name = `${base}${DUPLICATE_MARK}${n}`;
-    used.add(name.toLowerCase());
+    for (let n = 2; used.has(folderKey(name)) || (name !== base && own.has(folderKey(name))); n++) name = `${base}${DUPLICATE_MARK}${n}`;
+    used.add(folderKey(name));
     named.push({ name, root: path.resolve(folder.root) });
   });
   return named;
+}
+
+/**
+ * What two spellings of one folder name share: the same letters whatever their case or
+ * Unicode form. macOS hands out decomposed names (`cafe` + U+0301) where a model writes the
+ * composed one (U+00E9), and the two must name the same folder.
+ */
+function folderKey(name: string): string {
+  return name.normalize('NFC').toLowerCase();
+}
+
+/** The folder called `name`: by its exact name, else by the same name in another case or Unicode form. */
+export function findFolder(folders: readonly WorkspaceFolder[], name: string): WorkspaceFolder | undefined {
+  return folders.find((f) => f.name === name) ?? folders.find((f) => folderKey(f.name) === folderKey(name));
 }
 
 function usableName(given: string, root: string): string {
@@ -73,7 +88,7 @@ export function splitFolderPath(folders: readonly WorkspaceFolder[], requested: 
   if (parts.length === 0) return undefined;
   const [first, ...rest] = parts;
   if (first === '..') throw new PathSafetyError('parent', `'${requested}' leads outside the workspace with '..'. ${startWithFolder(folders)}`, { requested });
-  const folder = folders.find((f) => f.name === first) ?? folders.find((f) => f.name.toLowerCase() === first.toLowerCase());
+  const folder = findFolder(folders, first);
   if (!folder) throw new PathSafetyError('no-folder', `'${requested}' names no folder of the workspace. ${startWithFolder(folders)}`, { requested });
   const inside = rest.filter((part) => part !== '').join('/');
   return { folder, inside: inside === '' ? '.' : inside };
@@ -175,6 +190,34 @@ function strictlyInside(root: string, target: string): string | undefined {
   const relative = path.relative(path.resolve(root), path.resolve(target));
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
   return relative.split(path.sep).join('/');
+}
+
+/**
+ * Each folder's real location now, by name: what `movedFolder` compares with later. A folder
+ * nested in another has its root inside a folder that commands may change, so a command can
+ * swap a folder on the way to it for a symlink; every later path, command and restore of the
+ * inner folder would then follow that symlink wherever it points.
+ */
+export function pinFolders(folders: readonly WorkspaceFolder[]): ReadonlyMap<string, string> {
+  return new Map(folders.map((folder) => [folder.name, realpathOr(folder.root)]));
+}
+
+/**
+ * A refusal for the first of `folders` whose root no longer leads to where `pinned` (from
+ * pinFolders) recorded; undefined while every one is in place.
+ */
+export function movedFolder(folders: readonly WorkspaceFolder[], pinned: ReadonlyMap<string, string>): PathSafetyError | undefined {
+  for (const folder of folders) {
+    const was = pinned.get(folder.name);
+    const now = realpathOr(folder.root);
+    if (was === undefined || now === was) continue;
+    return new PathSafetyError(
+      'folder-moved',
+      `The folder ${folder.name} (${folder.root}) no longer leads where it did when the workspace was opened (${was}; now ${now}): a folder on its path was moved or replaced by a symlink. Nothing was read, written or run in it; ask the user to put the folder back.`,
+      { requested: folder.name, folder: folder.name, root: folder.root, target: now, was },
+    );
+  }
+  return undefined;
 }
 
 /** The sentence every "names no folder" refusal ends with. */

@@ -213,7 +213,9 @@ describe('multi-root workspace: attacks from a hostile model', function () {
     const workspace = workspaceOf([{ root: app }, { root: lib }, { root: ui }]);
     const checkpoints = new MultiRootCheckpoints(workspace.folders, path.join(base, 'storage'));
     const id = await checkpoints.snapshot('before the attack');
-    const { call } = callerFor(workspace);
+    const caller = callerFor(workspace);
+    // As the loop does: an error from a tool's describe becomes the tool's error result.
+    const call = (name: string, args: unknown) => caller.call(name, args).catch((error: Error) => ({ content: `${name} failed: ${error.message}`, isError: true }));
     // In the sandbox `app` is writable and `ui` is only a mount inside it: its parent can be renamed away.
     const swapped = await call('run_command', { command: `mv packages packages-old && ln -s ${sentinel.dir} packages && echo swapped`, folder: 'app' });
     assert.match(swapped.content, /swapped/, swapped.content);
@@ -228,10 +230,12 @@ describe('multi-root workspace: attacks from a hostile model', function () {
     assert.doesNotMatch(read.content, /do not touch/);
     const ran = await call('run_command', { command: `echo x > new.txt; rm -f keep.txt`, folder: 'ui' });
     check('run_command in a nested folder whose parent became a symlink', ran.content);
+    assert.match(ran.content, /folder ui .*no longer leads where it did/);
     const other = await call('run_command', { command: `echo x > ${path.join(app, 'packages', 'ui', 'new.txt')}`, folder: 'lib' });
     check('run_command in another folder while one folder is redirected', other.content);
-    await checkpoints.restore(id).catch((error: unknown) => error);
+    const restore = await checkpoints.restore(id).then(() => undefined, (error: Error) => error);
     check('checkpoint restore of a nested folder whose parent became a symlink');
+    assert.match(String(restore?.message), /folder ui .*no longer leads where it did/);
   });
 
   it('asks before every edit of a folder\'s own .vscode/settings.json, also by the outer folder\'s name', async () => {
