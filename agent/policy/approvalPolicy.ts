@@ -1,5 +1,6 @@
 import type { ApprovalRequest, WorkspaceFolder } from '../workspace/workspace';
-import { splitFolderPath } from '../workspace/workspaceFolders';
+import { isUnderAny } from '../workspace/fileWalk';
+import { nestedFolders, splitFolderPath } from '../workspace/workspaceFolders';
 import type { ApprovalSettings } from './approvalSettings';
 import { sandboxHint } from '../sandbox/commandSandbox';
 import { codeRunningFileReason } from './codeRunningFiles';
@@ -34,7 +35,7 @@ export function decideApproval(request: ApprovalRequest, settings: ApprovalSetti
     case 'edit': {
       // Judged on the real path too: `gitlink/config` with `gitlink -> .git` is git's config.
       const paths = [request.path, request.realPath].filter((p): p is string => p !== undefined);
-      const runsCode = paths.map((p) => codeRunningFileReason(insideFolder(p, folders))).find((why) => why !== undefined);
+      const runsCode = paths.flatMap((p) => insideFolders(p, folders)).map((p) => codeRunningFileReason(p)).find((why) => why !== undefined);
       if (runsCode) return ask(`${runsCode}, so edits to it always ask`, true);
       return settings.edits === 'auto' ? AUTO : ask('edits ask first');
     }
@@ -43,13 +44,21 @@ export function decideApproval(request: ApprovalRequest, settings: ApprovalSetti
   }
 }
 
-/** The path inside its folder in a workspace of several folders; the path itself otherwise. */
-function insideFolder(path: string, folders: readonly WorkspaceFolder[] | undefined): string {
-  if (!folders) return path;
+/**
+ * The path as each folder that holds it sees it: inside its folder in a workspace of several
+ * folders, and also inside every folder nested there that holds it, since VS Code reads a
+ * nested folder's `.vscode/settings.json` as a root's even when the path names the outer
+ * folder (`app/packages/ui/.vscode/settings.json`). The path itself otherwise.
+ */
+function insideFolders(path: string, folders: readonly WorkspaceFolder[] | undefined): string[] {
+  if (!folders) return [path];
   try {
-    return splitFolderPath(folders, path)?.inside ?? path;
+    const split = splitFolderPath(folders, path);
+    if (!split) return [path];
+    const nested = (nestedFolders(folders).get(split.folder.name) ?? []).filter((inner) => isUnderAny(split.inside, [inner.inside]));
+    return [split.inside, ...nested.map((inner) => split.inside.slice(inner.inside.length + 1))];
   } catch {
-    return path;
+    return [path];
   }
 }
 

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { decideApproval, decideCommand, matchesAllowPrefix, matchesDenyPattern } from '../../agent/policy/approvalPolicy';
 import { DEFAULT_APPROVAL_SETTINGS, type ApprovalSettings } from '../../agent/policy/approvalSettings';
 import { analyseCommand } from '../../agent/policy/commandLine';
+import { nameFolders } from '../../agent/workspace/workspaceFolders';
 
 const ASK_ALL: ApprovalSettings = { ...DEFAULT_APPROVAL_SETTINGS, allow: ['npm test', 'git status', 'ls'], deny: ['git push', 'curl'] };
 const AUTO_ALL: ApprovalSettings = { ...ASK_ALL, reads: 'auto', edits: 'auto', commands: 'auto' };
@@ -161,6 +162,17 @@ describe('approval policy: files that run code', () => {
   it('judge a path on where it really leads', () => {
     const decision = decideApproval({ category: 'edit', tool: 'edit_file', title: 'Edit gitlink/config', path: 'gitlink/config', realPath: '.git/config' }, AUTO_EDITS);
     assert.equal(decision.action, 'ask');
+  });
+
+  it('treat a nested folder\'s own .vscode/settings.json as a root\'s, also when the path names the outer folder', () => {
+    const folders = nameFolders([{ root: '/w/app' }, { root: '/w/lib' }, { root: '/w/app/packages/ui' }]);
+    const inFolders = (path: string) => decideApproval({ category: 'edit', tool: 'edit_file', title: `Edit ${path}`, path }, AUTO_EDITS, folders);
+    for (const path of ['ui/.vscode/settings.json', 'app/packages/ui/.vscode/settings.json', 'app/.vscode/settings.json', 'lib/.vscode/settings.json']) {
+      const decision = inFolders(path);
+      assert.ok(decision.action === 'ask' && decision.neverAuto, path);
+    }
+    // In no folder's root: VS Code does not read it.
+    assert.equal(inFolders('app/packages/.vscode/settings.json').action, 'auto');
   });
 
   it('leave ordinary files to the edit setting', () => {
