@@ -84,6 +84,22 @@ describe('command sandbox: attacks from a model with approved commands', functio
     assert.equal(fs.readFileSync(path.join(workspace, '.git', 'config'), 'utf8'), '[core]\n');
   });
 
+  it('does not let the command move .git away and make a new one with a hook and a config of its own', async () => {
+    for (const attack of [
+      'mv .git .git-old; mkdir -p .git/hooks; echo hook > .git/hooks/pre-commit; echo "[core] fsmonitor = evil" > .git/config',
+      'rm -rf .git; mkdir -p .git/hooks; echo hook > .git/hooks/pre-commit; echo "[core] fsmonitor = evil" > .git/config',
+    ]) {
+      await runInside(attack);
+      assert.equal(fs.existsSync(path.join(workspace, '.git', 'hooks', 'pre-commit')), false, attack);
+      assert.equal(fs.readFileSync(path.join(workspace, '.git', 'config'), 'utf8'), '[core]\n', attack);
+    }
+    // A worktree's or submodule's .git is a file naming the real git folder: pointing it at one of the command's own is the same attack.
+    fs.rmSync(path.join(workspace, '.git'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, '.git'), 'gitdir: /nonexistent/worktrees/x\n');
+    await runInside('mkdir -p evil/hooks && echo hook > evil/hooks/pre-commit; echo "gitdir: evil" > .git; mv .git .git-old; echo "gitdir: evil" > .git');
+    assert.equal(fs.readFileSync(path.join(workspace, '.git'), 'utf8'), 'gitdir: /nonexistent/worktrees/x\n');
+  });
+
   it('hides the secrets in the home folder', async () => {
     const result = await runInside(`cat ${home}/.ssh/id_ed25519 ${home}/.netrc; ls -a ${home}/.ssh`);
     assert.doesNotMatch(result.output, /PRIVATE KEY|hunter2/);
