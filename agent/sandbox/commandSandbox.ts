@@ -56,6 +56,16 @@ export function bubblewrapArgs(command: string, roots: WritableRoots, options: S
   const folders = rootsOf(roots);
   const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
   for (const root of folders) args.push('--bind', root, root);
+  // A mount cannot be renamed or removed, but the folder holding one can: without these,
+  // `mv .git .git-old` takes the read-only hooks and config along and a new .git gets hooks
+  // of the command's own. So .git is mounted on itself (still writable: git works), and a
+  // .git file (a worktree's or submodule's, naming the git folder) is read-only.
+  for (const root of folders) {
+    const git = path.join(root, '.git');
+    const kind = lstatKind(git);
+    if (kind === 'dir') args.push('--bind', git, git);
+    else if (kind === 'file') args.push('--ro-bind', git, git);
+  }
   // After every folder's bind: a folder nested in another must not make its parent's hooks writable again.
   for (const root of folders) {
     for (const relative of READ_ONLY_IN_WORKSPACE) {
@@ -77,6 +87,16 @@ export function bubblewrapArgs(command: string, roots: WritableRoots, options: S
   if (!options.network) args.push('--unshare-net');
   args.push('--chdir', folders[0], '--', '/bin/sh', '-c', command);
   return args;
+}
+
+/** What is at `p` itself, not following a symlink (a .git symlink may lead anywhere; binding it would make that place writable). */
+function lstatKind(p: string): 'dir' | 'file' | undefined {
+  try {
+    const info = fs.lstatSync(p);
+    return info.isDirectory() ? 'dir' : info.isFile() ? 'file' : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isDir(p: string): boolean {
@@ -107,7 +127,13 @@ export function seatbeltProfile(roots: WritableRoots, options: SandboxOptions = 
   const home = options.home ?? os.homedir();
   const q = (p: string): string => JSON.stringify(p);
   const folders = rootsOf(roots);
-  const readOnly = folders.flatMap((root) => READ_ONLY_IN_WORKSPACE.map((r) => `(subpath ${q(path.join(root, r))})`)).join(' ');
+  // The .git entry itself too (where it is a real folder or file): renaming it would take the protected hooks and config along, as with bubblewrap.
+  const readOnly = folders
+    .flatMap((root) => [
+      ...READ_ONLY_IN_WORKSPACE.map((r) => `(subpath ${q(path.join(root, r))})`),
+      ...(lstatKind(path.join(root, '.git')) !== undefined ? [`(literal ${q(path.join(root, '.git'))})`] : []),
+    ])
+    .join(' ');
   const writable = folders.map((root) => `(subpath ${q(root)})`).join(' ');
   const secrets = [...SECRET_DIRS.map((r) => `(subpath ${q(path.join(home, r))})`), ...SECRET_FILES.map((r) => `(literal ${q(path.join(home, r))})`)].join(' ');
   return [

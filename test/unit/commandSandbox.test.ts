@@ -36,6 +36,26 @@ describe('command sandbox: policy and profiles', () => {
     }
   });
 
+  it('mounts .git on itself (a .git file read-only) so it cannot be moved away with its read-only hooks, and never follows a .git symlink', () => {
+    const root = tempDir('gemma-args-');
+    try {
+      fs.mkdirSync(path.join(root, 'repo', '.git', 'hooks'), { recursive: true });
+      fs.mkdirSync(path.join(root, 'worktree'));
+      fs.writeFileSync(path.join(root, 'worktree', '.git'), 'gitdir: /elsewhere\n');
+      fs.mkdirSync(path.join(root, 'linked'));
+      fs.symlinkSync('/nonexistent-elsewhere', path.join(root, 'linked', '.git'));
+      const text = bubblewrapArgs('x', ['repo', 'worktree', 'linked'].map((f) => path.join(root, f)), { home: '/nonexistent-home' }).join(' ');
+      const git = path.join(root, 'repo', '.git');
+      assert.ok(text.includes(`--bind ${git} ${git}`));
+      assert.ok(text.indexOf(`--bind ${git} ${git}`) < text.indexOf(`--ro-bind ${git}/hooks`), 'the hooks are read-only on top of it');
+      assert.ok(text.includes(`--ro-bind ${root}/worktree/.git ${root}/worktree/.git`));
+      assert.ok(!text.includes(`${root}/linked/.git`));
+      assert.match(seatbeltProfile(path.join(root, 'repo'), { home: '/h' }), new RegExp(`\\(literal "${git.replace(/[.]/g, '\\.')}"\\)`));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('writes a sandbox-exec profile that limits writes to the workspace and temp, hides secrets and blocks the network', () => {
     const profile = seatbeltProfile('/Users/me/project', { home: '/Users/me' });
     assert.match(profile, /\(deny file-write\* \(require-not \(require-any \(subpath "\/Users\/me\/project"\)/);
