@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MultiRootCheckpoints } from '../../agent/checkpoint/multiRootCheckpoints';
@@ -236,6 +237,31 @@ describe('multi-root workspace: attacks from a hostile model', function () {
     const restore = await checkpoints.restore(id).then(() => undefined, (error: Error) => error);
     check('checkpoint restore of a nested folder whose parent became a symlink');
     assert.match(String(restore?.message), /folder ui .*no longer leads where it did/);
+  });
+
+  it('leaves no .git/commondir behind a command, which would send the user\'s git to hooks of the command\'s own', async function () {
+    if (!sandbox) this.skip();
+    const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } }).toString();
+    const marker = path.join(sentinel.dir, 'hook-ran');
+    const plant = (repo: string) =>
+      `mkdir -p ${repo}/evil/hooks && printf '#!/bin/sh\\ntouch ${marker}\\n' > ${repo}/evil/hooks/pre-commit && chmod +x ${repo}/evil/hooks/pre-commit && cp -r ${repo}/.git/objects ${repo}/.git/refs ${repo}/.git/HEAD ${repo}/evil/ && printf '[core]\\n\\trepositoryformatversion = 0\\n' > ${repo}/evil/config && echo ${repo}/evil > ${repo}/.git/commondir && echo planted`;
+    for (const folders of [[{ root: lib }], [{ root: app }, { root: lib }]]) {
+      fs.rmSync(path.join(lib, '.git'), { recursive: true, force: true });
+      fs.rmSync(path.join(lib, 'evil'), { recursive: true, force: true });
+      git(lib, 'init', '-q');
+      git(lib, 'commit', '-q', '--allow-empty', '-m', 'init');
+      const workspace = folders.length > 1 ? workspaceOf(folders) : new FsWorkspace(lib);
+      const context: ToolContext = { workspace, sandbox };
+      const { call } = toolCaller(createDefaultTools(workspace.folders?.map((f) => f.name)), () => context);
+      const result = await call('run_command', { command: plant(lib), ...(folders.length > 1 ? { folder: 'app' } : {}) });
+      assert.match(result.content, /planted/, result.content);
+      assert.match(result.content, /commondir/, 'the model is told what was removed');
+      assert.equal(fs.existsSync(path.join(lib, '.git', 'commondir')), false, `${folders.length} folder(s): .git/commondir was left`);
+      git(lib, 'commit', '-q', '--allow-empty', '-m', 'the user commits');
+      total++;
+      assert.equal(fs.existsSync(marker), false, `${folders.length} folder(s): the planted hook ran outside the sandbox`);
+      fs.rmSync(marker, { force: true });
+    }
   });
 
   it('asks before every edit of a folder\'s own .vscode/settings.json, also by the outer folder\'s name', async () => {
