@@ -33,6 +33,37 @@ export interface SandboxOptions {
 /** Workspace files that make tools run code: readable inside the sandbox, never writable. */
 export const READ_ONLY_IN_WORKSPACE = ['.git/hooks', '.git/config', '.vscode', '.husky'];
 
+/**
+ * Files that, made in a folder's .git, send git elsewhere for its config and hooks
+ * (`commondir` names the "common" git folder, whose config and hooks then count instead of
+ * the read-only ones). No mount can keep a command from creating a file in .git, where git
+ * itself must create its lock files, so the runner removes the ones a command made
+ * (removeNewGitRedirects) before anything outside the sandbox runs git there.
+ */
+export const GIT_REDIRECT_FILES = ['commondir'];
+
+/** The GIT_REDIRECT_FILES in the folders' own .git folders now (a .git that is a symlink is not looked into). */
+export function gitRedirects(roots: WritableRoots): Set<string> {
+  const found = new Set<string>();
+  for (const root of rootsOf(roots)) {
+    const git = path.join(root, '.git');
+    if (lstatKind(git) !== 'dir') continue;
+    for (const name of GIT_REDIRECT_FILES) {
+      const file = path.join(git, name);
+      if (fs.lstatSync(file, { throwIfNoEntry: false })) found.add(file);
+    }
+  }
+  return found;
+}
+
+/** Removes the GIT_REDIRECT_FILES that are there now but were not `before` (from gitRedirects); returns those it removed. */
+export function removeNewGitRedirects(roots: WritableRoots, before: ReadonlySet<string>): string[] {
+  const made = [...gitRedirects(roots)].filter((file) => !before.has(file));
+  // rm of the path itself: a symlink made there goes, not what it points to.
+  for (const file of made) fs.rmSync(file, { force: true, recursive: true });
+  return made;
+}
+
 /** Where secrets live; hidden inside the sandbox (an empty folder or an empty file in their place). */
 export const SECRET_DIRS = ['.ssh', '.aws', '.gnupg', '.config/gh', '.docker', '.kube', '.mozilla', '.config/google-chrome', '.config/chromium', '.config/BraveSoftware', '.password-store'];
 export const SECRET_FILES = ['.netrc', '.git-credentials', '.npmrc', '.pypirc'];

@@ -1,5 +1,5 @@
 import type { AgentTool, ToolContext, ToolOutput, Validation } from '../tool';
-import type { WritableRoots } from '../sandbox/commandSandbox';
+import { gitRedirects, removeNewGitRedirects, type WritableRoots } from '../sandbox/commandSandbox';
 import type { ApprovalRequest, CommandResult, Workspace, WorkspaceFolder } from '../workspace/workspace';
 import { findFolder, folderList } from '../workspace/workspaceFolders';
 import { stripTerminalEscapes } from '../workspace/terminalEscapes';
@@ -74,20 +74,29 @@ export class RunCommandTool implements AgentTool<RunCommandArgs> {
   run(args: RunCommandArgs, context: ToolContext): Promise<ToolOutput> {
     return guarded(NAME, async () => {
       const timeoutSeconds = args.timeout_seconds ?? TOOL_LIMITS.commandDefaultTimeoutSeconds;
+      let removed: string[] = [];
       const started = Date.now();
       // The sandbox is the boundary: the approved line runs inside it, not beside it.
       const network = context.sandbox && context.commandNetwork ? await context.commandNetwork() : undefined;
       const folder = commandFolder(args, context.workspace);
-      const line = context.sandbox ? context.sandbox.wrap(args.command, writableRoots(context.workspace, folder), network) : args.command;
-      const result = await context.workspace.runCommand(line, {
-        ...(folder ? { folder: folder.name } : {}),
-        timeoutMs: timeoutSeconds * 1000,
-        maxOutputBytes: TOOL_LIMITS.commandOutputBytes,
-        signal: context.signal,
-        onOutput: context.onOutput,
-      });
+      const roots = writableRoots(context.workspace, folder);
+      const line = context.sandbox ? context.sandbox.wrap(args.command, roots, network) : args.command;
+      const redirects = context.sandbox ? gitRedirects(roots) : undefined;
+      let result: CommandResult;
+      try {
+        result = await context.workspace.runCommand(line, {
+          ...(folder ? { folder: folder.name } : {}),
+          timeoutMs: timeoutSeconds * 1000,
+          maxOutputBytes: TOOL_LIMITS.commandOutputBytes,
+          signal: context.signal,
+          onOutput: context.onOutput,
+        });
+      } finally {
+        // Also after a timeout or a stop: the command is over either way, and the user's git must not follow what it left.
+        if (redirects) removed = removeNewGitRedirects(roots, redirects);
+      }
       const seconds = (Date.now() - started) / 1000;
-      const text = report(args.command, result, timeoutSeconds, seconds);
+      const text = report(args.command, result, timeoutSeconds, seconds) + removedNote(removed);
       return result.timedOut || result.exitCode !== 0 ? failure(text) : ok(text);
     });
   }
@@ -108,6 +117,12 @@ function commandFolder(args: RunCommandArgs, workspace: Workspace): WorkspaceFol
 function writableRoots(workspace: Workspace, folder: WorkspaceFolder | undefined): WritableRoots {
   if (!folder || !workspace.folders) return workspace.root;
   return [folder.root, ...workspace.folders.filter((f) => f !== folder).map((f) => f.root)];
+}
+
+/** What the model is told about the git redirects removed after its command (see GIT_REDIRECT_FILES). */
+function removedNote(removed: readonly string[]): string {
+  if (removed.length === 0) return '';
+  return `\nRemoved ${removed.join(', ')}, which the command made: it would make git outside the sandbox take its config and hooks from another folder. Git folders of the workspace keep their own config and hooks.`;
 }
 
 function report(command: string, result: CommandResult, timeoutSeconds: number, seconds: number): string {

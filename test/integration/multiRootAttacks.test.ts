@@ -11,7 +11,7 @@ import type { ToolContext } from '../../agent/tool';
 import { createDefaultTools } from '../../agent/tools';
 import { FsWorkspace } from '../../agent/workspace/fsWorkspace';
 import { MultiRootWorkspace } from '../../agent/workspace/multiRootWorkspace';
-import type { Approver } from '../../agent/workspace/workspace';
+import type { Approver, Workspace } from '../../agent/workspace/workspace';
 import { destructiveCommands } from '../support/attackCommands';
 import { makeSentinel, snapshot, tempDir, writeFiles, type Sentinel } from '../support/files';
 import { reply, startScriptedEngine, toolCallReply, type ScriptStep } from '../support/scriptedEngine';
@@ -250,7 +250,7 @@ describe('multi-root workspace: attacks from a hostile model', function () {
       fs.rmSync(path.join(lib, 'evil'), { recursive: true, force: true });
       git(lib, 'init', '-q');
       git(lib, 'commit', '-q', '--allow-empty', '-m', 'init');
-      const workspace = folders.length > 1 ? workspaceOf(folders) : new FsWorkspace(lib);
+      const workspace: Workspace = folders.length > 1 ? workspaceOf(folders) : new FsWorkspace(lib);
       const context: ToolContext = { workspace, sandbox };
       const { call } = toolCaller(createDefaultTools(workspace.folders?.map((f) => f.name)), () => context);
       const result = await call('run_command', { command: plant(lib), ...(folders.length > 1 ? { folder: 'app' } : {}) });
