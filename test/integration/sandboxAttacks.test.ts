@@ -10,7 +10,7 @@ import { detectCommandSandbox, type CommandSandbox } from '../../agent/sandbox/c
 import { createDefaultTools } from '../../agent/tools';
 import type { Approver } from '../../agent/workspace/workspace';
 import { EngineClient } from '../../engine/client';
-import { makeSentinel, tempDir } from '../support/files';
+import { makeSentinel, snapshot, tempDir } from '../support/files';
 import { destructiveCommands } from '../support/attackCommands';
 import { reply, startScriptedEngine, toolCallReply } from '../support/scriptedEngine';
 
@@ -98,6 +98,31 @@ describe('command sandbox: attacks from a model with approved commands', functio
     fs.writeFileSync(path.join(workspace, '.git'), 'gitdir: /nonexistent/worktrees/x\n');
     await runInside('mkdir -p evil/hooks && echo hook > evil/hooks/pre-commit; echo "gitdir: evil" > .git; mv .git .git-old; echo "gitdir: evil" > .git');
     assert.equal(fs.readFileSync(path.join(workspace, '.git'), 'utf8'), 'gitdir: /nonexistent/worktrees/x\n');
+  });
+
+  it('keeps the git folders of submodules and linked worktrees inside .git as read-only as the main one', async () => {
+    const sub = path.join(workspace, '.git', 'modules', 'lib', 'modules', 'deep');
+    const tree = path.join(workspace, '.git', 'worktrees', 'side');
+    for (const gitDir of [path.join(workspace, '.git', 'modules', 'lib'), sub]) {
+      fs.mkdirSync(path.join(gitDir, 'hooks'), { recursive: true });
+      fs.writeFileSync(path.join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
+      fs.writeFileSync(path.join(gitDir, 'config'), '[core]\n');
+    }
+    fs.mkdirSync(tree, { recursive: true });
+    fs.writeFileSync(path.join(tree, 'HEAD'), 'ref: refs/heads/side\n');
+    fs.writeFileSync(path.join(tree, 'commondir'), '../..\n');
+    const before = snapshot(path.join(workspace, '.git'));
+    await runInside(
+      [
+        'echo hook > .git/modules/lib/hooks/pre-commit',
+        'echo "[core] fsmonitor = evil" >> .git/modules/lib/config',
+        'echo hook > .git/modules/lib/modules/deep/hooks/post-checkout',
+        'echo "[core] fsmonitor = evil" > .git/modules/lib/modules/deep/config',
+        'echo /elsewhere > .git/worktrees/side/commondir',
+        'mv .git/modules/lib .git/modules/lib-old && mkdir -p .git/modules/lib/hooks && echo hook > .git/modules/lib/hooks/pre-commit',
+      ].join('; '),
+    );
+    assert.deepEqual(snapshot(path.join(workspace, '.git')), before);
   });
 
   it('hides the secrets in the home folder', async () => {
