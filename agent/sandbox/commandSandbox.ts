@@ -42,17 +42,58 @@ export const READ_ONLY_IN_WORKSPACE = ['.git/hooks', '.git/config', '.vscode', '
  */
 export const GIT_REDIRECT_FILES = ['commondir'];
 
-/** The GIT_REDIRECT_FILES in the folders' own .git folders now (a .git that is a symlink is not looked into). */
+/** The GIT_REDIRECT_FILES in the folders' git folders now (gitFolders: their .git and the submodules' and worktrees' inside it). */
 export function gitRedirects(roots: WritableRoots): Set<string> {
   const found = new Set<string>();
-  for (const root of rootsOf(roots)) {
-    const git = path.join(root, '.git');
-    if (lstatKind(git) !== 'dir') continue;
+  for (const gitDir of rootsOf(roots).flatMap(gitFolders)) {
     for (const name of GIT_REDIRECT_FILES) {
-      const file = path.join(git, name);
+      const file = path.join(gitDir, name);
       if (fs.lstatSync(file, { throwIfNoEntry: false })) found.add(file);
     }
   }
+  return found;
+}
+
+/** Where git keeps a submodule's or a linked worktree's own git folder, inside the main one. */
+const NESTED_GIT_FOLDERS = ['modules', 'worktrees'];
+/** Enough for any real project; a command cannot make the list longer for the next one than this. */
+const MAX_GIT_FOLDERS = 200;
+
+/**
+ * The git folders of a workspace folder: its .git (a real folder, never a symlink's target)
+ * and, below it, each submodule's (`.git/modules/<name>`, nested ones too) and linked
+ * worktree's (`.git/worktrees/<name>`): a folder there holding HEAD. Each has hooks and a
+ * config git runs, just as the main one.
+ */
+export function gitFolders(root: string): string[] {
+  const main = path.join(root, '.git');
+  if (lstatKind(main) !== 'dir') return [];
+  const found = [main];
+  // Below `dir` (a modules or worktrees folder, or a part of a name in one): the git folders there.
+  const under = (dir: string, depth: number): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (found.length >= MAX_GIT_FOLDERS || depth > 8) return;
+      if (!entry.isDirectory()) continue;
+      const child = path.join(dir, entry.name);
+      if (lstatKind(path.join(child, 'HEAD')) === 'file') {
+        found.push(child);
+        inside(child);
+      } else {
+        // Submodule names may hold '/' (`group/name`): the git folder sits deeper.
+        under(child, depth + 1);
+      }
+    }
+  };
+  const inside = (gitDir: string): void => {
+    for (const nested of NESTED_GIT_FOLDERS) under(path.join(gitDir, nested), 0);
+  };
+  inside(main);
   return found;
 }
 
@@ -63,6 +104,9 @@ export function removeNewGitRedirects(roots: WritableRoots, before: ReadonlySet<
   for (const file of made) fs.rmSync(file, { force: true, recursive: true });
   return made;
 }
+
+/** In every git folder, what makes git run code or look elsewhere for it: read-only, as READ_ONLY_IN_WORKSPACE is for the main .git. */
+const GIT_FOLDER_READ_ONLY = ['hooks', 'config', 'commondir'];
 
 /** Where secrets live; hidden inside the sandbox (an empty folder or an empty file in their place). */
 export const SECRET_DIRS = ['.ssh', '.aws', '.gnupg', '.config/gh', '.docker', '.kube', '.mozilla', '.config/google-chrome', '.config/chromium', '.config/BraveSoftware', '.password-store'];
@@ -91,16 +135,20 @@ export function bubblewrapArgs(command: string, roots: WritableRoots, options: S
   // `mv .git .git-old` takes the read-only hooks and config along and a new .git gets hooks
   // of the command's own. So .git is mounted on itself (still writable: git works), and a
   // .git file (a worktree's or submodule's, naming the git folder) is read-only.
-  for (const root of folders) {
-    const git = path.join(root, '.git');
-    const kind = lstatKind(git);
-    if (kind === 'dir') args.push('--bind', git, git);
-    else if (kind === 'file') args.push('--ro-bind', git, git);
-  }
+  const gitDirs = folders.flatMap(gitFolders);
+  for (const root of folders) if (lstatKind(path.join(root, '.git')) === 'file') args.push('--ro-bind', path.join(root, '.git'), path.join(root, '.git'));
+  for (const gitDir of gitDirs) args.push('--bind', gitDir, gitDir);
   // After every folder's bind: a folder nested in another must not make its parent's hooks writable again.
   for (const root of folders) {
     for (const relative of READ_ONLY_IN_WORKSPACE) {
       const p = path.join(root, relative);
+      if (fs.existsSync(p)) args.push('--ro-bind', p, p);
+    }
+  }
+  // The submodules' and worktrees' git folders: their hooks and config too, and a worktree's commondir (which names the main git folder).
+  for (const gitDir of gitDirs.filter((dir) => !folders.some((root) => dir === path.join(root, '.git')))) {
+    for (const name of GIT_FOLDER_READ_ONLY) {
+      const p = path.join(gitDir, name);
       if (fs.existsSync(p)) args.push('--ro-bind', p, p);
     }
   }
@@ -158,11 +206,12 @@ export function seatbeltProfile(roots: WritableRoots, options: SandboxOptions = 
   const home = options.home ?? os.homedir();
   const q = (p: string): string => JSON.stringify(p);
   const folders = rootsOf(roots);
-  // The .git entry itself too (where it is a real folder or file): renaming it would take the protected hooks and config along, as with bubblewrap.
+  // Each git folder's entry itself too (and a .git file): renaming one would take its protected hooks and config along, as with bubblewrap.
   const readOnly = folders
     .flatMap((root) => [
       ...READ_ONLY_IN_WORKSPACE.map((r) => `(subpath ${q(path.join(root, r))})`),
-      ...(lstatKind(path.join(root, '.git')) !== undefined ? [`(literal ${q(path.join(root, '.git'))})`] : []),
+      ...(lstatKind(path.join(root, '.git')) === 'file' ? [`(literal ${q(path.join(root, '.git'))})`] : []),
+      ...gitFolders(root).flatMap((gitDir) => [`(literal ${q(gitDir)})`, ...GIT_FOLDER_READ_ONLY.map((r) => `(subpath ${q(path.join(gitDir, r))})`)]),
     ])
     .join(' ');
   const writable = folders.map((root) => `(subpath ${q(root)})`).join(' ');

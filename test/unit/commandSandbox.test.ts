@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decideCommand } from '../../agent/policy/approvalPolicy';
 import { DEFAULT_APPROVAL_SETTINGS } from '../../agent/policy/approvalSettings';
-import { bubblewrapArgs, seatbeltProfile } from '../../agent/sandbox/commandSandbox';
+import { bubblewrapArgs, gitFolders, gitRedirects, removeNewGitRedirects, seatbeltProfile } from '../../agent/sandbox/commandSandbox';
 import { tempDir } from '../support/files';
 
 // The sandbox's policy and the arguments it builds. The attacks run for real inside it in
@@ -51,6 +51,30 @@ describe('command sandbox: policy and profiles', () => {
       assert.ok(text.includes(`--ro-bind ${root}/worktree/.git ${root}/worktree/.git`));
       assert.ok(!text.includes(`${root}/linked/.git`));
       assert.match(seatbeltProfile(path.join(root, 'repo'), { home: '/h' }), new RegExp(`\\(literal "${git.replace(/[.]/g, '\\.')}"\\)`));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('finds the git folders of submodules (nested ones too) and worktrees inside .git, and removes only the commondir files made since', () => {
+    const root = tempDir('gemma-gitdirs-');
+    try {
+      const git = path.join(root, '.git');
+      for (const dir of ['', 'modules/lib', 'modules/group/name', 'modules/lib/modules/deep', 'worktrees/side']) {
+        fs.mkdirSync(path.join(git, dir), { recursive: true });
+        fs.writeFileSync(path.join(git, dir, 'HEAD'), 'ref: refs/heads/main\n');
+      }
+      fs.writeFileSync(path.join(git, 'worktrees', 'side', 'commondir'), '../..\n');
+      assert.deepEqual(gitFolders(root).map((dir) => path.relative(root, dir)).sort(), ['.git', '.git/modules/group/name', '.git/modules/lib', '.git/modules/lib/modules/deep', '.git/worktrees/side']);
+      const before = gitRedirects(root);
+      fs.writeFileSync(path.join(git, 'commondir'), '/elsewhere\n');
+      fs.writeFileSync(path.join(git, 'modules', 'lib', 'commondir'), '/elsewhere\n');
+      assert.deepEqual(removeNewGitRedirects(root, before).map((file) => path.relative(root, file)).sort(), ['.git/commondir', '.git/modules/lib/commondir']);
+      assert.ok(fs.existsSync(path.join(git, 'worktrees', 'side', 'commondir')), 'the worktree\'s own commondir stays');
+      const linked = tempDir('gemma-gitdirs-linked-');
+      fs.symlinkSync(git, path.join(linked, '.git'));
+      assert.deepEqual(gitFolders(linked), [], 'a .git symlink is not followed');
+      fs.rmSync(linked, { recursive: true, force: true });
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
