@@ -42,16 +42,33 @@ export const READ_ONLY_IN_WORKSPACE = ['.git/hooks', '.git/config', '.vscode', '
  */
 export const GIT_REDIRECT_FILES = ['commondir'];
 
-/** The GIT_REDIRECT_FILES in the folders' git folders now (gitFolders: their .git and the submodules' and worktrees' inside it). */
-export function gitRedirects(roots: WritableRoots): Set<string> {
-  const found = new Set<string>();
-  for (const gitDir of rootsOf(roots).flatMap(gitFolders)) {
-    for (const name of GIT_REDIRECT_FILES) {
-      const file = path.join(gitDir, name);
-      if (fs.lstatSync(file, { throwIfNoEntry: false })) found.add(file);
-    }
+/**
+ * The paths where a command could make what runs code outside the sandbox, and which do not
+ * exist now: a folder's .vscode (tasks, settings) and .husky, and in each git folder its
+ * hooks, config and the GIT_REDIRECT_FILES. An existing one is mounted read-only; a missing
+ * one cannot be (a mount point would have to be made in the user's folder), so the runner
+ * removes what the command made there (removeCreated) before VS Code or git reads it. A
+ * repository the command makes from nothing (no .git before) is left to be: `git init`
+ * must work.
+ */
+export function missingCodeRunningPaths(roots: WritableRoots): string[] {
+  const missing: string[] = [];
+  const absent = (file: string): void => {
+    if (!fs.lstatSync(file, { throwIfNoEntry: false })) missing.push(file);
+  };
+  for (const root of rootsOf(roots)) {
+    for (const name of ['.vscode', '.husky']) absent(path.join(root, name));
+    for (const gitDir of gitFolders(root)) for (const name of ['hooks', 'config', ...GIT_REDIRECT_FILES]) absent(path.join(gitDir, name));
   }
-  return found;
+  return missing;
+}
+
+/** Removes those of `missing` (from missingCodeRunningPaths) that exist now; returns them. */
+export function removeCreated(missing: readonly string[]): string[] {
+  const made = missing.filter((file) => fs.lstatSync(file, { throwIfNoEntry: false }));
+  // rm of the path itself: a symlink made there goes, not what it points to.
+  for (const file of made) fs.rmSync(file, { force: true, recursive: true });
+  return made;
 }
 
 /** Where git keeps a submodule's or a linked worktree's own git folder, inside the main one. */
@@ -95,14 +112,6 @@ export function gitFolders(root: string): string[] {
   };
   inside(main);
   return found;
-}
-
-/** Removes the GIT_REDIRECT_FILES that are there now but were not `before` (from gitRedirects); returns those it removed. */
-export function removeNewGitRedirects(roots: WritableRoots, before: ReadonlySet<string>): string[] {
-  const made = [...gitRedirects(roots)].filter((file) => !before.has(file));
-  // rm of the path itself: a symlink made there goes, not what it points to.
-  for (const file of made) fs.rmSync(file, { force: true, recursive: true });
-  return made;
 }
 
 /** In every git folder, what makes git run code or look elsewhere for it: read-only, as READ_ONLY_IN_WORKSPACE is for the main .git. */

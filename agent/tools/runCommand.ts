@@ -1,5 +1,5 @@
 import type { AgentTool, ToolContext, ToolOutput, Validation } from '../tool';
-import { gitRedirects, removeNewGitRedirects, type WritableRoots } from '../sandbox/commandSandbox';
+import { missingCodeRunningPaths, removeCreated, type WritableRoots } from '../sandbox/commandSandbox';
 import type { ApprovalRequest, CommandResult, Workspace, WorkspaceFolder } from '../workspace/workspace';
 import { findFolder, folderList } from '../workspace/workspaceFolders';
 import { stripTerminalEscapes } from '../workspace/terminalEscapes';
@@ -81,7 +81,7 @@ export class RunCommandTool implements AgentTool<RunCommandArgs> {
       const folder = commandFolder(args, context.workspace);
       const roots = writableRoots(context.workspace, folder);
       const line = context.sandbox ? context.sandbox.wrap(args.command, roots, network) : args.command;
-      const redirects = context.sandbox ? gitRedirects(roots) : undefined;
+      const missing = context.sandbox ? missingCodeRunningPaths(roots) : undefined;
       let result: CommandResult;
       try {
         result = await context.workspace.runCommand(line, {
@@ -92,8 +92,8 @@ export class RunCommandTool implements AgentTool<RunCommandArgs> {
           onOutput: context.onOutput,
         });
       } finally {
-        // Also after a timeout or a stop: the command is over either way, and the user's git must not follow what it left.
-        if (redirects) removed = removeNewGitRedirects(roots, redirects);
+        // Also after a timeout or a stop: the command is over either way, and VS Code and the user's git must not run what it left.
+        if (missing) removed = removeCreated(missing);
       }
       const seconds = (Date.now() - started) / 1000;
       const text = report(args.command, result, timeoutSeconds, seconds) + removedNote(removed);
@@ -122,7 +122,7 @@ function writableRoots(workspace: Workspace, folder: WorkspaceFolder | undefined
 /** What the model is told about the git redirects removed after its command (see GIT_REDIRECT_FILES). */
 function removedNote(removed: readonly string[]): string {
   if (removed.length === 0) return '';
-  return `\nRemoved ${removed.join(', ')}, which the command made: it would make git outside the sandbox take its config and hooks from another folder. Git folders of the workspace keep their own config and hooks.`;
+  return `\nRemoved ${removed.join(', ')}, which the command made: VS Code or git outside the sandbox would run code from there (tasks, settings, hooks, git config, or a commondir sending git to another folder's). To add such a file, use write_file, which asks the user.`;
 }
 
 function report(command: string, result: CommandResult, timeoutSeconds: number, seconds: number): string {

@@ -125,6 +125,31 @@ describe('command sandbox: attacks from a model with approved commands', functio
     assert.deepEqual(snapshot(path.join(workspace, '.git')), before);
   });
 
+  it('removes what a command made where VS Code or git would run code from, and keeps the rest of its work', async () => {
+    fs.rmSync(path.join(workspace, '.git', 'hooks'), { recursive: true });
+    const marker = path.join(sentinel, 'ran');
+    const runCommand = createDefaultTools().find((t) => t.definition.function.name === 'run_command')!;
+    const command = [
+      `mkdir -p .vscode .husky .git/hooks`,
+      `echo '{"tasks":[{"label":"x","command":"touch ${marker}","runOptions":{"runOn":"folderOpen"}}]}' > .vscode/tasks.json`,
+      `printf '#!/bin/sh\\ntouch ${marker}\\n' > .husky/pre-commit`,
+      `printf '#!/bin/sh\\ntouch ${marker}\\n' > .git/hooks/pre-commit && chmod +x .git/hooks/pre-commit`,
+      `mkdir fresh && git -C fresh init -q`,
+      `echo kept > made.txt && echo planted`,
+    ].join(' && ');
+    const validated = runCommand.validate({ command });
+    assert.ok(validated.ok);
+    const result = await runCommand.run(validated.args, { workspace: new FsWorkspace(workspace), sandbox: (await detectCommandSandbox({ home }))! });
+    assert.match(result.content, /planted/);
+    for (const made of ['.vscode', '.husky', '.git/hooks']) {
+      assert.equal(fs.existsSync(path.join(workspace, made)), false, `${made} was left`);
+      assert.match(result.content, new RegExp(`Removed .*${made.replace('.', '\\.')}`), `the model is told about ${made}`);
+    }
+    assert.equal(fs.readFileSync(path.join(workspace, 'made.txt'), 'utf8'), 'kept\n');
+    assert.ok(fs.existsSync(path.join(workspace, 'fresh', '.git', 'HEAD')), 'a repository the command made from nothing stays (git init must work)');
+    assert.ok(sentinelIntact());
+  });
+
   it('hides the secrets in the home folder', async () => {
     const result = await runInside(`cat ${home}/.ssh/id_ed25519 ${home}/.netrc; ls -a ${home}/.ssh`);
     assert.doesNotMatch(result.output, /PRIVATE KEY|hunter2/);

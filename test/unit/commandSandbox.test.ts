@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decideCommand } from '../../agent/policy/approvalPolicy';
 import { DEFAULT_APPROVAL_SETTINGS } from '../../agent/policy/approvalSettings';
-import { bubblewrapArgs, gitFolders, gitRedirects, removeNewGitRedirects, seatbeltProfile } from '../../agent/sandbox/commandSandbox';
+import { bubblewrapArgs, gitFolders, missingCodeRunningPaths, removeCreated, seatbeltProfile } from '../../agent/sandbox/commandSandbox';
 import { tempDir } from '../support/files';
 
 // The sandbox's policy and the arguments it builds. The attacks run for real inside it in
@@ -56,7 +56,7 @@ describe('command sandbox: policy and profiles', () => {
     }
   });
 
-  it('finds the git folders of submodules (nested ones too) and worktrees inside .git, and removes only the commondir files made since', () => {
+  it('finds the git folders of submodules (nested ones too) and worktrees inside .git, and removes only what a command made where code would run from', () => {
     const root = tempDir('gemma-gitdirs-');
     try {
       const git = path.join(root, '.git');
@@ -66,10 +66,20 @@ describe('command sandbox: policy and profiles', () => {
       }
       fs.writeFileSync(path.join(git, 'worktrees', 'side', 'commondir'), '../..\n');
       assert.deepEqual(gitFolders(root).map((dir) => path.relative(root, dir)).sort(), ['.git', '.git/modules/group/name', '.git/modules/lib', '.git/modules/lib/modules/deep', '.git/worktrees/side']);
-      const before = gitRedirects(root);
+      fs.mkdirSync(path.join(git, 'hooks'));
+      fs.writeFileSync(path.join(git, 'config'), '[core]\n');
+      const missing = missingCodeRunningPaths(root);
       fs.writeFileSync(path.join(git, 'commondir'), '/elsewhere\n');
       fs.writeFileSync(path.join(git, 'modules', 'lib', 'commondir'), '/elsewhere\n');
-      assert.deepEqual(removeNewGitRedirects(root, before).map((file) => path.relative(root, file)).sort(), ['.git/commondir', '.git/modules/lib/commondir']);
+      fs.mkdirSync(path.join(git, 'modules', 'lib', 'hooks'));
+      fs.writeFileSync(path.join(git, 'modules', 'lib', 'hooks', 'pre-commit'), '#!/bin/sh\n');
+      fs.mkdirSync(path.join(root, '.vscode'));
+      fs.writeFileSync(path.join(root, '.vscode', 'tasks.json'), '{"tasks":[{"runOptions":{"runOn":"folderOpen"}}]}');
+      fs.writeFileSync(path.join(root, 'made.txt'), 'an ordinary file stays\n');
+      assert.deepEqual(removeCreated(missing).map((file) => path.relative(root, file)).sort(), ['.git/commondir', '.git/modules/lib/commondir', '.git/modules/lib/hooks', '.vscode']);
+      assert.equal(fs.existsSync(path.join(root, '.vscode')), false);
+      assert.ok(fs.existsSync(path.join(root, 'made.txt')));
+      assert.ok(fs.existsSync(path.join(git, 'hooks')) && fs.existsSync(path.join(git, 'config')), 'what was there before stays');
       assert.ok(fs.existsSync(path.join(git, 'worktrees', 'side', 'commondir')), 'the worktree\'s own commondir stays');
       const linked = tempDir('gemma-gitdirs-linked-');
       fs.symlinkSync(git, path.join(linked, '.git'));
