@@ -8,7 +8,7 @@ import type { ChatMessage } from '../../engine/protocol/messages';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { reply, startScriptedEngine, toolCallReply, type ScriptedEngine } from '../support/scriptedEngine';
 import { launchBrowser, runCommand, screenshot } from './support/browser';
-import { openChat, shutDown, waitForFileContent, waitForWorkbench } from './support/workbench';
+import { acceptInFileDialog, openChat, shutDown, waitForFileContent, waitForWorkbench } from './support/workbench';
 
 const vsix = process.env.GEMMA_AGENT_VSIX ?? path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
 
@@ -207,12 +207,7 @@ describe('e2e: multi-root workspace with two folders of the same name', function
     engine.push(reply(cardPage), reply(cardPage));
     const chooseImage = async (file: string): Promise<void> => {
       await runCommand(page, 'Gemma Agent: Screenshot to Code');
-      // code-server's file dialog is a quick input that takes a typed path, once it has listed its folder.
-      await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 10_000 });
-      const input = page.locator('.quick-input-widget input');
-      await input.fill(file);
-      await page.waitForFunction((expected) => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value === expected, file);
-      await input.press('Enter');
+      await acceptInFileDialog(page, file);
     };
 
     await chooseImage(path.join(base, 'two', 'app', 'card.png'));

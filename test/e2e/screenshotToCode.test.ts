@@ -8,7 +8,7 @@ import type { ContentPart } from '../../engine/protocol';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/codeServer';
 import { httpError, reply, stall, startScriptedEngine, type ScriptedEngine } from '../support/scriptedEngine';
 import { artifactsDir, launchBrowser, runCommand, screenshot } from './support/browser';
-import { shutDown } from './support/workbench';
+import { acceptInFileDialog, shutDown } from './support/workbench';
 
 const vsix = process.env.GEMMA_AGENT_VSIX ?? path.resolve(__dirname, '..', '..', 'gemma-agent.vsix');
 const fixture = path.resolve(__dirname, '..', 'fixtures', 'screenshots', 'card');
@@ -144,13 +144,7 @@ describe('e2e: screenshot to code', function () {
     const scripted = html.replace('</body>', '<script>document.body.dataset.ran = "yes";</script>\n</body>');
     engine.push(reply(`${block('html', 'index.html', scripted)}\n\n${block('css', 'styles.css', css)}\n`));
     await runCommand(page, 'Gemma Agent: Screenshot to Code');
-    // code-server's file dialog is a quick input that takes a typed path.
-    const input = page.locator('.quick-input-widget input');
-    // Typing before the dialog has listed the folder gets overwritten by its starting path.
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'card.png' }).first().waitFor({ timeout: 10_000 });
-    await input.fill(path.join(workspace, 'card.png'));
-    await page.waitForFunction((expected) => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value === expected, path.join(workspace, 'card.png'));
-    await input.press('Enter');
+    await acceptInFileDialog(page, path.join(workspace, 'card.png'));
     const done = page.locator('.notifications-toasts .notification-toast', { hasText: 'Similarity per round: 1.000' });
     await done.waitFor({ timeout: 120_000 }).catch(async (err: Error) => {
       await screenshot(page, 'failed-screenshot-to-code-dialog');
@@ -222,13 +216,22 @@ describe('e2e: screenshot to code', function () {
     await page.locator('.notifications-toasts .notification-toast', { hasText: 'screenshot to code undone' }).last().waitFor({ timeout: 30_000 });
     assert.equal(fs.readFileSync(path.join(workspace, 'screenshot-card', 'styles.css'), 'utf8'), before);
 
-    // Each round's score and timings are in the log.
-    await runCommand(page, 'Gemma Agent: Show Engine Log');
-    const filter = page.locator('.part.panel input[placeholder^="Filter"]');
-    await filter.waitFor({ timeout: 20_000 });
-    await filter.fill('Screenshot to code');
+    // Each round's score and timings are in the log. The output view fills in after it opens
+    // (and may first show another channel), so it is opened and filtered again until the line is there.
     const lines = page.locator('.part.panel .view-lines');
-    await lines.locator('.view-line', { hasText: 'failed in round 2' }).first().waitFor({ timeout: 20_000 });
+    const failedLine = lines.locator('.view-line', { hasText: 'failed in round 2' }).first();
+    for (let attempt = 1; ; attempt++) {
+      await runCommand(page, 'Gemma Agent: Show Engine Log');
+      const filter = page.locator('.part.panel input[placeholder^="Filter"]');
+      await filter.waitFor({ timeout: 20_000 });
+      await filter.fill('Screenshot to code');
+      const shown = await failedLine.waitFor({ timeout: 5_000 }).then(() => true, () => false);
+      if (shown) break;
+      if (attempt === 4) {
+        await screenshot(page, 'failed-screenshot-to-code-log');
+        throw new Error(`the engine log shows no "failed in round 2" line; it shows: ${((await lines.textContent()) ?? '').slice(0, 2000)}`);
+      }
+    }
     const text = ((await lines.textContent()) ?? '').replace(/\u00a0/g, ' ');
     assert.match(text, /round 1 of 3: similarity 0\.8\d\d; model [\d.]+ m?s, write [\d.]+ m?s, render [\d.]+ m?s, score [\d.]+ m?s/);
     await screenshot(page, '39-screenshot-to-code-log');

@@ -23,6 +23,22 @@ export async function shutDown(parts: { browser?: Browser | undefined; server?: 
   await parts.engine?.close();
 }
 
+/**
+ * Types a path into code-server's file dialog (a quick input) and accepts it. The dialog
+ * puts its starting folder into the input when it has listed it, which can come after our
+ * typing, so the path is typed again until it has stayed for a moment.
+ */
+export async function acceptInFileDialog(page: Page, file: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await input.fill(file);
+    await page.waitForTimeout(400);
+    if ((await input.inputValue()) === file) return input.press('Enter');
+  }
+  throw new Error(`the file dialog kept replacing the typed path ${file} (it shows ${await input.inputValue()})`);
+}
+
 export async function waitForWorkbench(page: Page): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
   await page.locator('.activitybar [aria-label^="Gemma Agent"]').first().waitFor({ timeout: 60_000 });
