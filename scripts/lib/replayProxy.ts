@@ -17,7 +17,7 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startScriptedEngine, type ReplyStep, type ScriptedEngine } from '../../test/support/scriptedEngine';
+import { readBody, startScriptedEngine, type ReplyStep, type ScriptedEngine } from '../../test/support/scriptedEngine';
 
 export interface Upstream {
   url: string;
@@ -162,14 +162,8 @@ export class ReplayProxy {
     let ended = false;
     const answer = (async () => {
       try {
-        const response = await fetch(`${this.upstream.url}/v1/chat/completions`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.upstream.apiKey}` },
-          body: JSON.stringify(wire),
-        });
-        const text = await response.text();
-        if (!response.ok) throw new Error(`llama-server answered ${response.status}: ${text.slice(0, 300)}`);
-        return { timings: timingsOf(JSON.parse(text) as { timings?: Partial<PromptTimings> }), endedAt: performance.now() };
+        const answer = await this.post('/v1/chat/completions', wire);
+        return { timings: timingsOf(answer as { timings?: Partial<PromptTimings> }), endedAt: performance.now() };
       } finally {
         ended = true;
       }
@@ -281,15 +275,6 @@ function timingsOf(payload: { timings?: Partial<PromptTimings> }): PromptTimings
   const t = payload.timings;
   if (!t || typeof t.prompt_n !== 'number' || typeof t.cache_n !== 'number') throw new Error('llama-server sent no prompt timings');
   return { cache_n: t.cache_n, prompt_n: t.prompt_n, prompt_ms: t.prompt_ms ?? 0, predicted_n: t.predicted_n ?? 0, predicted_ms: t.predicted_ms ?? 0 };
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** Sends `raw` to `url` and streams the answer back unchanged. */

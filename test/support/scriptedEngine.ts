@@ -851,7 +851,8 @@ function write(res: http.ServerResponse, data: string | Uint8Array): Promise<voi
   });
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+/** The whole body of a request, as text. */
+export function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
