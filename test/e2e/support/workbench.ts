@@ -57,7 +57,13 @@ export async function runExactCommand(page: Page, title: string, timeoutMs = 60_
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible' });
+    // F1 can go to a webview or diff editor that has the focus: then focus the workbench and ask again.
+    if (!(await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false))) {
+      if (Date.now() > deadline) throw new Error(`the command palette did not open for "${title}"`);
+      await page.keyboard.press('Escape');
+      await page.locator('.monaco-workbench .part.statusbar').click({ position: { x: 2, y: 2 } }).catch(() => undefined);
+      continue;
+    }
     await input.fill(`>${title}`);
     try {
       await row.waitFor({ state: 'visible', timeout: 5_000 });
