@@ -2,12 +2,24 @@ import type { CommandSandbox } from './sandbox/commandSandbox';
 import type { ToolDefinition } from '../engine/protocol';
 import type { ApprovalCategory, ApprovalRequest, Workspace } from './workspace/workspace';
 
+/**
+ * A file's whole text as the conversation lets the model know it, for later re-reads.
+ * `read`: a result showed the text itself. `write`: the model wrote it (write_file's own
+ * content). `edit`: the model's earlier whole view of the file with its exact edit applied,
+ * so it holds only while that earlier view does too.
+ */
+export interface KnownText {
+  path: string;
+  text: string;
+  from: 'read' | 'write' | 'edit';
+}
+
 /** What a tool hands back to the model. Tool output is data, never instructions. */
 export interface ToolOutput {
   content: string;
   isError: boolean;
-  /** The whole text of a file this result shows in full (read_file), for later re-reads. */
-  seen?: { path: string; text: string };
+  /** The whole text of the file this result lets the model know, for later re-reads. */
+  seen?: KnownText;
 }
 
 export interface ToolContext {
@@ -23,11 +35,12 @@ export interface ToolContext {
    */
   commandNetwork?: () => Promise<boolean>;
   /**
-   * The text of `path` as an earlier result of this conversation showed it in full, while
-   * that result is still in the history word for word (not compacted away); undefined
-   * otherwise. A re-read can then send only what changed since.
+   * The whole text of `path` as the model last knew it from this conversation (a whole
+   * read, or its own write or exact edit on top of such a read), while what it learnt that
+   * from is still in the history word for word (not compacted away); undefined otherwise.
+   * A re-read can then send only what changed since.
    */
-  earlierRead?: (path: string) => string | undefined;
+  knownText?: (path: string) => KnownText | undefined;
 }
 
 /** Arguments that passed validation, or a precise message for the model to retry with. */

@@ -15,7 +15,7 @@ import { modelSummariser } from '../context/modelSummariser';
 import type { AgentEvent, DoneReason } from '../events';
 import { DEFAULT_APPROVAL_SETTINGS, type ApprovalSettings } from '../policy/approvalSettings';
 import { buildSystemPrompt } from '../prompts/systemPrompt';
-import type { AgentTool } from '../tool';
+import type { AgentTool, KnownText } from '../tool';
 import { DEFAULT_MAX_STEPS, type AgentRunResult, type AgentSessionOptions, type RunOptions, type UserRequest } from './agentOptions';
 import { LoopDetector } from './loopDetector';
 import { stepTimings, streamTurn, type TurnOutput } from './modelTurn';
@@ -53,7 +53,12 @@ export class AgentSession {
   private budget: ContextBudget | null | undefined;
   private running = false;
   /** Files shown whole, by the id of the tool call whose result showed them. */
-  private readonly reads = new Map<string, { path: string; text: string; content: string }>();
+  /**
+   * Per tool call: the file text its result let the model know, the result's exact content
+   * (it holds only while the history has it word for word) and, for an edit, the call whose
+   * knowledge it built on.
+   */
+  private readonly known = new Map<string, KnownText & { content: string; basis?: string }>();
 
   constructor(private readonly options: AgentSessionOptions) {
     this.client = options.client;
@@ -74,17 +79,26 @@ export class AgentSession {
   }
 
   /**
-   * The text of `path` as the latest whole read in the history showed it; undefined when no
-   * such result is left word for word (compaction cut or summarised it, or it is gone).
+   * What the model last knew of `path`'s whole text, from the latest result in the history
+   * that still holds: undefined when none is left word for word (compaction cut or
+   * summarised it, or it is gone).
    */
-  private earlierRead(path: string): string | undefined {
+  private knownText(path: string): (KnownText & { callId: string }) | undefined {
     for (let i = this.conversation.length - 1; i >= 0; i--) {
       const message = this.conversation[i];
       if (message.role !== 'tool') continue;
-      const read = this.reads.get(message.tool_call_id);
-      if (read?.path === path && message.content === read.content) return read.text;
+      const known = this.known.get(message.tool_call_id);
+      if (known?.path === path && this.stillHolds(message.tool_call_id)) return { path, text: known.text, from: known.from, callId: message.tool_call_id };
     }
     return undefined;
+  }
+
+  /** Whether the result `callId` is still in the history word for word, and so is what an edit built on. */
+  private stillHolds(callId: string): boolean {
+    const known = this.known.get(callId);
+    const message = this.conversation.find((m) => m.role === 'tool' && m.tool_call_id === callId);
+    if (!known || message?.content !== known.content) return false;
+    return known.basis === undefined || this.stillHolds(known.basis);
   }
 
   /** The conversation so far, system prompt first. */
@@ -371,10 +385,14 @@ export class AgentSession {
               maxOutputChars: o.maxToolOutputChars ?? DEFAULTS.maxToolOutputChars,
               sandbox: o.sandbox,
               ...(o.commandNetwork ? { commandNetwork: o.commandNetwork } : {}),
-              ...(o.fullRereads ? {} : { earlierRead: (path: string) => this.earlierRead(path) }),
+              ...(o.fullRereads ? {} : { knownText: (path: string) => this.knownText(path) }),
             });
             content = result.content;
-            if (result.seen) this.reads.set(call.id, { ...result.seen, content });
+            if (result.seen) {
+              // An edit builds on what the model knew just before it (the history has not moved since).
+              const basis = result.seen.from === 'edit' ? this.knownText(result.seen.path)?.callId : undefined;
+              if (result.seen.from !== 'edit' || basis !== undefined) this.known.set(call.id, { ...result.seen, content, ...(basis ? { basis } : {}) });
+            }
             isError = result.isError;
             stopped = result.stopped;
             if (result.touched !== undefined) touched.push(result.touched);

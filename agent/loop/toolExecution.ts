@@ -3,7 +3,7 @@ import { errorMessage, isAbortError } from '../../engine/errors';
 import type { AgentEvent } from '../events';
 import { decideApproval } from '../policy/approvalPolicy';
 import type { ApprovalSettings } from '../policy/approvalSettings';
-import type { AgentTool, ToolContext } from '../tool';
+import type { AgentTool, KnownText, ToolContext } from '../tool';
 import type { ApprovalDecision, Approver, Workspace } from '../workspace/workspace';
 
 export interface ExecutionContext {
@@ -17,7 +17,7 @@ export interface ExecutionContext {
   maxOutputChars: number;
   sandbox?: CommandSandbox;
   commandNetwork?: () => Promise<boolean>;
-  earlierRead?: (path: string) => string | undefined;
+  knownText?: (path: string) => KnownText | undefined;
 }
 
 /** What goes back to the model for one call; `stopped` when the user aborted during it. */
@@ -27,8 +27,8 @@ export interface ExecutionResult {
   stopped: boolean;
   /** The workspace-relative path the call worked on, once approved (for the project rules of its folder). */
   touched?: string;
-  /** The file text this result shows whole and uncut, for later re-reads. */
-  seen?: { path: string; text: string };
+  /** The file text this result, uncut, lets the model know, for later re-reads. */
+  seen?: KnownText;
 }
 
 /** Keeps the head and tail of a long output: the start says what it is, the end how it ended. */
@@ -54,7 +54,7 @@ export async function executeToolCall(tool: AgentTool, args: unknown, context: E
   if (signal) toolContext.signal = signal;
   if (context.sandbox) toolContext.sandbox = context.sandbox;
   if (context.commandNetwork) toolContext.commandNetwork = context.commandNetwork;
-  if (context.earlierRead) toolContext.earlierRead = context.earlierRead;
+  if (context.knownText) toolContext.knownText = context.knownText;
   const name = tool.definition.function.name;
 
   let request;

@@ -83,7 +83,11 @@ export class EditFileTool implements AgentTool<EditFileArgs> {
       }
       const before = await problemsBefore(context.workspace, prepared.path, context.signal);
       await context.workspace.applyChange({ kind: 'modify', path: prepared.path, content: prepared.after });
-      return ok(summary(prepared) + (await newProblemsNote(context.workspace, prepared.path, before, context.signal)));
+      const output = ok(summary(prepared) + (await newProblemsNote(context.workspace, prepared.path, before, context.signal)));
+      // The model knew the whole file and its search text matched exactly: it now knows the
+      // result too (what it expects, so a change made while approving shows on a re-read).
+      const knew = prepared.edit.how === 'exact' && context.knownText?.(prepared.path)?.text === prepared.before;
+      return knew ? { ...output, seen: { path: prepared.path, text: prepared.after, from: 'edit' } } : output;
     });
   }
 }

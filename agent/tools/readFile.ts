@@ -1,4 +1,4 @@
-import type { AgentTool, ToolContext, ToolOutput, Validation } from '../tool';
+import type { AgentTool, KnownText, ToolContext, ToolOutput, Validation } from '../tool';
 import type { ApprovalRequest } from '../workspace/workspace';
 import { parametersSchema, validateArgs, type ParamTable } from './toolArgs';
 import { TOOL_LIMITS } from './toolLimits';
@@ -63,24 +63,37 @@ export class ReadFileTool implements AgentTool<ReadFileArgs> {
       const text = await workspace.readFile(path);
       if (text.includes('\u0000')) throw new ToolError(`${NAME}: ${path} is a binary file (${info.size} bytes); only text files can be read.`);
       const whole = args.start_line === undefined && args.end_line === undefined;
-      const before = whole ? context.earlierRead?.(path) : undefined;
+      const known = whole ? context.knownText?.(path) : undefined;
       const window = renderWindow(path, text, args.start_line, args.end_line);
-      if (before !== undefined) {
-        const again = renderReread(path, before, text, window.content);
+      if (known !== undefined) {
+        const again = renderReread(known, text, window.content);
         if (again !== undefined) return ok(again);
       }
-      return window.whole ? { ...ok(window.content), seen: { path, text } } : ok(window.content);
+      return window.whole ? { ...ok(window.content), seen: { path, text, from: 'read' } } : ok(window.content);
     });
   }
 }
 
+/** Since when the model knows the file's text, and what that text is, in a re-read's words. */
+const SINCE: Record<KnownText['from'], { since: string; holds: string; rest: string }> = {
+  read: { since: 'you read it in full earlier in this conversation', holds: 'that text still holds', rest: 'as you read it' },
+  write: { since: 'you created it with write_file earlier in this conversation', holds: 'it is exactly the content you wrote', rest: 'as you wrote it' },
+  edit: {
+    since: 'your last edit_file of it earlier in this conversation',
+    holds: 'it is the text you last saw in full with your edits applied',
+    rest: 'as your edit left it',
+  },
+};
+
 /** What a re-read sends instead of the whole file, or undefined when the file itself is shorter. */
-function renderReread(path: string, before: string, now: string, full: string): string | undefined {
-  if (before === now) return `${path} has not changed since you read it in full earlier in this conversation; that text still holds. To see it again anyway, call read_file with start_line=1.`;
-  const diff = unifiedDiff(path, before, now);
+function renderReread(known: KnownText, now: string, full: string): string | undefined {
+  const { path } = known;
+  const { since, holds, rest } = SINCE[known.from];
+  if (known.text === now) return `${path} has not changed since ${since}; ${holds}. To see it again anyway, call read_file with start_line=1.`;
+  const diff = unifiedDiff(path, known.text, now);
   // A diff about as long as the file helps nobody: send the file.
   if (diff.length > full.length / 2) return undefined;
-  return `${path} changed since you read it in full earlier in this conversation. What changed since then (a unified diff; the rest is as you read it):\n${fenced(diff)}\nTo see the whole file again, call read_file with start_line=1.`;
+  return `${path} changed since ${since}. What changed since then (a unified diff; the rest is ${rest}):\n${fenced(diff)}\nTo see the whole file again, call read_file with start_line=1.`;
 }
 
 /** The lines asked for, and whether they are the whole file unclipped. */

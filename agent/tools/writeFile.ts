@@ -48,7 +48,9 @@ export class WriteFileTool implements AgentTool<WriteFileArgs> {
     return guarded(NAME, async () => {
       const path = await checkNewFile(args, context);
       await context.workspace.applyChange({ kind: 'create', path, content: args.content });
-      return ok(`Created ${path} (${plural(countLines(args.content), 'line')}).${await newProblemsNote(context.workspace, path, [], context.signal)}`);
+      const output = ok(`Created ${path} (${plural(countLines(args.content), 'line')}).${await newProblemsNote(context.workspace, path, [], context.signal)}`);
+      // The model wrote every word of it, so a re-read can answer with what changed since.
+      return { ...output, seen: { path, text: args.content, from: 'write' } };
     });
   }
 }

@@ -189,32 +189,18 @@ export class ReplayProxy {
    * real run's cache parts from this prompt at the reply's first token anyway).
    */
   private async prefillPreviousReply(previous: Record<string, unknown>, current: Record<string, unknown>): Promise<void> {
-    const [before, now] = await Promise.all([this.render(previous), this.render(current)]);
-    if (!now.startsWith(before)) return;
-    const end = now.indexOf('<|tool_response>', before.length);
-    if (end < 0) return;
+    const [before, now] = await Promise.all([renderPrompt(this.upstream, previous), renderPrompt(this.upstream, current)]);
+    const generated = generatedPrefix(before, now);
+    if (generated === undefined) return;
     const images = imageData(current);
-    const prompt = images.length > 0 ? { prompt_string: now.slice(0, end), multimodal_data: images } : now.slice(0, end);
+    const prompt = images.length > 0 ? { prompt_string: generated, multimodal_data: images } : generated;
     const answer = await this.post('/completion', { prompt, n_predict: 1, cache_prompt: true, temperature: 0 });
     const timings = timingsOf(answer as { timings?: Partial<PromptTimings> });
     this.replyTokensPrefilled += timings.prompt_n;
   }
 
-  private async render(body: Record<string, unknown>): Promise<string> {
-    const { prompt } = (await this.post('/apply-template', { messages: body.messages, tools: body.tools, chat_template_kwargs: body.chat_template_kwargs })) as { prompt?: unknown };
-    if (typeof prompt !== 'string') throw new Error('/apply-template sent no prompt');
-    return prompt;
-  }
-
-  private async post(path: string, body: unknown): Promise<unknown> {
-    const response = await fetch(`${this.upstream.url}${path}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.upstream.apiKey}` },
-      body: JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`llama-server ${path} answered ${response.status}: ${text.slice(0, 300)}`);
-    return JSON.parse(text) as unknown;
+  private post(path: string, body: unknown): Promise<unknown> {
+    return postJson(this.upstream, path, body);
   }
 
   private async generating(): Promise<boolean> {
@@ -232,6 +218,38 @@ export class ReplayProxy {
     res.writeHead(response.status, { 'Content-Type': response.headers.get('content-type') ?? 'application/json' });
     res.end(text);
   }
+}
+
+/** A chat request's prompt as the server's own template renders it (/apply-template). */
+export async function renderPrompt(upstream: Upstream, body: Record<string, unknown>): Promise<string> {
+  const { prompt } = (await postJson(upstream, '/apply-template', { messages: body.messages, tools: body.tools, chat_template_kwargs: body.chat_template_kwargs })) as { prompt?: unknown };
+  if (typeof prompt !== 'string') throw new Error('/apply-template sent no prompt');
+  return prompt;
+}
+
+/**
+ * What the server holds after generating the reply to the prompt `before`, given the next
+ * prompt `now` that carries that reply: `now` up to the reply's first tool result
+ * (`<|tool_response>` in the Gemma 4 format). Undefined when `now` does not extend `before`
+ * (the history was rewritten) or the reply ended the turn (its thinking is not sent back, so
+ * a real run's cache parts from `now` at the reply's first token anyway).
+ */
+export function generatedPrefix(before: string, now: string): string | undefined {
+  if (!now.startsWith(before)) return undefined;
+  const end = now.indexOf('<|tool_response>', before.length);
+  return end < 0 ? undefined : now.slice(0, end);
+}
+
+/** POSTs JSON to llama-server and parses its answer; a non-2xx answer throws with its text. */
+export async function postJson(upstream: Upstream, path: string, body: unknown): Promise<unknown> {
+  const response = await fetch(`${upstream.url}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${upstream.apiKey}` },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`llama-server ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text) as unknown;
 }
 
 export interface SseEvent {

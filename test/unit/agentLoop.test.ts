@@ -3,6 +3,7 @@ import type { AgentEvent } from '../../agent/events';
 import { AgentSession, PARSE_ERROR_NOTE, runAgent, type AgentSessionOptions } from '../../agent/loop';
 import { DEFAULT_APPROVAL_SETTINGS } from '../../agent/policy/approvalSettings';
 import type { AgentTool } from '../../agent/tool';
+import { EditFileTool, WriteFileTool } from '../../agent/tools';
 import { ReadFileTool } from '../../agent/tools/readFile';
 import { EngineClient } from '../../engine/client';
 import type { ChatMessage, ToolMessage } from '../../engine/protocol';
@@ -175,6 +176,40 @@ describe('agent loop (scripted engine, in-memory workspace)', () => {
     engine.push(toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }), reply('Read.'));
     assert.equal((await session.run('Read it again.')).reason, 'answered');
     assert.match(String(toolMessages(session.messages).at(-1)?.content), /^Contents of math\.js \(lines 1-123 of 123\):/);
+  });
+
+  it('answers a re-read after the model\'s own exact edits or write with "not changed", while the read they built on is in the history', async () => {
+    const tools = [new ReadFileTool(), new EditFileTool(), new WriteFileTool()] as AgentTool[];
+    const helpers = Array.from({ length: 40 }, (_, i) => `function helper${i}(x) {\n  return x * ${i};\n}\n`).join('');
+    workspace.files.set('math.js', `function add(a, b) {\n  return a - b;\n}\n${helpers}`);
+    engine.push(
+      toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }),
+      toolCallReply({ name: 'edit_file', arguments: { path: 'math.js', search: 'a - b', replace: 'a + b' } }),
+      toolCallReply({ name: 'edit_file', arguments: { path: 'math.js', search: 'x * 3;', replace: 'x * 30;' } }),
+      toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }),
+      toolCallReply({ name: 'write_file', arguments: { path: 'notes.md', content: '# Notes\n' } }),
+      toolCallReply({ name: 'read_file', arguments: { path: 'notes.md' } }),
+      reply('Done.'),
+    );
+    const session = new AgentSession(options({ tools }));
+    assert.equal((await session.run('Fix add.')).reason, 'answered');
+    const results = toolMessages(session.messages).map((m) => String(m.content));
+    assert.match(results[3], /^math\.js has not changed since your last edit_file of it earlier in this conversation; it is the text you last saw in full with your edits applied\./);
+    assert.match(results[5], /^notes\.md has not changed since you created it with write_file/);
+
+    // Something else changes the file: the re-read is the diff against what the edits left.
+    workspace.files.set('math.js', String(workspace.files.get('math.js')).replace('x * 7;', 'x * 70;'));
+    engine.push(toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }), reply('Read.'));
+    assert.equal((await session.run('Read it again.')).reason, 'answered');
+    const diff = String(toolMessages(session.messages).at(-1)?.content);
+    assert.match(diff, /^math\.js changed since your last edit_file of it[^]*\n- {2}return x \* 7;\n\+ {2}return x \* 70;\n/);
+    assert.doesNotMatch(diff, /a \+ b|x \* 30/, 'the model\'s own edits are not sent back');
+
+    // Once the whole read the edits built on is cut down (as compaction does), the file comes whole.
+    for (const message of toolMessages(session.messages)) if (String(message.content).startsWith('Contents of')) message.content = '[cut]';
+    engine.push(toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }), reply('Read.'));
+    assert.equal((await session.run('And again.')).reason, 'answered');
+    assert.match(String(toolMessages(session.messages).at(-1)?.content), /^Contents of math\.js \(lines 1-123 of 123\):\n```\nfunction add\(a, b\) \{\n {2}return a \+ b;/);
   });
 
   it('sends precise errors for malformed calls and lets the model retry', async () => {

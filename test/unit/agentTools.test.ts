@@ -112,12 +112,13 @@ describe('agent tools', function () {
       const file = Array.from({ length: 60 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
       writeFiles(root, { 'a.txt': file, 'short.txt': 'one\n', 'long.txt': Array.from({ length: 400 }, (_, i) => `l${i}`).join('\n') });
       const first = await tool('read_file').run({ path: 'a.txt' }, context);
-      assert.deepEqual(first.seen, { path: 'a.txt', text: file });
+      assert.deepEqual(first.seen, { path: 'a.txt', text: file, from: 'read' });
       // A window is not the whole file, so it is not remembered as one.
       assert.equal((await tool('read_file').run({ path: 'long.txt' }, context)).seen, undefined);
       assert.equal((await tool('read_file').run({ path: 'a.txt', start_line: 2 }, context)).seen, undefined);
 
-      const remembering: ToolContext = { ...context, earlierRead: (p) => (p === 'a.txt' ? file : p === 'short.txt' ? 'zero\n' : undefined) };
+      const known: Record<string, string> = { 'a.txt': file, 'short.txt': 'zero\n' };
+      const remembering: ToolContext = { ...context, knownText: (p) => (known[p] !== undefined ? { path: p, text: known[p], from: 'read' } : undefined) };
       assert.match((await tool('read_file').run({ path: 'a.txt' }, remembering)).content, /^a\.txt has not changed since you read it in full/);
       fs.writeFileSync(path.join(root, 'a.txt'), file.replace('line 30\n', 'line thirty\n'));
       const diff = await tool('read_file').run({ path: 'a.txt' }, remembering);
@@ -127,6 +128,17 @@ describe('agent tools', function () {
       assert.match((await tool('read_file').run({ path: 'a.txt', start_line: 1 }, remembering)).content, /^Contents of a\.txt \(lines 1-60 of 60\):/);
       // For a one-line file the file is shorter than any diff.
       assert.equal((await tool('read_file').run({ path: 'short.txt' }, remembering)).content, 'Contents of short.txt (lines 1-1 of 1):\n```\none\n```');
+    });
+
+    it('says a re-read is as the model\'s own edit or write left it, and diffs against that', async () => {
+      const file = Array.from({ length: 60 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
+      writeFiles(root, { 'a.txt': file });
+      const as = (from: 'edit' | 'write'): ToolContext => ({ ...context, knownText: (p) => (p === 'a.txt' ? { path: p, text: file, from } : undefined) });
+      assert.match((await tool('read_file').run({ path: 'a.txt' }, as('edit'))).content, /^a\.txt has not changed since your last edit_file of it earlier in this conversation; it is the text you last saw in full with your edits applied\./);
+      assert.match((await tool('read_file').run({ path: 'a.txt' }, as('write'))).content, /^a\.txt has not changed since you created it with write_file [^;]*; it is exactly the content you wrote\./);
+      fs.writeFileSync(path.join(root, 'a.txt'), file.replace('line 30\n', 'line thirty\n'));
+      const diff = (await tool('read_file').run({ path: 'a.txt' }, as('edit'))).content;
+      assert.match(diff, /^a\.txt changed since your last edit_file of it[^]*the rest is as your edit left it[^]*\n-line 30\n\+line thirty\n/);
     });
 
     it('reads a window and says how to read on', async () => {
@@ -254,7 +266,7 @@ describe('agent tools', function () {
         { category: 'edit', tool: 'write_file', title: 'Create src/new/file.ts', detail: undefined, path: 'src/new/file.ts', before: '', after: 'export {};\n' },
       );
       assert.match(request.detail ?? '', /^--- \/dev\/null\n\+\+\+ b\/src\/new\/file\.ts\n@@ -0,0 \+1,1 @@\n\+export \{\};\n$/);
-      assert.deepEqual(await t.run(args, context), { isError: false, content: 'Created src/new/file.ts (1 line).' });
+      assert.deepEqual(await t.run(args, context), { isError: false, content: 'Created src/new/file.ts (1 line).', seen: { path: 'src/new/file.ts', text: 'export {};\n', from: 'write' } });
       assert.equal(fs.readFileSync(path.join(root, 'src/new/file.ts'), 'utf8'), 'export {};\n');
     });
 

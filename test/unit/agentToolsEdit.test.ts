@@ -37,6 +37,27 @@ describe('edit_file', () => {
 
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
+  it('hands back the text it left when the model knew the whole file and matched it exactly, for re-reads', async () => {
+    const knowing = (text: string): ToolContext => ({ ...context, knownText: (p) => (p === 'src/greeter.js' ? { path: p, text, from: 'read' } : undefined) });
+    const after = SOURCE.replace("return 'hello';", "return 'hi';");
+    const run = async (search: string, replace: string, with_: ToolContext): Promise<ToolOutput> => {
+      const args = { path: 'src/greeter.js', search, replace };
+      await tool.describe(args, with_);
+      return tool.run(args, with_);
+    };
+    assert.deepEqual((await run("return 'hello';", "return 'hi';", knowing(SOURCE))).seen, { path: 'src/greeter.js', text: after, from: 'edit' });
+    // What the model knew is not what the file held: it cannot know the result.
+    fs.writeFileSync(path.join(root, 'src/greeter.js'), SOURCE);
+    assert.equal((await run("return 'hello';", "return 'hi';", knowing(SOURCE.replace('Greeter', 'Welcomer')))).seen, undefined);
+    fs.writeFileSync(path.join(root, 'src/greeter.js'), SOURCE);
+    assert.equal((await run("return 'hello';", "return 'hi';", context)).seen, undefined, 'nothing known before');
+    // Matched only when spacing is ignored: the file's indentation was kept, not the model's.
+    fs.writeFileSync(path.join(root, 'src/greeter.js'), SOURCE);
+    const loose = await run("if (!name) {\n  return 'hello';\n}", "if (!name) {\n  return 'hi';\n}", knowing(SOURCE));
+    assert.match(loose.content, /spacing is ignored/);
+    assert.equal(loose.seen, undefined);
+  });
+
   it('applies an exact match and describes it as a diff with before and after', async () => {
     const args = { path: 'src/greeter.js', search: "return 'hello';", replace: "return 'hi';" };
     const request = await tool.describe(args, context);
