@@ -52,7 +52,6 @@ export class AgentSession {
   private readonly approval: ApprovalSettings;
   private budget: ContextBudget | null | undefined;
   private running = false;
-  /** Files shown whole, by the id of the tool call whose result showed them. */
   /**
    * Per tool call: the file text its result let the model know, the result's exact content
    * (it holds only while the history has it word for word) and, for an edit, the call whose
