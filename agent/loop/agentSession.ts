@@ -53,11 +53,12 @@ export class AgentSession {
   private budget: ContextBudget | null | undefined;
   private running = false;
   /**
-   * Per tool call: the file text its result let the model know, the result's exact content
-   * (it holds only while the history has it word for word) and, for an edit, the call whose
-   * knowledge it built on.
+   * Per tool result in the history: the file text it let the model know, the result's exact
+   * content (it holds only while the history has it word for word) and, for an edit, the
+   * result whose knowledge it built on. Keyed by the message itself: call ids repeat (an
+   * engine that sends none gets `call_0` in every step).
    */
-  private readonly known = new Map<string, KnownText & { content: string; basis?: string }>();
+  private readonly known = new WeakMap<ToolMessage, KnownText & { content: string; basis?: ToolMessage }>();
 
   constructor(private readonly options: AgentSessionOptions) {
     this.client = options.client;
@@ -82,22 +83,41 @@ export class AgentSession {
    * that still holds: undefined when none is left word for word (compaction cut or
    * summarised it, or it is gone).
    */
-  private knownText(path: string): (KnownText & { callId: string }) | undefined {
+  private knownText(path: string): (KnownText & { message: ToolMessage }) | undefined {
     for (let i = this.conversation.length - 1; i >= 0; i--) {
       const message = this.conversation[i];
       if (message.role !== 'tool') continue;
-      const known = this.known.get(message.tool_call_id);
-      if (known?.path === path && this.stillHolds(message.tool_call_id)) return { path, text: known.text, from: known.from, callId: message.tool_call_id };
+      const known = this.known.get(message);
+      if (known?.path === path && this.stillHolds(message)) return { path, text: known.text, from: known.from, message };
     }
     return undefined;
   }
 
-  /** Whether the result `callId` is still in the history word for word, and so is what an edit built on. */
-  private stillHolds(callId: string): boolean {
-    const known = this.known.get(callId);
-    const message = this.conversation.find((m) => m.role === 'tool' && m.tool_call_id === callId);
-    if (!known || message?.content !== known.content) return false;
+  /** Whether `message` is still in the history word for word, and so is what an edit built on. */
+  private stillHolds(message: ToolMessage): boolean {
+    const known = this.known.get(message);
+    if (!known || message.content !== known.content || !this.conversation.includes(message)) return false;
     return known.basis === undefined || this.stillHolds(known.basis);
+  }
+
+  /**
+   * Files what the result `message` (not yet in the history) lets the model know. A change
+   * of the model's that leaves no known text (an edit matched ignoring spacing, or of a file
+   * it did not know whole) ends what its earlier edits of that file told it: a re-read must
+   * not call those "your last edit". Whole reads and new files stay true, and the re-read's
+   * diff then shows the change.
+   */
+  private noteKnown(message: ToolMessage, category: string, result: { isError: boolean; seen?: KnownText; touched?: string }): void {
+    if (result.seen) {
+      // An edit builds on what the model knew just before it (the history has not moved since).
+      const basis = result.seen.from === 'edit' ? this.knownText(result.seen.path)?.message : undefined;
+      if (result.seen.from !== 'edit' || basis !== undefined) this.known.set(message, { ...result.seen, content: message.content as string, ...(basis ? { basis } : {}) });
+      return;
+    }
+    if (category !== 'edit' || result.isError || result.touched === undefined) return;
+    for (const earlier of this.conversation) {
+      if (earlier.role === 'tool' && this.known.get(earlier)?.path === result.touched && this.known.get(earlier)?.from === 'edit') this.known.delete(earlier);
+    }
   }
 
   /** The conversation so far, system prompt first. */
@@ -354,6 +374,8 @@ export class AgentSession {
         emit({ type: 'tool-call-proposed', step, callId: call.id, tool: call.name, args: parsed.ok ? parsed.value : call.arguments });
         let content: string;
         let isError = true;
+        // What the call did, for the known-text ledger.
+        let learnt: { category: string; result: { isError: boolean; seen?: KnownText; touched?: string } } | undefined;
         if (stopped || loopDetected) {
           content = 'Not run: the run ended before this call.';
         } else if (loop.record(callKey(call))) {
@@ -387,11 +409,7 @@ export class AgentSession {
               ...(o.fullRereads ? {} : { knownText: (path: string) => this.knownText(path) }),
             });
             content = result.content;
-            if (result.seen) {
-              // An edit builds on what the model knew just before it (the history has not moved since).
-              const basis = result.seen.from === 'edit' ? this.knownText(result.seen.path)?.callId : undefined;
-              if (result.seen.from !== 'edit' || basis !== undefined) this.known.set(call.id, { ...result.seen, content, ...(basis ? { basis } : {}) });
-            }
+            if (!o.fullRereads) learnt = { category: checked.tool.category, result };
             isError = result.isError;
             stopped = result.stopped;
             if (result.touched !== undefined) touched.push(result.touched);
@@ -399,6 +417,7 @@ export class AgentSession {
         }
         if (isError) lastStepFailed = true;
         const message: ToolMessage = { role: 'tool', tool_call_id: call.id, name: call.name, content };
+        if (learnt) this.noteKnown(message, learnt.category, learnt.result);
         this.conversation.push(message);
         emit({ type: 'tool-result', step, callId: call.id, tool: call.name, content, isError });
       }

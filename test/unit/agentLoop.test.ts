@@ -182,13 +182,15 @@ describe('agent loop (scripted engine, in-memory workspace)', () => {
     const tools = [new ReadFileTool(), new EditFileTool(), new WriteFileTool()] as AgentTool[];
     const helpers = Array.from({ length: 40 }, (_, i) => `function helper${i}(x) {\n  return x * ${i};\n}\n`).join('');
     workspace.files.set('math.js', `function add(a, b) {\n  return a - b;\n}\n${helpers}`);
+    // Every call has the same id, as from an engine that sends none: the results still tell apart.
+    const call = (name: string, args: Record<string, unknown>): ReturnType<typeof toolCallReply> => toolCallReply({ name, arguments: args, id: 'call_0' });
     engine.push(
-      toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }),
-      toolCallReply({ name: 'edit_file', arguments: { path: 'math.js', search: 'a - b', replace: 'a + b' } }),
-      toolCallReply({ name: 'edit_file', arguments: { path: 'math.js', search: 'x * 3;', replace: 'x * 30;' } }),
-      toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }),
-      toolCallReply({ name: 'write_file', arguments: { path: 'notes.md', content: '# Notes\n' } }),
-      toolCallReply({ name: 'read_file', arguments: { path: 'notes.md' } }),
+      call('read_file', { path: 'math.js' }),
+      call('edit_file', { path: 'math.js', search: 'a - b', replace: 'a + b' }),
+      call('edit_file', { path: 'math.js', search: 'x * 3;', replace: 'x * 30;' }),
+      call('read_file', { path: 'math.js' }),
+      call('write_file', { path: 'notes.md', content: '# Notes\n' }),
+      call('read_file', { path: 'notes.md' }),
       reply('Done.'),
     );
     const session = new AgentSession(options({ tools }));
@@ -210,6 +212,34 @@ describe('agent loop (scripted engine, in-memory workspace)', () => {
     engine.push(toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }), reply('Read.'));
     assert.equal((await session.run('And again.')).reason, 'answered');
     assert.match(String(toolMessages(session.messages).at(-1)?.content), /^Contents of math\.js \(lines 1-123 of 123\):\n```\nfunction add\(a, b\) \{\n {2}return a \+ b;/);
+  });
+
+  it('does not call an edit the last one once a change it cannot vouch for followed, nor remember a result cut short', async () => {
+    const tools = [new ReadFileTool(), new EditFileTool()] as AgentTool[];
+    const helpers = Array.from({ length: 40 }, (_, i) => `function helper${i}(x) {\n  return x * ${i};\n}\n`).join('');
+    workspace.files.set('math.js', `function add(a, b) {\n  return a - b;\n}\n${helpers}`);
+    engine.push(
+      toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }),
+      toolCallReply({ name: 'edit_file', arguments: { path: 'math.js', search: 'a - b', replace: 'a + b' } }),
+      // Matched only when spacing is ignored: the file keeps its own indentation, not the model's.
+      toolCallReply({ name: 'edit_file', arguments: { path: 'math.js', search: 'function helper5(x) {\nreturn x * 5;', replace: 'function helper5(x) {\nreturn x * 50;' } }),
+      toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }),
+      reply('Done.'),
+    );
+    const session = new AgentSession(options({ tools }));
+    assert.equal((await session.run('Fix add.')).reason, 'answered');
+    const results = toolMessages(session.messages).map((m) => String(m.content));
+    assert.match(results[2], /spacing is ignored/);
+    assert.match(results[3], /^math\.js changed since you read it in full[^]*the rest is as you read it/);
+    assert.match(results[3], /\n- {2}return a - b;\n\+ {2}return a \+ b;\n[^]*\n- {2}return x \* 5;\n\+ *return x \* 50;\n/);
+
+    // A read cut to the output limit is not the whole file: a re-read sends it again, not "not changed".
+    engine.push(toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }), toolCallReply({ name: 'read_file', arguments: { path: 'math.js' } }), reply('Read.'));
+    const short = new AgentSession(options({ tools, maxToolOutputChars: 1000 }));
+    assert.equal((await short.run('Read it twice.')).reason, 'answered');
+    const twice = toolMessages(short.messages).map((m) => String(m.content));
+    assert.match(twice[0], /characters cut/);
+    assert.equal(twice[1], twice[0]);
   });
 
   it('sends precise errors for malformed calls and lets the model retry', async () => {
