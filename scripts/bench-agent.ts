@@ -347,7 +347,7 @@ async function countUnseen(endpoint: EngineEndpoint, client: EngineClient, steps
   let previous: string | undefined;
   let mismatch = 0;
   for (const step of steps) {
-    const prompt = await renderPrompt(endpoint, step.record.body);
+    const prompt = step.record.rendered ?? (await renderPrompt(endpoint, step.record.body));
     const generated = previous !== undefined ? generatedPrefix(previous, prompt) : undefined;
     if (generated !== undefined) held.push(generated);
     const shared = Math.max(...held.map((earlier) => commonPrefixLength(earlier, prompt)));

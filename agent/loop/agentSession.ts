@@ -116,7 +116,9 @@ export class AgentSession {
     }
     if (category !== 'edit' || result.isError || result.touched === undefined) return;
     for (const earlier of this.conversation) {
-      if (earlier.role === 'tool' && this.known.get(earlier)?.path === result.touched && this.known.get(earlier)?.from === 'edit') this.known.delete(earlier);
+      if (earlier.role !== 'tool') continue;
+      const known = this.known.get(earlier);
+      if (known?.from === 'edit' && known.path === result.touched) this.known.delete(earlier);
     }
   }
 

@@ -8,9 +8,9 @@
  * timings, so the run goes on as if the model had written it.
  *
  * With `generatedReplies`, the proxy also leaves in the server's cache what a real run's
- * generation would have left there: before forwarding a step, it renders this request and
- * the previous one through the server's template (/apply-template), and when the previous
- * prompt is a prefix of this one it prefills the previous prompt plus the reply as rendered
+ * generation would have left there: before forwarding a step, it renders this request
+ * through the server's template (/apply-template, kept on the record), and when the previous
+ * step's prompt is a prefix of this one it prefills the previous prompt plus the reply as rendered
  * up to its tool result (`<|tool_response>` in the Gemma 4 format) through /completion.
  * Those prefills are not measured: a real run decodes those tokens instead. Without it, each
  * step's new tokens also count the previous reply, which the server never generated.
@@ -58,6 +58,8 @@ export interface ForwardRecord {
   ms: number;
   /** performance.now() when the server's answer came (whileGenerating work may go on after it). */
   endedAt: number;
+  /** The prompt as the server's template renders it (with `generatedReplies` only). */
+  rendered?: string;
 }
 
 export class ReplayProxy {
@@ -68,8 +70,8 @@ export class ReplayProxy {
   onRecord: ((record: ForwardRecord) => void) | undefined;
   url = '';
   private readonly queue: ScriptedTurn[] = [];
-  /** The previous chat request as the agent sent it (for `generatedReplies`). */
-  private previousBody: Record<string, unknown> | undefined;
+  /** The previous chat request's rendered prompt (for `generatedReplies`). */
+  private previousPrompt: string | undefined;
   /** Reply tokens put in the cache outside the measured requests. */
   replyTokensPrefilled = 0;
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
@@ -132,11 +134,12 @@ export class ReplayProxy {
     const body = JSON.parse(raw) as Record<string, unknown>;
     const turn = this.queue.shift();
     if (!turn) throw new Error(`chat request #${this.records.length} has no scripted reply left (did the agent compact or retry?)`);
-    if (this.generatedReplies && this.previousBody) await this.prefillPreviousReply(this.previousBody, body);
-    this.previousBody = body;
+    const rendered = this.generatedReplies ? await renderPrompt(this.upstream, body) : undefined;
+    if (rendered !== undefined && this.previousPrompt !== undefined) await this.prefillPreviousReply(this.previousPrompt, rendered, body);
+    this.previousPrompt = rendered;
     const started = performance.now();
     const { timings, endedAt } = await this.forward(body, turn.forward ?? {});
-    const record: ForwardRecord = { index: this.records.length, body, timings, ms: endedAt - started, endedAt };
+    const record: ForwardRecord = { index: this.records.length, body, timings, ms: endedAt - started, endedAt, ...(rendered !== undefined ? { rendered } : {}) };
     this.records.push(record);
     this.onRecord?.(record);
     this.encoder.push({
@@ -162,7 +165,7 @@ export class ReplayProxy {
     let ended = false;
     const answer = (async () => {
       try {
-        const answer = await this.post('/v1/chat/completions', wire);
+        const answer = await postJson(this.upstream, '/v1/chat/completions', wire);
         return { timings: timingsOf(answer as { timings?: Partial<PromptTimings> }), endedAt: performance.now() };
       } finally {
         ended = true;
@@ -184,23 +187,16 @@ export class ReplayProxy {
 
   /**
    * Puts the previous prompt and the reply that followed it into the server's cache, as its
-   * generation would have; nothing when this prompt does not extend the previous one (the
-   * history was rewritten) or the reply ended the turn (its thinking is not sent back, so a
-   * real run's cache parts from this prompt at the reply's first token anyway).
+   * generation would have (what `generatedPrefix` gives; nothing when it gives nothing).
    */
-  private async prefillPreviousReply(previous: Record<string, unknown>, current: Record<string, unknown>): Promise<void> {
-    const [before, now] = await Promise.all([renderPrompt(this.upstream, previous), renderPrompt(this.upstream, current)]);
+  private async prefillPreviousReply(before: string, now: string, current: Record<string, unknown>): Promise<void> {
     const generated = generatedPrefix(before, now);
     if (generated === undefined) return;
     const images = imageData(current);
     const prompt = images.length > 0 ? { prompt_string: generated, multimodal_data: images } : generated;
-    const answer = await this.post('/completion', { prompt, n_predict: 1, cache_prompt: true, temperature: 0 });
+    const answer = await postJson(this.upstream, '/completion', { prompt, n_predict: 1, cache_prompt: true, temperature: 0 });
     const timings = timingsOf(answer as { timings?: Partial<PromptTimings> });
     this.replyTokensPrefilled += timings.prompt_n;
-  }
-
-  private post(path: string, body: unknown): Promise<unknown> {
-    return postJson(this.upstream, path, body);
   }
 
   private async generating(): Promise<boolean> {
