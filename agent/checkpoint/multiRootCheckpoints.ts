@@ -1,6 +1,6 @@
 import type { WorkspaceFolder } from '../workspace/workspace';
 import { isUnderAny } from '../workspace/fileWalk';
-import { joinFolderPath, movedFolder, nestedFolders, pinFolders } from '../workspace/workspaceFolders';
+import { assertFoldersInPlace, joinFolderPath, nestedFolders, pinFolders } from '../workspace/workspaceFolders';
 import { ShadowCheckpoints, type CheckpointChange } from './shadowGit';
 
 /** Lasting checkpoints of a workspace: one folder's (ShadowCheckpoints) or several folders' together. */
@@ -92,8 +92,7 @@ export class MultiRootCheckpoints implements WorkspaceCheckpoints {
 
   /** Before listing or restoring anything: every folder still where it was (see pinFolders), or nothing is restored at all. */
   private assertInPlace(): void {
-    const moved = movedFolder(this.folders, this.pinned);
-    if (moved) throw moved;
+    assertFoldersInPlace(this.folders, this.pinned);
   }
 }
 

@@ -12,7 +12,7 @@ import type {
   Workspace,
   WorkspaceFolder,
 } from './workspace';
-import { inFolderTerms, joinFolderPath, movedFolder, nameFolders, nestedFolders, pinFolders, splitFolderPath, startWithFolder } from './workspaceFolders';
+import { assertFoldersInPlace, inFolderTerms, joinFolderPath, nameFolders, nestedFolders, pinFolders, splitFolderPath, startWithFolder } from './workspaceFolders';
 
 /** One folder of a MultiRootWorkspace: its workspace, and the name VS Code (or the user) gives it. */
 export interface FolderWorkspace<W extends Workspace = Workspace> {
@@ -35,7 +35,7 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
   readonly folders: readonly WorkspaceFolder[];
   private readonly byName = new Map<string, W>();
   /** Per folder's name: the other folders inside it, by their path inside it. */
-  private readonly inner = new Map<string, ReadonlyArray<{ inside: string; name: string }>>();
+  private readonly inner: ReadonlyMap<string, ReadonlyArray<{ inside: string; name: string }>>;
   /** Each folder's real root when the workspace was made (see pinFolders). */
   private readonly pinned: ReadonlyMap<string, string>;
 
@@ -43,7 +43,7 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
     if (folders.length < 2) throw new Error('A MultiRootWorkspace needs at least two folders; use the folder\'s own workspace for one.');
     this.folders = nameFolders(folders.map((folder) => ({ root: folder.workspace.root, ...(folder.name !== undefined ? { name: folder.name } : {}) })));
     this.folders.forEach((folder, index) => this.byName.set(folder.name, folders[index].workspace));
-    for (const [name, inside] of nestedFolders(this.folders)) this.inner.set(name, inside);
+    this.inner = nestedFolders(this.folders);
     this.pinned = pinFolders(this.folders);
   }
 
@@ -120,11 +120,10 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
     await this.inFolder(change.path, this.fileRoute(change.path), (workspace, inside) => workspace.applyChange({ ...change, path: inside }));
   }
 
-  runCommand(command: string, options: CommandOptions): Promise<CommandResult> {
+  async runCommand(command: string, options: CommandOptions): Promise<CommandResult> {
     const { folder, ...rest } = options;
     // Every folder: the sandbox binds each one writable, through whatever its path leads to now.
-    const moved = movedFolder(this.folders, this.pinned);
-    if (moved) return Promise.reject(moved);
+    assertFoldersInPlace(this.folders, this.pinned);
     return this.member(folder ?? this.folders[0].name).runCommand(command, rest);
   }
 
@@ -169,8 +168,7 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
 
   /** Throws folder-moved when one of `folders` no longer leads where it did (see pinFolders). */
   private assertInPlace(folders: readonly WorkspaceFolder[]): void {
-    const moved = movedFolder(folders, this.pinned);
-    if (moved) throw moved;
+    assertFoldersInPlace(folders, this.pinned);
   }
 
   private fileRoute(relative: string): { folder: WorkspaceFolder; workspace: W; inside: string } {

@@ -175,7 +175,8 @@ function isParentStep(p: path.PlatformPath, relative: string): boolean {
   return relative === '..' || relative.startsWith('..' + p.sep);
 }
 
-function realpathOr(absolute: string): string {
+/** The real path of `absolute`, or `absolute` itself when it does not exist (or cannot be resolved). */
+export function realpathOr(absolute: string): string {
   try {
     return fs.realpathSync.native(absolute);
   } catch {

@@ -1,6 +1,5 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PathSafetyError, normalizeWorkspacePath } from './pathSafety';
+import { PathSafetyError, normalizeWorkspacePath, realpathOr } from './pathSafety';
 import type { WorkspaceFolder } from './workspace';
 
 /**
@@ -193,7 +192,7 @@ function strictlyInside(root: string, target: string): string | undefined {
 }
 
 /**
- * Each folder's real location now, by name: what `movedFolder` compares with later. A folder
+ * Each folder's real location now, by name: what `assertFoldersInPlace` compares with later. A folder
  * nested in another has its root inside a folder that commands may change, so a command can
  * swap a folder on the way to it for a symlink; every later path, command and restore of the
  * inner folder would then follow that symlink wherever it points.
@@ -203,21 +202,20 @@ export function pinFolders(folders: readonly WorkspaceFolder[]): ReadonlyMap<str
 }
 
 /**
- * A refusal for the first of `folders` whose root no longer leads to where `pinned` (from
- * pinFolders) recorded; undefined while every one is in place.
+ * Throws a refusal (`folder-moved`) for the first of `folders` whose root no longer leads to
+ * where `pinned` (from pinFolders) recorded; returns while every one is in place.
  */
-export function movedFolder(folders: readonly WorkspaceFolder[], pinned: ReadonlyMap<string, string>): PathSafetyError | undefined {
+export function assertFoldersInPlace(folders: readonly WorkspaceFolder[], pinned: ReadonlyMap<string, string>): void {
   for (const folder of folders) {
     const was = pinned.get(folder.name);
     const now = realpathOr(folder.root);
     if (was === undefined || now === was) continue;
-    return new PathSafetyError(
+    throw new PathSafetyError(
       'folder-moved',
       `The folder ${folder.name} (${folder.root}) no longer leads where it did when the workspace was opened (${was}; now ${now}): a folder on its path was moved or replaced by a symlink. Nothing was read, written or run in it; ask the user to put the folder back.`,
       { requested: folder.name, folder: folder.name, root: folder.root, target: now, was },
     );
   }
-  return undefined;
 }
 
 /** The sentence every "names no folder" refusal ends with. */
@@ -228,14 +226,6 @@ export function startWithFolder(folders: readonly WorkspaceFolder[]): string {
 /** "This workspace has 2 folders: app, lib". */
 export function folderList(folders: readonly WorkspaceFolder[]): string {
   return `This workspace has ${folders.length} folders: ${folders.map((folder) => folder.name).join(', ')}`;
-}
-
-function realpathOr(root: string): string {
-  try {
-    return fs.realpathSync.native(root);
-  } catch {
-    return root;
-  }
 }
 
 function isInside(root: string, target: string): boolean {
