@@ -171,7 +171,7 @@ function isInside(p: path.PlatformPath, root: string, target: string): boolean {
 }
 
 /** True when `relative` starts with a real '..' segment (not a name like '..foo'). */
-function isParentStep(p: path.PlatformPath, relative: string): boolean {
+export function isParentStep(p: path.PlatformPath, relative: string): boolean {
   return relative === '..' || relative.startsWith('..' + p.sep);
 }
 

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { PathSafetyError, normalizeWorkspacePath, realpathOr } from './pathSafety';
+import { PathSafetyError, isParentStep, normalizeWorkspacePath, realpathOr } from './pathSafety';
 import type { WorkspaceFolder } from './workspace';
 
 /**
@@ -187,7 +187,7 @@ export function nestedFolders(folders: readonly WorkspaceFolder[]): Map<string, 
 /** `target` as a path inside `root` with forward slashes, when it is strictly inside. */
 function strictlyInside(root: string, target: string): string | undefined {
   const relative = path.relative(path.resolve(root), path.resolve(target));
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  if (relative === '' || isParentStep(path, relative) || path.isAbsolute(relative)) return undefined;
   return relative.split(path.sep).join('/');
 }
 
@@ -230,5 +230,5 @@ export function folderList(folders: readonly WorkspaceFolder[]): string {
 
 function isInside(root: string, target: string): boolean {
   const relative = path.relative(root, path.resolve(target));
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  return relative === '' || (!isParentStep(path, relative) && !path.isAbsolute(relative));
 }

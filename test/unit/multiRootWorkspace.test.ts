@@ -229,6 +229,10 @@ describe('multi-root workspace', function () {
       fs.symlinkSync(path.join(base, 'app'), path.join(base, 'alias'));
       const aliased = nameFolders([{ root: path.join(base, 'alias') }, { root: path.join(base, 'app', 'packages', 'ui') }]);
       assert.deepEqual(nestedFolders(aliased).get('alias'), [{ inside: 'packages/ui', name: 'ui' }]);
+      // A folder whose name starts with two dots is inside, not a step up.
+      const dotted = nameFolders([{ root: '/w/app' }, { root: '/w/app/..cache' }]);
+      assert.deepEqual(nestedFolders(dotted).get('app'), [{ inside: '..cache', name: '..cache' }]);
+      assert.deepEqual(splitFolderPath(dotted, '/w/app/..cache/x.ts'), { folder: dotted[1], inside: 'x.ts' });
     });
 
     for (const ripgrep of [true, false]) {
