@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_THINKING_BUDGET, type SamplingOptions } from '../agent/loop';
 import { errorMessage } from '../engine/errors';
+import { positiveInt } from '../agent/cli/cliArgs';
 import type { EvalOptions } from './evalHarness';
 
 export const USAGE =
@@ -8,13 +9,6 @@ export const USAGE =
   '  --model NAME  the model every request names, as the server\'s /v1/models lists it (default $GEMMA_AGENT_MODEL, else the one model it lists)';
 
 export type ParsedEvalArgs = { kind: 'run'; options: EvalOptions; jsonFile: string | undefined; keepLogs: boolean } | { kind: 'usage-error'; message: string };
-
-function whole(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got "${value}".`);
-  return n;
-}
 
 /** The eval runner's flags (and $GEMMA_AGENT_ENDPOINT, $GEMMA_AGENT_API_KEY, $GEMMA_AGENT_MODEL, as the headless CLI reads them). */
 export function parseEvalArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ParsedEvalArgs {
@@ -48,17 +42,17 @@ export function parseEvalArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     const steps = values['thinking-steps'];
     if (steps !== undefined && steps !== 'every' && steps !== 'first-and-after-failure') throw new Error(`--thinking-steps must be "every" or "first-and-after-failure", got "${steps}".`);
     if (steps) sampling.thinkingSteps = steps;
-    const maxTokens = whole('--max-tokens', values['max-tokens']);
+    const maxTokens = positiveInt('--max-tokens', values['max-tokens']);
     if (maxTokens !== undefined) sampling.maxTokens = maxTokens;
     if (values.temperature !== undefined) sampling.temperature = Number(values.temperature);
-    const options: EvalOptions = { endpoint, k: whole('--k', values.k) ?? 1, sampling, keepWorkdirs: values.keep === true, keepEarlierThinking: values['keep-earlier-thinking'] === true, fullRereads: values['full-rereads'] === true };
+    const options: EvalOptions = { endpoint, k: positiveInt('--k', values.k) ?? 1, sampling, keepWorkdirs: values.keep === true, keepEarlierThinking: values['keep-earlier-thinking'] === true, fullRereads: values['full-rereads'] === true };
     const apiKey = values['api-key'] ?? env.GEMMA_AGENT_API_KEY;
     if (apiKey) options.apiKey = apiKey;
     const model = (values.model ?? env.GEMMA_AGENT_MODEL)?.trim();
     if (model) options.model = model;
-    const samples = whole('--samples', values.samples);
+    const samples = positiveInt('--samples', values.samples);
     if (samples !== undefined) options.samples = samples;
-    const maxSteps = whole('--max-steps', values['max-steps']);
+    const maxSteps = positiveInt('--max-steps', values['max-steps']);
     if (maxSteps !== undefined) options.maxSteps = maxSteps;
     if (values.tasks) options.taskNames = values.tasks.split(',').map((name) => name.trim()).filter(Boolean);
     return { kind: 'run', options, jsonFile: values.json, keepLogs: values['keep-logs'] === true };

@@ -77,7 +77,8 @@ so) when input is not a terminal. Reads are always allowed.
 
 Exit codes: 0 the agent answered; 1 it failed, was stopped or hit a limit; 2 usage error.`;
 
-function positiveInt(name: string, value: string | undefined): number | undefined {
+/** `value` as a whole number of at least 1, or undefined when absent; throws naming `name` otherwise. */
+export function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got "${value}".`);

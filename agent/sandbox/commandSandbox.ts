@@ -38,15 +38,18 @@ export const READ_ONLY_IN_WORKSPACE = ['.git/hooks', '.git/config', '.vscode', '
  * (`commondir` names the "common" git folder, whose config and hooks then count instead of
  * the read-only ones). No mount can keep a command from creating a file in .git, where git
  * itself must create its lock files, so the runner removes the ones a command made
- * (removeNewGitRedirects) before anything outside the sandbox runs git there.
+ * (removeCreated) before anything outside the sandbox runs git there.
  */
-export const GIT_REDIRECT_FILES = ['commondir'];
+const GIT_REDIRECT_FILES = ['commondir'];
+
+/** In every git folder, what makes git run code or look elsewhere for it: read-only, as READ_ONLY_IN_WORKSPACE is for the main .git. */
+const GIT_FOLDER_READ_ONLY = ['hooks', 'config', ...GIT_REDIRECT_FILES];
 
 /**
  * The paths where a command could make what runs code outside the sandbox, and which do not
  * exist now: a folder's .vscode (tasks, settings) and .husky, and in each git folder its
- * hooks, config and the GIT_REDIRECT_FILES. An existing one is mounted read-only; a missing
- * one cannot be (a mount point would have to be made in the user's folder), so the runner
+ * GIT_FOLDER_READ_ONLY entries (hooks, config, commondir). An existing one is mounted
+ * read-only; a missing one cannot be (a mount point would have to be made in the user's folder), so the runner
  * removes what the command made there (removeCreated) before VS Code or git reads it. A
  * repository the command makes from nothing (no .git before) is left to be: `git init`
  * must work.
@@ -58,7 +61,7 @@ export function missingCodeRunningPaths(roots: WritableRoots): string[] {
   };
   for (const root of rootsOf(roots)) {
     for (const name of ['.vscode', '.husky']) absent(path.join(root, name));
-    for (const gitDir of gitFolders(root)) for (const name of ['hooks', 'config', ...GIT_REDIRECT_FILES]) absent(path.join(gitDir, name));
+    for (const gitDir of gitFolders(root)) for (const name of GIT_FOLDER_READ_ONLY) absent(path.join(gitDir, name));
   }
   return missing;
 }
@@ -113,9 +116,6 @@ export function gitFolders(root: string): string[] {
   inside(main);
   return found;
 }
-
-/** In every git folder, what makes git run code or look elsewhere for it: read-only, as READ_ONLY_IN_WORKSPACE is for the main .git. */
-const GIT_FOLDER_READ_ONLY = ['hooks', 'config', 'commondir'];
 
 /** Where secrets live; hidden inside the sandbox (an empty folder or an empty file in their place). */
 export const SECRET_DIRS = ['.ssh', '.aws', '.gnupg', '.config/gh', '.docker', '.kube', '.mozilla', '.config/google-chrome', '.config/chromium', '.config/BraveSoftware', '.password-store'];

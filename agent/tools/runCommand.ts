@@ -119,7 +119,7 @@ function writableRoots(workspace: Workspace, folder: WorkspaceFolder | undefined
   return [folder.root, ...workspace.folders.filter((f) => f !== folder).map((f) => f.root)];
 }
 
-/** What the model is told about the git redirects removed after its command (see GIT_REDIRECT_FILES). */
+/** What the model is told about the code-running files removed after its command (see missingCodeRunningPaths). */
 function removedNote(removed: readonly string[]): string {
   if (removed.length === 0) return '';
   return `\nRemoved ${removed.join(', ')}, which the command made: the editor or git outside the sandbox would run code from there (tasks, editor configuration, hooks, git config, or a commondir sending git to another folder's). To add such a file, use write_file, which asks the user.`;
