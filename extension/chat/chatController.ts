@@ -84,11 +84,13 @@ export class ChatController implements vscode.Disposable {
     // A freshly ready engine reads the start of every chat prompt before the first question.
     this.disposables.push(warmUpWhenReady({ engine: deps.engine, workspace, approver: this.approver, network: this.network }, () => this.busy, deps.log));
     this.checkpoints = new ChatCheckpoints(workspace, deps.storageDir, this.editor, (level, text) => this.notice(level, text), deps.log);
-    void this.checkpoints.prepare();
     router.handle({
       ready: () => {
         router.post('engineState', deps.engine.state);
         this.restore();
+        // When the chat shows, not at activation (an inline chat or another extension's chat
+        // activates us too): git hashes the whole work tree, seconds on a large repository.
+        void this.checkpoints.prepare();
       },
       send: async ({ text, attachmentIds, mentions, mode }) => this.submit({ text, attachments: this.attachments.take(attachmentIds), context: await this.mentions.context(mentions), mode: mode ?? 'agent' }),
       runPlan: ({ messageId }) => this.runPlan(messageId),
