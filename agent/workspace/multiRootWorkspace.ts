@@ -171,9 +171,10 @@ export class MultiRootWorkspace<W extends Workspace = Workspace> implements Work
     assertFoldersInPlace(folders, this.pinned);
   }
 
-  private fileRoute(relative: string): { folder: WorkspaceFolder; workspace: W; inside: string } {
+  /** Like route, for a path that must be in a folder: the workspace itself is refused, `isNot` saying what it is not. */
+  protected fileRoute(relative: string, isNot = 'which holds only its folders'): { folder: WorkspaceFolder; workspace: W; inside: string } {
     const at = this.route(relative);
-    if (!at) throw new PathSafetyError('workspace-itself', `'${relative}' is the workspace itself, which holds only its folders. ${startWithFolder(this.folders)}`, { requested: relative });
+    if (!at) throw new PathSafetyError('workspace-itself', `'${relative}' is the workspace itself, ${isNot}. ${startWithFolder(this.folders)}`, { requested: relative });
     return at;
   }
 

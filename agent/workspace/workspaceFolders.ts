@@ -93,6 +93,11 @@ export function splitFolderPath(folders: readonly WorkspaceFolder[], requested: 
   return { folder, inside: inside === '' ? '.' : inside };
 }
 
+/** The folders with the one called `name` (the active editor's, say) first, the rest in order. */
+export function folderFirst(folders: readonly WorkspaceFolder[], name: string | undefined): WorkspaceFolder[] {
+  return [...folders.filter((folder) => folder.name === name), ...folders.filter((folder) => folder.name !== name)];
+}
+
 /** `name/inside` ('name' alone for the folder itself). */
 export function joinFolderPath(name: string, inside: string): string {
   return inside === '.' || inside === '' ? name : `${name}/${inside}`;

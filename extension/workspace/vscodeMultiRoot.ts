@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MultiRootWorkspace } from '../../agent/workspace/multiRootWorkspace';
-import { PathSafetyError } from '../../agent/workspace/pathSafety';
-import { joinFolderPath, nameFolders, startWithFolder } from '../../agent/workspace/workspaceFolders';
+import { joinFolderPath, nameFolders } from '../../agent/workspace/workspaceFolders';
 import { AGENT_TERMINAL_NAME } from './core/terminalRunner';
 import { VsCodeWorkspace, type VsCodeWorkspaceOptions } from './vscodeWorkspace';
 
@@ -25,9 +24,7 @@ export class VsCodeMultiRootWorkspace extends MultiRootWorkspace<VsCodeWorkspace
 
   /** The file URI of a workspace path (`<folder>/<path>`); throws for anything outside the folders. */
   uri(relative: string): vscode.Uri {
-    const at = this.route(relative);
-    if (!at) throw new PathSafetyError('workspace-itself', `'${relative}' is the workspace itself, not a file or folder in it. ${startWithFolder(this.folders)}`, { requested: relative });
-    return this.inFolder(relative, at, (workspace, inside) => workspace.uri(inside));
+    return this.inFolder(relative, this.fileRoute(relative, 'not a file or folder in it'), (workspace, inside) => workspace.uri(inside));
   }
 
   /** `<folder>/<path>` of a file URI inside one of the folders (the innermost that holds it); undefined for anything else. */
@@ -41,9 +38,7 @@ export class VsCodeMultiRootWorkspace extends MultiRootWorkspace<VsCodeWorkspace
   }
 
   readHead(relative: string, maxChars: number): ReturnType<VsCodeWorkspace['readHead']> {
-    const at = this.route(relative);
-    if (!at) throw new PathSafetyError('workspace-itself', `'${relative}' is the workspace itself, not a file. ${startWithFolder(this.folders)}`, { requested: relative });
-    return this.inFolder(relative, at, (workspace, inside) => workspace.readHead(inside, maxChars));
+    return this.inFolder(relative, this.fileRoute(relative, 'not a file'), (workspace, inside) => workspace.readHead(inside, maxChars));
   }
 }
 
@@ -55,7 +50,7 @@ export type EditorWorkspace = VsCodeWorkspace | VsCodeMultiRootWorkspace;
  * its folder's name when there are several), else its file name.
  */
 export function editorFileName(workspace: EditorWorkspace | undefined, document: vscode.TextDocument): string {
-  if (workspace instanceof VsCodeMultiRootWorkspace) return (document.uri.scheme === 'file' && workspace.relativeOrUndefined(document.uri)) || path.basename(document.fileName);
+  if (workspace instanceof VsCodeMultiRootWorkspace) return workspace.relativeOrUndefined(document.uri) ?? path.basename(document.fileName);
   const root = workspace?.root;
   return root && document.uri.scheme === 'file' ? path.relative(root, document.uri.fsPath) : path.basename(document.fileName);
 }

@@ -1,6 +1,6 @@
 import { PathSafetyError } from '../../../agent/workspace/pathSafety';
 import type { WorkspaceFolder } from '../../../agent/workspace/workspace';
-import { joinFolderPath, splitFolderPath } from '../../../agent/workspace/workspaceFolders';
+import { folderFirst, joinFolderPath, splitFolderPath } from '../../../agent/workspace/workspaceFolders';
 
 /**
  * Which file a code block's path hint (the `src/a.ts` a reply puts above or in its block)
@@ -28,9 +28,8 @@ export async function hintTarget(
     if (!(error instanceof PathSafetyError) || error.code !== 'no-folder') throw error;
   }
   const inside = hint.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '');
-  const ordered = [...folders.filter((f) => f.name === activeFolder), ...folders.filter((f) => f.name !== activeFolder)];
   const paths: string[] = [];
-  for (const folder of ordered) {
+  for (const folder of folderFirst(folders, activeFolder)) {
     const candidate = joinFolderPath(folder.name, inside);
     if (await isFile(candidate).catch(() => false)) paths.push(candidate);
   }

@@ -1,5 +1,5 @@
 import type { WorkspaceFolder } from '../../../agent/workspace/workspace';
-import { splitFolderPath } from '../../../agent/workspace/workspaceFolders';
+import { folderFirst, splitFolderPath } from '../../../agent/workspace/workspaceFolders';
 
 /**
  * The folder of a multi-root window a screenshot's code goes into. The user chose the image,
@@ -18,6 +18,5 @@ export function targetFolder(folders: readonly WorkspaceFolder[], imagePath: str
       // Outside every folder: asked below.
     }
   }
-  const first = folders.filter((folder) => folder.name === activeFolder);
-  return { kind: 'ask', choices: [...first, ...folders.filter((folder) => folder.name !== activeFolder)] };
+  return { kind: 'ask', choices: folderFirst(folders, activeFolder) };
 }
